@@ -1,0 +1,187 @@
+"""The ``koppel`` command line: the same engine as the HTTP API, for people and scripts.
+
+``--json`` output is the stable machine interface; tables are for people.
+Every error is one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from koppel.graph.errors import KoppelError, ValidationError
+from koppel.graph.settings import Settings
+from koppel.graph.store import GraphStore, open_store
+from koppel.loaders import seed_files
+from koppel.loaders.facts import parse_facts
+
+from . import export as exporting
+
+app = typer.Typer(
+    name="koppel",
+    help="A knowledge graph of bilateral linkages: what could be tied to a country's cooperation on return, why, and on what evidence.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option("--store", "-s", envvar="KOPPEL_STORE", help="embedded:PATH (default) or a Neo4j URI (bolt://, neo4j://, neo4j+s://)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the stable machine interface).")]
+
+
+def _open(store: str | None, *, read_only: bool) -> GraphStore:
+    return open_store(store, read_only=read_only, settings=Settings())
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """``k=v`` into a name and a value: JSON where it parses (numbers, lists, true), else the string."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise ValidationError(f"--param {text!r}: write it as name=value")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name.strip(), value
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+@app.command()
+def check(files: Annotated[list[Path], typer.Argument(help="Facts files (YAML or JSON).")]) -> None:
+    """Validate facts files against the schema without writing anything."""
+    facts = parse_facts(files)
+    err.print(f"ok: {len(facts.nodes)} nodes and {len(facts.relationships)} relationships match the schema")
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path] | None, typer.Argument(help="Facts files (YAML or JSON); none loads the seed graph.")] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load facts files into the store: validated first, then written in one transaction; loading twice changes nothing."""
+    paths = files or seed_files()
+    facts = parse_facts(paths)
+    with _open(store, read_only=False) as graph:
+        total = {"nodes": len(facts.nodes), "relationships": len(facts.relationships)}
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True) as bar:
+            tasks = {stage: bar.add_task(f"writing {stage}", total=count) for stage, count in total.items()}
+            report = graph.upsert(facts.nodes, facts.relationships, progress=lambda stage, done: bar.update(tasks[stage], completed=done))
+        result = {"store": graph.location, "files": [str(p) for p in paths], **report.as_dict()}
+    if as_json:
+        _print_json(result)
+    else:
+        err.print(
+            f"loaded {len(paths)} file(s) into {result['store']}: "
+            f"{report.nodes_created} nodes created, {report.nodes_updated} updated; "
+            f"{report.relationships_created} relationships created, {report.relationships_updated} updated"
+        )
+
+
+# -- looking ---------------------------------------------------------------------------------
+
+@app.command()
+def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """Counts per label and relationship type, and where the store is."""
+    with _open(store, read_only=True) as graph:
+        data = graph.stats()
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"store: {data['location']}")
+    table = Table("label / relationship type", "count")
+    for name, count in data["labels"].items():
+        table.add_row(name, str(count))
+    table.add_section()
+    for name, count in data["relationship_types"].items():
+        table.add_row(name, str(count))
+    table.add_section()
+    table.add_row("nodes", str(data["nodes"]))
+    table.add_row("relationships", str(data["relationships"]))
+    out.print(table)
+
+
+@app.command()
+def query(
+    cypher: Annotated[str | None, typer.Option("--cypher", "-c", help="Cypher to run.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="Query parameter name=value (JSON values allowed); repeatable.")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Allow the query to write (default: read-only).")] = False,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Run Cypher against the store, read-only unless --write is given."""
+    if not cypher:
+        raise ValidationError("give the query with --cypher \"...\"")
+    params = dict(parse_param(p) for p in param or [])
+    with _open(store, read_only=not write) as graph:
+        result = graph.run(cypher, params, read_only=not write)
+    if as_json:
+        _print_json({"columns": result.columns, "rows": result.records()})
+    elif as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for v in row])
+    else:
+        table = Table(*result.columns)
+        for row in result.rows:
+            table.add_row(*[json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v) for v in row])
+        out.print(table)
+        err.print(f"{len(result.rows)} row(s)")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, graphml or gexf.")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the whole graph as JSON, GraphML or GEXF (for Gephi)."""
+    with _open(store, read_only=True) as graph:
+        text = exporting.export_graph(graph, fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def clear(
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete every node and relationship.")] = False,
+    schema: Annotated[bool, typer.Option("--schema", help="Also drop the tables, constraints and indexes.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Delete every node and relationship from the store."""
+    if not yes:
+        raise ValidationError("clear deletes the whole graph: add --yes to confirm")
+    with _open(store, read_only=False) as graph:
+        graph.clear(drop_schema=schema)
+        err.print(f"cleared {graph.location}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KoppelError as error:
+        err.print(f"koppel: error: {error}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)

@@ -1,0 +1,308 @@
+"""The embedded store: LadybugDB on disk, no server.
+
+A store is a folder holding the database file (``graph.lbdb``), a lock file and
+the fingerprint of the schema it was built with. One process writes a store at
+a time: a writer holds an exclusive ``flock`` on the lock file, readers a shared
+one, so a second writer (or a reader during a load) gets a clear message
+instead of racing the engine's checkpoints (LadybugDB issues 642 and 1007).
+
+Writes follow what was measured on ladybug 0.22: ``UNWIND ... MERGE`` scans the
+table per batch, so each load first splits new keys from existing ones, bulk
+``COPY``\\s the new rows from typed Parquet files, and updates existing ones by
+``LOAD FROM ... MATCH ... SET``. A whole load is one transaction: a failure or a
+kill midway leaves the previous content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .ddl import ladybug_ddl, schema_fingerprint
+from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreLocked, StoreUnavailable
+from .models import NodeRecord, RelRecord
+from .schema import Property
+from .store import GraphStore, LoadReport, Progress, QueryResult, entity, plain
+
+DB_FILE = "graph.lbdb"
+LOCK_FILE = "koppel.lock"
+FINGERPRINT_FILE = "schema.fingerprint"
+
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "string[]": pa.list_(pa.string()),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+}
+
+
+class EmbeddedStore(GraphStore):
+    kind = "embedded"
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.folder = Path(path).expanduser().resolve()
+        self.location = f"embedded:{self.folder}"
+        self.read_only = read_only
+        self._lock_handle = None
+        db_path = self.folder / DB_FILE
+        if read_only and not db_path.exists():
+            raise NotFound(f"no embedded store at {self.folder} yet: `koppel load` creates it")
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ConfigError(f"embedded store path {self.folder} is a file; give a folder")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(f"cannot create the embedded store folder {self.folder}: {error.strerror}") from None
+        self._lock()
+        self._check_fingerprint()
+        try:
+            self._db = ladybug.Database(str(db_path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as error:
+            self._unlock()
+            raise StoreUnavailable(f"cannot open the embedded store {self.folder}: {_engine_message(error)}") from None
+        self._schema_ready = False
+
+    # -- ownership ------------------------------------------------------------------------
+    def _lock(self) -> None:
+        handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - held for the store's lifetime
+        try:
+            fcntl.flock(handle, (fcntl.LOCK_SH if self.read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            if self.read_only:
+                raise StoreLocked(
+                    f"the embedded store {self.folder} is being written by {holder}; try again when it is done"
+                ) from None
+            raise StoreLocked(
+                f"the embedded store {self.folder} is in use by {holder} (a load, or `koppel serve`); "
+                "one process writes an embedded store at a time: stop it and try again"
+            ) from None
+        if not self.read_only:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()}")
+            handle.flush()
+        self._lock_handle = handle
+
+    def _unlock(self) -> None:
+        if self._lock_handle is not None:
+            if not self.read_only:
+                self._lock_handle.truncate(0)
+            fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def _check_fingerprint(self) -> None:
+        marker = self.folder / FINGERPRINT_FILE
+        expected = schema_fingerprint(self.schema)
+        if (self.folder / DB_FILE).exists() and marker.exists() and marker.read_text().strip() != expected:
+            self._unlock()
+            raise ConfigError(
+                f"the embedded store {self.folder} was built with another version of the schema; "
+                "remove the folder (or `koppel clear --yes --schema`) and load again"
+            )
+
+    def close(self) -> None:
+        conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
+        if conn is not None:
+            conn.close()
+            self._conn = None
+        if db is not None:
+            db.close()
+            self._db = None
+        self._unlock()
+
+    # -- schema ------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        self._require_writable()
+        for statement in ladybug_ddl(self.schema):
+            self._execute(statement)
+        (self.folder / FINGERPRINT_FILE).write_text(schema_fingerprint(self.schema) + "\n")
+        self._schema_ready = True
+
+    def _has_schema(self) -> bool:
+        tables = {row[0] for row in self._execute("CALL show_tables() RETURN name").get_all()}
+        return set(self.schema.labels) <= tables
+
+    # -- queries ------------------------------------------------------------------------------
+    def _execute(self, cypher: str, params: dict[str, Any] | None = None) -> Any:
+        try:
+            return self._conn.execute(cypher, params or {})
+        except RuntimeError as error:
+            message = _engine_message(error)
+            if "interrupted" in message.lower() or "timeout" in message.lower():
+                raise QueryTimeout(f"query cancelled: it ran past its time limit ({message})") from None
+            if "read-only" in message.lower() or "read only" in message.lower():
+                raise ReadOnlyViolation(f"refused: this query writes, and the store is read-only here ({message})") from None
+            raise QueryError(message) from None
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None, *, read_only: bool = True, timeout: float | None = None) -> QueryResult:
+        if not read_only:
+            self._require_writable()
+        if not self.read_only and not self._has_schema():
+            self.ensure_schema()
+        self._conn.set_query_timeout(int(timeout * 1000) if timeout else 0)
+        guard = read_only and not self.read_only
+        if guard:
+            self._execute("BEGIN TRANSACTION READ ONLY")
+        try:
+            result = self._execute(cypher, params)
+            columns = result.get_column_names()
+            rows = [[_normalise(v) for v in row] for row in result.get_all()]
+        finally:
+            if guard:
+                self._execute("ROLLBACK")
+            self._conn.set_query_timeout(0)
+        return QueryResult(columns, rows)
+
+    def interrupt(self) -> None:
+        """Cancel the query running on this store's connection (from another thread)."""
+        self._conn.interrupt()
+
+    # -- writes ------------------------------------------------------------------------------
+    def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
+        report = LoadReport()
+        with tempfile.TemporaryDirectory(prefix="koppel-load-") as scratch:
+            files = _Scratch(Path(scratch))
+            self._execute("BEGIN TRANSACTION")
+            try:
+                self._write_nodes(nodes, files, report, progress)
+                self._write_rels(rels, files, report, progress)
+                self._execute("COMMIT")
+            except BaseException:
+                self._execute("ROLLBACK")
+                raise
+        return report
+
+    def _write_nodes(self, nodes: Sequence[NodeRecord], files: _Scratch, report: LoadReport, progress: Progress | None) -> None:
+        by_label: dict[str, list[NodeRecord]] = defaultdict(list)
+        for node in nodes:
+            by_label[node.label].append(node)
+        done = 0
+        for label, records in by_label.items():
+            props = [p for p in self.schema.node(label).properties.values() if p.name != "key"]
+            existing = {row[0] for row in self._execute(f"MATCH (n:{label}) RETURN n.key").get_all()}
+            new = [r for r in records if r.key not in existing]
+            old = [r for r in records if r.key in existing]
+            columns = ["key"] + [p.name for p in props]
+            if new:
+                path = files.write(label, columns, props, ([r.key] + [r.properties.get(p.name) for p in props] for r in new))
+                self._execute(f"COPY {label} FROM '{path}'")
+            if old:
+                path = files.write(label, columns, props, ([r.key] + [r.properties.get(p.name) for p in props] for r in old))
+                assignments = ", ".join(f"n.{p.name} = {p.name}" for p in props)
+                self._execute(f"LOAD FROM '{path}' MATCH (n:{label} {{key: key}}) SET {assignments}")
+            report.nodes_created += len(new)
+            report.nodes_updated += len(old)
+            done += len(records)
+            if progress:
+                progress("nodes", done)
+
+    def _write_rels(self, rels: Sequence[RelRecord], files: _Scratch, report: LoadReport, progress: Progress | None) -> None:
+        groups: dict[tuple[str, str, str], list[RelRecord]] = defaultdict(list)
+        for rel in rels:
+            groups[(rel.type, rel.start_label, rel.end_label)].append(rel)
+        done = 0
+        for (rel_type, start_label, end_label), records in groups.items():
+            props = list(self.schema.relationship(rel_type).properties.values())
+            existing = {
+                (a, b)
+                for a, b in self._execute(
+                    f"MATCH (a:{start_label})-[r:{rel_type}]->(b:{end_label}) RETURN a.key, b.key"
+                ).get_all()
+            }
+            new = [r for r in records if (r.start, r.end) not in existing]
+            old = [r for r in records if (r.start, r.end) in existing]
+            columns = ["src", "dst"] + [p.name for p in props]
+            if new:
+                path = files.write(rel_type, columns, props, ([r.start, r.end] + [r.properties.get(p.name) for p in props] for r in new))
+                self._execute(f"COPY {rel_type} FROM '{path}' (from='{start_label}', to='{end_label}')")
+            if old:
+                path = files.write(rel_type, columns, props, ([r.start, r.end] + [r.properties.get(p.name) for p in props] for r in old))
+                assignments = ", ".join(f"r.{p.name} = {p.name}" for p in props)
+                self._execute(
+                    f"LOAD FROM '{path}' MATCH (a:{start_label} {{key: src}})-[r:{rel_type}]->(b:{end_label} {{key: dst}}) SET {assignments}"
+                )
+            report.relationships_created += len(new)
+            report.relationships_updated += len(old)
+            done += len(records)
+            if progress:
+                progress("relationships", done)
+
+    def clear(self, *, drop_schema: bool = False) -> None:
+        self._require_writable()
+        if drop_schema:
+            tables = self._execute("CALL show_tables() RETURN name, type").get_all()
+            for name, kind in sorted(tables, key=lambda t: t[1] != "REL"):
+                self._execute(f"DROP TABLE {name}")
+            (self.folder / FINGERPRINT_FILE).unlink(missing_ok=True)
+            self._schema_ready = False
+            return
+        self.ensure_schema()
+        self._execute("BEGIN TRANSACTION")
+        try:
+            for label in self.schema.labels:
+                self._execute(f"MATCH (n:{label}) DETACH DELETE n")
+            self._execute("COMMIT")
+        except BaseException:
+            self._execute("ROLLBACK")
+            raise
+
+
+class _Scratch:
+    """Typed Parquet files for COPY and LOAD FROM, so lists, dates and nulls arrive intact."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def write(self, name: str, columns: list[str], props: list[Property], rows: Any) -> str:
+        key_columns = columns[: len(columns) - len(props)]
+        fields = [pa.field(c, pa.string()) for c in key_columns] + [pa.field(p.name, _ARROW_TYPES[p.type]) for p in props]
+        data = list(zip(*rows, strict=True))
+        arrays = [pa.array(list(column), type=f.type) for column, f in zip(data, fields, strict=True)]
+        self.count += 1
+        path = self.folder / f"{self.count:04d}-{name}.parquet"
+        pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), path)
+        return str(path).replace("'", "''")
+
+
+def _normalise(value: Any) -> Any:
+    """LadybugDB values in the shape both stores share (see :mod:`koppel.graph.store`)."""
+    if isinstance(value, dict):
+        if "_NODES" in value and "_RELS" in value:
+            return {
+                "nodes": [_normalise(n) for n in value["_NODES"]],
+                "relationships": [_normalise(r) for r in value["_RELS"]],
+            }
+        if "_SRC" in value and "_LABEL" in value:
+            return entity("_type", value["_LABEL"], {k: v for k, v in value.items() if not k.startswith("_")})
+        if "_ID" in value and "_LABEL" in value:
+            return entity("_label", value["_LABEL"], {k: v for k, v in value.items() if not k.startswith("_")})
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return plain(value)
+
+
+def _engine_message(error: Exception) -> str:
+    return " ".join(str(error).split("\n")[:3]).strip()

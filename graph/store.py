@@ -1,0 +1,235 @@
+"""One interface, two real graph stores.
+
+:class:`GraphStore` is what every other part of koppel talks to. The embedded
+store (:mod:`.embedded_store`, LadybugDB, the default) and the Neo4j store
+(:mod:`.neo4j_store`) implement it; :func:`open_store` picks one from a store
+spec such as ``embedded:/path/to/folder`` or ``neo4j://host:7687``.
+
+Query results are normalised so that both stores answer identically: nodes
+become ``{"_label": ..., "key": ..., ...}``, relationships ``{"_type": ...,
+...}``, dates ISO strings, unset properties absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .errors import ConfigError
+from .models import NodeRecord, RelRecord
+from .schema import SCHEMA, Schema
+
+Progress = Callable[[str, int], None]
+"""Called as ``progress(stage, rows_done)`` while a load runs."""
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def value(self) -> Any:
+        """The single value of a one-row, one-column result."""
+        return self.rows[0][0] if self.rows else None
+
+
+@dataclass
+class LoadReport:
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    relationships_created: int = 0
+    relationships_updated: int = 0
+    per_label: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nodes_created": self.nodes_created,
+            "nodes_updated": self.nodes_updated,
+            "relationships_created": self.relationships_created,
+            "relationships_updated": self.relationships_updated,
+        }
+
+
+class GraphStore(ABC):
+    """A graph store koppel can load, query and export."""
+
+    kind: str
+    location: str
+    read_only: bool
+    schema: Schema = SCHEMA
+
+    # -- what each store implements -------------------------------------------------
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the tables, constraints and indexes the schema declares (idempotent)."""
+
+    @abstractmethod
+    def run(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        read_only: bool = True,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run Cypher and return normalised rows; ``read_only`` runs refuse every write."""
+
+    @abstractmethod
+    def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
+        """Write new and changed records; all or nothing when ``atomic``."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (the schema stays)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- shared behaviour -----------------------------------------------------------
+    def upsert(
+        self,
+        nodes: Iterable[NodeRecord],
+        rels: Iterable[RelRecord] = (),
+        *,
+        atomic: bool = True,
+        progress: Progress | None = None,
+    ) -> LoadReport:
+        """Merge nodes on key and relationships on (start, type, end); loading twice changes nothing."""
+        self._require_writable()
+        self.ensure_schema()
+        return self._write(list(nodes), list(rels), atomic=atomic, progress=progress)
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise ConfigError(f"the store {self.location} is open read-only; this command writes")
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node count per label and relationship count per type (zero counts included)."""
+        labels = {label: self.run(f"MATCH (n:{label}) RETURN count(n)").value() for label in self.schema.labels}
+        types = {t: self.run(f"MATCH ()-[r:{t}]->() RETURN count(r)").value() for t in self.schema.rel_types}
+        return {"nodes": labels, "relationships": types}
+
+    def stats(self) -> dict[str, Any]:
+        counts = self.counts()
+        return {
+            "store": self.kind,
+            "location": self.location,
+            "nodes": sum(counts["nodes"].values()),
+            "relationships": sum(counts["relationships"].values()),
+            "labels": counts["nodes"],
+            "relationship_types": counts["relationships"],
+        }
+
+    def all_nodes(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for label in self.schema.labels:
+            rows += [r[0] for r in self.run(f"MATCH (n:{label}) RETURN n ORDER BY n.key").rows]
+        return rows
+
+    def all_relationships(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for rel_type in self.schema.rel_types:
+            result = self.run(
+                f"MATCH (a)-[r:{rel_type}]->(b) RETURN a.key AS source, b.key AS target, r ORDER BY source, target"
+            )
+            for source, target, rel in result.rows:
+                rows.append({"source": source, "target": target, **rel})
+        return rows
+
+    def to_networkx(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None) -> nx.MultiDiGraph:
+        """The graph (or the part with these labels and relationship types) as a networkx MultiDiGraph.
+
+        Nodes are keyed by ``key`` and carry their properties and ``label``;
+        edges carry their properties, ``type`` and ``key`` (the type).
+        """
+        wanted_labels = set(labels or self.schema.labels)
+        graph = nx.MultiDiGraph()
+        for node in self.all_nodes():
+            if node["_label"] in wanted_labels:
+                props = {k: v for k, v in node.items() if k != "_label"}
+                graph.add_node(node["key"], label=node["_label"], **props)
+        for rel in self.all_relationships():
+            if rel_types and rel["_type"] not in rel_types:
+                continue
+            if rel["source"] in graph and rel["target"] in graph:
+                props = {k: v for k, v in rel.items() if k not in ("_type", "source", "target")}
+                graph.add_edge(rel["source"], rel["target"], key=rel["_type"], type=rel["_type"], **props)
+        return graph
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- value normalisation shared by the stores -------------------------------------------
+
+def plain(value: Any) -> Any:
+    """A JSON-ready form of a value a driver returned (dates as ISO strings)."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def entity(kind_key: str, kind: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """A node (``_label``) or relationship (``_type``) as a dict without unset properties."""
+    out: dict[str, Any] = {kind_key: kind}
+    for name in sorted(properties):
+        value = properties[name]
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        out[name] = plain(value)
+    return out
+
+
+def record_params(record: NodeRecord | RelRecord) -> dict[str, Any]:
+    """Properties of a record as query parameters, with unset and empty values dropped."""
+    return {k: v for k, v in record.properties.items() if v is not None and v != []}
+
+
+# -- choosing a store -----------------------------------------------------------------------
+
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def open_store(spec: str | None = None, *, read_only: bool = False, settings: Any | None = None) -> GraphStore:
+    """Open the store a spec names: ``embedded[:PATH]`` or a Neo4j URI (``bolt://``, ``neo4j://``, ``neo4j+s://``)."""
+    from .settings import Settings
+
+    settings = settings or Settings()
+    spec = spec or settings.store
+    scheme = spec.split(":", 1)[0].lower() if ":" in spec else spec.lower()
+    if scheme == "embedded":
+        from .embedded_store import EmbeddedStore
+
+        path = spec.split(":", 1)[1] if ":" in spec and spec.split(":", 1)[1] else str(settings.default_embedded_path())
+        return EmbeddedStore(path, read_only=read_only)
+    if scheme in NEO4J_SCHEMES:
+        from .neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            spec,
+            user=settings.neo4j_user,
+            password=settings.neo4j_password,
+            database=settings.neo4j_database,
+            read_only=read_only,
+        )
+    raise ConfigError(
+        f"unknown store {spec!r}: use 'embedded:PATH' or a Neo4j URI with scheme "
+        + ", ".join(f"{s}://" for s in NEO4J_SCHEMES)
+    )
