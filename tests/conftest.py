@@ -1,0 +1,116 @@
+"""Shared fixtures: real stores (embedded LadybugDB and a real Neo4j server), seeded and empty.
+
+The Neo4j half never skips. `.ci/run` starts the server with `scripts/neo4j`
+and exports NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD; run by hand without them, the
+session starts the server itself with the same script and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from koppel.graph.settings import Settings
+from koppel.graph.store import GraphStore, open_store
+from koppel.loaders import seed_files
+from koppel.loaders.facts import parse_facts
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SOURCES = ROOT.parent / "shared" / "sources"
+STORE_KINDS = ["embedded", "neo4j"]
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    assert SHARED_SOURCES.is_dir(), f"the shared sources folder is missing at {SHARED_SOURCES}"
+    return SHARED_SOURCES
+
+
+@pytest.fixture(scope="session")
+def neo4j_env() -> Iterator[dict[str, str]]:
+    """Connection settings of the real Neo4j server (started here if the caller did not)."""
+    if os.environ.get("NEO4J_URI"):
+        yield {k: os.environ[k] for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD") if k in os.environ}
+        return
+    started = subprocess.run([str(ROOT / "scripts" / "neo4j"), "start"], capture_output=True, text=True)
+    if started.returncode != 0:
+        pytest.fail(f"could not start Neo4j with scripts/neo4j:\n{started.stderr[-3000:]}")
+    env = {}
+    for line in started.stdout.splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        env[name] = value.strip("'\"")
+    os.environ.update(env)
+    yield env
+    subprocess.run([str(ROOT / "scripts" / "neo4j"), "stop"], capture_output=True)
+
+
+def _settings(env: dict[str, str]) -> Settings:
+    return Settings(NEO4J_USER=env.get("NEO4J_USER", "neo4j"), NEO4J_PASSWORD=env.get("NEO4J_PASSWORD"))
+
+
+class _Neo4jState:
+    """Whether the shared Neo4j database currently holds exactly the seed graph."""
+
+    seeded = False
+
+
+def open_test_store(kind: str, folder: Path, neo4j_env: dict[str, str] | None, *, read_only: bool = False) -> GraphStore:
+    if kind == "embedded":
+        return open_store(f"embedded:{folder}", read_only=read_only)
+    assert neo4j_env is not None
+    return open_store(neo4j_env["NEO4J_URI"], read_only=read_only, settings=_settings(neo4j_env))
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def empty_store(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """A writable store with no nodes, of each kind."""
+    env = request.getfixturevalue("neo4j_env") if store_kind == "neo4j" else None
+    store = open_test_store(store_kind, tmp_path / "store", env)
+    if store_kind == "neo4j":
+        store.clear()
+        _Neo4jState.seeded = False
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def seed_facts():
+    return parse_facts(seed_files())
+
+
+@pytest.fixture(scope="session")
+def _embedded_seed(tmp_path_factory: pytest.TempPathFactory, seed_facts) -> Path:
+    folder = tmp_path_factory.mktemp("seed") / "store"
+    with open_store(f"embedded:{folder}") as store:
+        store.upsert(seed_facts.nodes, seed_facts.relationships)
+    return folder
+
+
+@pytest.fixture
+def seeded_store(store_kind: str, request: pytest.FixtureRequest, seed_facts) -> Iterator[GraphStore]:
+    """A store of each kind holding exactly the seed graph (for reading)."""
+    if store_kind == "embedded":
+        folder = request.getfixturevalue("_embedded_seed")
+        store = open_store(f"embedded:{folder}", read_only=True)
+    else:
+        env = request.getfixturevalue("neo4j_env")
+        store = open_test_store("neo4j", Path(), env)
+        if not _Neo4jState.seeded:
+            store.clear()
+            store.upsert(seed_facts.nodes, seed_facts.relationships)
+            _Neo4jState.seeded = True
+    try:
+        yield store
+    finally:
+        store.close()
