@@ -185,3 +185,7 @@ def main() -> None:
     except KoppelError as error:
         err.print(f"koppel: error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
+
+
+if __name__ == "__main__":
+    main()

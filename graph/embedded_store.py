@@ -198,7 +198,7 @@ class EmbeddedStore(GraphStore):
         done = 0
         for label, records in by_label.items():
             props = [p for p in self.schema.node(label).properties.values() if p.name != "key"]
-            existing = {row[0] for row in self._execute(f"MATCH (n:{label}) RETURN n.key").get_all()}
+            existing = self._existing_keys(label, [r.key for r in records])
             new = [r for r in records if r.key not in existing]
             old = [r for r in records if r.key in existing]
             columns = ["key"] + [p.name for p in props]
@@ -215,6 +215,11 @@ class EmbeddedStore(GraphStore):
             if progress:
                 progress("nodes", done)
 
+    def _existing_keys(self, label: str, keys: list[str]) -> set[str]:
+        """Which of ``keys`` the table already holds: only the batch's keys cross into Python."""
+        result = self._execute(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key", {"keys": keys})
+        return {row[0] for row in result.get_all()}
+
     def _write_rels(self, rels: Sequence[RelRecord], files: _Scratch, report: LoadReport, progress: Progress | None) -> None:
         groups: dict[tuple[str, str, str], list[RelRecord]] = defaultdict(list)
         for rel in rels:
@@ -225,7 +230,9 @@ class EmbeddedStore(GraphStore):
             existing = {
                 (a, b)
                 for a, b in self._execute(
-                    f"MATCH (a:{start_label})-[r:{rel_type}]->(b:{end_label}) RETURN a.key, b.key"
+                    f"UNWIND $pairs AS pair MATCH (a:{start_label} {{key: pair.s}})-[r:{rel_type}]->(b:{end_label} {{key: pair.t}}) "
+                    "RETURN a.key, b.key",
+                    {"pairs": [{"s": r.start, "t": r.end} for r in records]},
                 ).get_all()
             }
             new = [r for r in records if (r.start, r.end) not in existing]

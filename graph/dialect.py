@@ -1,0 +1,219 @@
+"""Where the two Cyphers differ: a handful of portable macros, translated per store.
+
+koppel's queries are written once, in the Cypher that Neo4j 5 and LadybugDB
+0.22 both run, and values always travel as ``$params``. Measured on ladybug
+0.22, the shared part is large: ``MATCH``/``OPTIONAL MATCH``, ``EXISTS {}``
+and ``COUNT {}`` subqueries, ``collect(DISTINCT ...)``, ``UNION``, ``UNWIND``,
+map literals, list properties and ``IN``, dates and date parameters, label
+alternatives ``:A|B`` and relationship type alternatives ``[:A|B]``. What is
+not shared is small and lives here, as macros written ``{{name(args)}}``:
+
+==========================  ===================================  =======================================
+macro                       Neo4j 5                              LadybugDB 0.22
+==========================  ===================================  =======================================
+``{{type(r)}}``             ``type(r)``                          ``label(r)``
+``{{label(n)}}``            ``labels(n)[0]``                     ``label(n)``
+``{{labels(n)}}``           ``labels(n)``                        ``[label(n)]`` (ladybug gives a string)
+``{{str(x)}}``              ``toString(x)``                      ``CAST(x AS STRING)``
+``{{keys(list)}}``          ``[_x IN list | _x.key]``            ``properties(list, 'key')``
+``{{props(list, name)}}``   ``[_x IN list | _x.name]``           ``properties(list, 'name')``
+``{{types(rels)}}``         ``[_r IN rels | type(_r)]``          ``list_transform(rels, _r -> label(_r))``
+``{{shortest(p, (a), (b), 1, 4)}}``  ``p = SHORTEST 1 (a)-[*1..4]-(b)``  ``p = (a)-[* SHORTEST 1..4]-(b)``
+``{{shortest(p, (a), (b), 1, 4, T1|T2)}}``  same, restricted to ``[:T1|T2*1..4]``  ``[:T1|T2* SHORTEST 1..4]``
+==========================  ===================================  =======================================
+
+Also measured, and handled by the query writer rather than by a macro:
+
+* LadybugDB has no list comprehension (``[x IN l | e]``, ``[x IN l WHERE p]``),
+  no ``startNode()``/``endNode()``/``elementId()`` and no map projection
+  (``n {.key}``): write map literals (``{key: n.key}``) instead.
+* LadybugDB names an unaliased column after its expression (``LABEL(n._ID,[...])``):
+  every returned column is aliased with ``AS``.
+* LadybugDB refuses a ``null`` parameter whose type it cannot infer: optional
+  parameters get a non-null default (``''`` for "any", a far date).
+* ``collect()`` has no defined order in either store and Neo4j has no list
+  sort: list-valued columns are sorted after the query (see
+  :func:`koppel.queries.catalogue.run_named`), and every query orders its
+  rows by a total order so both stores return the same rows in the same order.
+* ``WITH ... ORDER BY`` without ``SKIP``/``LIMIT`` is refused by LadybugDB.
+
+:func:`translate` expands the macros of one query for one store kind;
+:func:`check` lists the problems of a query's macros without a store. Labels
+and relationship types given to macros are checked against the schema, so
+they are never interpolated unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .errors import QueryError
+from .schema import SCHEMA
+
+KINDS = ("neo4j", "embedded")
+
+_NAME = re.compile(r"\{\{\s*([a-z_]+)\s*\(")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TYPES = re.compile(r"^[A-Z_][A-Z0-9_]*(\|[A-Z_][A-Z0-9_]*)*$")
+
+
+def _one(args: list[str], name: str, count: int) -> list[str]:
+    if len(args) != count:
+        raise QueryError(f"macro {{{{{name}(...)}}}} takes {count} argument(s), got {len(args)}")
+    return args
+
+
+def _variable(text: str, macro: str) -> str:
+    if not _VARIABLE.match(text):
+        raise QueryError(f"macro {{{{{macro}(...)}}}}: {text!r} is not a variable name")
+    return text
+
+
+def _hops(text: str, macro: str) -> int:
+    if not text.isdigit():
+        raise QueryError(f"macro {{{{{macro}(...)}}}}: hop count {text!r} is not a whole number")
+    return int(text)
+
+
+def _rel_types(text: str, macro: str) -> str:
+    if not _TYPES.match(text):
+        raise QueryError(f"macro {{{{{macro}(...)}}}}: {text!r} is not a list of relationship types like A|B")
+    for rel_type in text.split("|"):
+        if rel_type not in SCHEMA.relationships:
+            raise QueryError(f"macro {{{{{macro}(...)}}}}: unknown relationship type {rel_type!r}")
+    return text
+
+
+def _shortest(kind: str, args: list[str]) -> str:
+    if len(args) not in (5, 6):
+        raise QueryError("macro {{shortest(p, (a), (b), min, max[, T1|T2])}} takes 5 or 6 arguments")
+    path, start, end = _variable(args[0], "shortest"), args[1], args[2]
+    low, high = _hops(args[3], "shortest"), _hops(args[4], "shortest")
+    types = ":" + _rel_types(args[5], "shortest") if len(args) == 6 else ""
+    for node in (start, end):
+        if not (node.startswith("(") and node.endswith(")")):
+            raise QueryError(f"macro {{{{shortest(...)}}}}: {node!r} is not a node pattern in parentheses")
+    if kind == "neo4j":
+        return f"{path} = SHORTEST 1 {start}-[{types}*{low}..{high}]-{end}"
+    return f"{path} = {start}-[{types}* SHORTEST {low}..{high}]-{end}"
+
+
+def _list_prop(kind: str, items: str, prop: str) -> str:
+    _variable(prop, "props")
+    if kind == "neo4j":
+        return f"[_x IN {items} | _x.{prop}]"
+    return f"properties({items}, '{prop}')"
+
+
+MACROS: dict[str, Callable[[str, list[str]], str]] = {
+    "type": lambda kind, a: f"type({_one(a, 'type', 1)[0]})" if kind == "neo4j" else f"label({a[0]})",
+    "label": lambda kind, a: f"labels({_one(a, 'label', 1)[0]})[0]" if kind == "neo4j" else f"label({a[0]})",
+    "labels": lambda kind, a: f"labels({_one(a, 'labels', 1)[0]})" if kind == "neo4j" else f"[label({a[0]})]",
+    "str": lambda kind, a: f"toString({_one(a, 'str', 1)[0]})" if kind == "neo4j" else f"CAST({a[0]} AS STRING)",
+    "keys": lambda kind, a: _list_prop(kind, _one(a, "keys", 1)[0], "key"),
+    "props": lambda kind, a: _list_prop(kind, *_one(a, "props", 2)),
+    "types": lambda kind, a: (
+        f"[_r IN {_one(a, 'types', 1)[0]} | type(_r)]" if kind == "neo4j" else f"list_transform({a[0]}, _r -> label(_r))"
+    ),
+    "shortest": _shortest,
+}
+"""Each macro: ``(store kind, arguments) -> Cypher text``."""
+
+
+def _split_args(text: str) -> list[str]:
+    """Split macro arguments on top-level commas (commas inside (), [], {} or quotes stay)."""
+    args, depth, quote, current = [], 0, "", []
+    for char in text:
+        if quote:
+            current.append(char)
+            if char == quote:
+                quote = ""
+            continue
+        if char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            args.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    tail = "".join(current).strip()
+    if tail or args:
+        args.append(tail)
+    return args
+
+
+def _macro_at(cypher: str, start: int) -> tuple[str, list[str], int]:
+    """Parse the macro opening at ``start``: its name, arguments and the index after ``}}``."""
+    match = _NAME.match(cypher, start)
+    if not match:
+        raise QueryError(f"'{{{{' at offset {start} does not open a macro like {{{{type(r)}}}}")
+    name = match.group(1)
+    depth, index = 1, match.end()
+    quote = ""
+    while index < len(cypher) and depth:
+        char = cypher[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        index += 1
+    if depth:
+        raise QueryError(f"macro {{{{{name}(...)}}}} at offset {start} has unbalanced parentheses")
+    inner = cypher[match.end() : index - 1]
+    rest = cypher[index:]
+    closing = len(rest) - len(rest.lstrip())
+    if not rest[closing:].startswith("}}"):
+        raise QueryError(f"macro {{{{{name}(...)}}}} at offset {start} is not closed with '}}}}'")
+    if name not in MACROS:
+        raise QueryError(f"unknown macro {{{{{name}(...)}}}}; known: {', '.join(sorted(MACROS))}")
+    return name, _split_args(inner), index + closing + 2
+
+
+def translate(cypher: str, kind: str) -> str:
+    """The query with every ``{{macro(...)}}`` expanded for a store of this kind.
+
+    >>> translate("MATCH (a)-[r]->(b) RETURN {{type(r)}} AS t", "embedded")
+    'MATCH (a)-[r]->(b) RETURN label(r) AS t'
+    >>> translate("MATCH {{shortest(p, (a {key: $x}), (b {key: $y}), 1, 4)}} RETURN p", "neo4j")
+    'MATCH p = SHORTEST 1 (a {key: $x})-[*1..4]-(b {key: $y}) RETURN p'
+    """
+    if kind not in KINDS:
+        raise QueryError(f"unknown store kind {kind!r}; known: {', '.join(KINDS)}")
+    out: list[str] = []
+    position = 0
+    while True:
+        start = cypher.find("{{", position)
+        if start < 0:
+            out.append(cypher[position:])
+            return "".join(out)
+        out.append(cypher[position:start])
+        name, args, position = _macro_at(cypher, start)
+        # Arguments may hold macros themselves: {{keys({{...}})}} is not needed so far,
+        # but a nested macro is expanded rather than passed through.
+        args = [translate(arg, kind) if "{{" in arg else arg for arg in args]
+        out.append(MACROS[name](kind, args))
+
+
+def check(cypher: str) -> list[str]:
+    """Problems with the macros of a query (empty when it translates for every store kind)."""
+    problems = []
+    for kind in KINDS:
+        try:
+            translate(cypher, kind)
+        except QueryError as error:
+            problems.append(f"{kind}: {error}")
+    return problems
+
+
+def for_store(store: object, cypher: str) -> str:
+    """The query translated for ``store`` (anything with a ``kind`` of 'neo4j' or 'embedded')."""
+    return translate(cypher, getattr(store, "kind", ""))

@@ -1,0 +1,97 @@
+"""What only the embedded store has to prove: ownership, crash safety, and loads that do not slow down."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from koppel.graph.errors import NotFound, StoreLocked
+from koppel.graph.models import NodeRecord
+from koppel.graph.store import open_store
+from koppel.loaders.facts import parse_facts
+
+SMALL = Path(__file__).resolve().parent.parent / "data" / "small.yaml"
+
+
+def test_a_second_writer_gets_a_clear_message(tmp_path):
+    with open_store(f"embedded:{tmp_path}"):
+        with pytest.raises(StoreLocked, match="one process writes an embedded store at a time"):
+            open_store(f"embedded:{tmp_path}")
+
+
+def test_a_second_writer_in_another_process_gets_a_message_not_a_crash(tmp_path):
+    with open_store(f"embedded:{tmp_path}"):
+        result = subprocess.run(
+            [sys.executable, "-m", "koppel.api.cli", "load", str(SMALL), "--store", f"embedded:{tmp_path}"],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode != 0
+    assert result.stderr.startswith("koppel: error: the embedded store") and "in use by process" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_readers_wait_for_no_writer_and_share(tmp_path):
+    with open_store(f"embedded:{tmp_path}") as store:
+        store.ensure_schema()
+    first = open_store(f"embedded:{tmp_path}", read_only=True)
+    second = open_store(f"embedded:{tmp_path}", read_only=True)
+    with pytest.raises(StoreLocked):
+        open_store(f"embedded:{tmp_path}")
+    first.close()
+    second.close()
+
+
+def test_reading_a_store_that_does_not_exist_says_how_to_create_it(tmp_path):
+    with pytest.raises(NotFound, match="koppel load"):
+        open_store(f"embedded:{tmp_path / 'none'}", read_only=True)
+
+
+KILL_SCRIPT = """
+import sys, time
+from koppel.graph.models import NodeRecord
+from koppel.graph.store import open_store
+store = open_store("embedded:" + sys.argv[1])
+nodes = [NodeRecord("Forum", f"forum-{i}", {"name": f"F{i}", "kind": "dialogue", "sources": ["d#L1"]}) for i in range(50000)]
+def hang(stage, done):
+    print("midway", flush=True)
+    time.sleep(600)
+store.upsert(nodes, [], progress=hang)
+"""
+
+
+def test_a_load_killed_midway_leaves_the_previous_content(tmp_path):
+    small = parse_facts([SMALL])
+    with open_store(f"embedded:{tmp_path}") as store:
+        store.upsert(small.nodes, small.relationships)
+        before = (store.all_nodes(), store.all_relationships())
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "midway"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    with open_store(f"embedded:{tmp_path}", read_only=True) as store:
+        assert (store.all_nodes(), store.all_relationships()) == before
+    with open_store(f"embedded:{tmp_path}") as store:  # and it is writable again
+        store.upsert(small.nodes[:1], [])
+
+
+def test_the_last_batch_of_a_large_load_is_at_most_twice_as_slow_as_the_first(tmp_path):
+    batch, batches = 25_000, 8
+    durations = []
+    with open_store(f"embedded:{tmp_path}") as store:
+        store.ensure_schema()
+        for b in range(batches):
+            nodes = [
+                NodeRecord("Event", f"event-{b}-{i}", {"name": f"E{i}", "kind": "meeting", "sources": ["d#L1"]})
+                for i in range(batch)
+            ]
+            started = time.perf_counter()
+            store.upsert(nodes, [])
+            durations.append(time.perf_counter() - started)
+        assert store.run("MATCH (e:Event) RETURN count(e)").value() == batch * batches
+    assert durations[-1] <= 2 * durations[0], durations
