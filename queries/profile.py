@@ -1,0 +1,150 @@
+"""A country's profile: everything the graph holds about it, each item with its locators.
+
+The sections are declared as data (:data:`SECTIONS`): a pattern from the
+country to the items of the section. Every pattern names its relationship
+types and labels, so the same Cypher runs on both stores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from koppel.graph.errors import NotFound, ValidationError
+from koppel.graph.store import GraphStore
+from koppel.graph.validity import valid_on
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a section's path: a relationship type, its direction seen from the country, the labels reached."""
+
+    rel_type: str
+    outgoing: bool
+    labels: str
+
+    def pattern(self, var: str, rel: str) -> str:
+        arrow = f"-[{rel}:{self.rel_type}]->" if self.outgoing else f"<-[{rel}:{self.rel_type}]-"
+        return f"{arrow}({var}:{self.labels})"
+
+
+SECTIONS: dict[str, list[tuple[Hop, ...]]] = {
+    "groups": [(Hop("MEMBER_OF", True, "CountryGroup|Organisation"),)],
+    "return_cooperation": [(Hop("CONCERNS", False, "Assessment"),)],
+    "dossiers": [(Hop("BETWEEN", False, "Dossier"),), (Hop("WANTS", True, "Dossier"),)],
+    "agreements": [
+        (Hop("PARTY_TO", True, "Agreement"),),
+        (Hop("WANTS", True, "Agreement"),),
+        (Hop("CONCERNS", False, "Agreement"),),
+        (Hop("MEMBER_OF", True, "CountryGroup"), Hop("PARTY_TO", True, "Agreement")),
+    ],
+    "forums": [
+        (Hop("PARTICIPATES_IN", True, "Forum"),),
+        (Hop("MEMBER_OF", True, "Forum"),),
+        (Hop("MEMBER_OF", True, "CountryGroup"), Hop("MEMBER_OF", True, "Forum")),
+        (Hop("MEMBER_OF", True, "CountryGroup"), Hop("PARTICIPATES_IN", True, "Forum")),
+    ],
+    "projects": [(Hop("BENEFITS", False, "Project"),)],
+    "donors": [
+        (Hop("DONOR_OF", False, "Donor"),),
+        (Hop("BENEFITS", False, "Project"), Hop("FUNDS", False, "Donor")),
+    ],
+    "events": [
+        (Hop("CONCERNS", False, "Event"),),
+        (Hop("TARGETS", False, "Event"),),
+        (Hop("LOCATED_IN", False, "Event"),),
+        (Hop("INITIATED", True, "Event"),),
+        (Hop("PARTICIPATES_IN", True, "Event"),),
+    ],
+    "linkages": [(Hop("CONCERNS", False, "Linkage"),)],
+    "partners": [(Hop("SHARES_PROBLEM_WITH", False, "Country|CountryGroup"),)],
+}
+
+_SORT_KEYS = {"events": ("date", "key"), "return_cooperation": ("as_of", "key")}
+
+
+def _section_query(hops: tuple[Hop, ...]) -> str:
+    path = "(c:Country {key: $key})"
+    for index, hop in enumerate(hops):
+        path += hop.pattern(f"x{index}", f"r{index}")
+    last = f"x{len(hops) - 1}"
+    rel_sources = " + ".join(f"coalesce(r{i}.sources, [])" for i in range(len(hops)))
+    via = [f"x{i}.key" for i in range(len(hops) - 1)]
+    return f"MATCH {path} RETURN {last} AS item, {rel_sources} AS rel_sources, [{', '.join(via)}] AS via_keys"
+
+
+def _node_item(node: dict[str, Any]) -> dict[str, Any]:
+    item = {k: v for k, v in node.items() if k != "_label"}
+    item["label"] = node["_label"]
+    return item
+
+
+def get_country(store: GraphStore, iso3: str) -> dict[str, Any]:
+    """The Country node with this key (ISO alpha-3, case-insensitive, or a slug such as ``somaliland``)."""
+    key = iso3.strip()
+    if not key or len(key) > 64:
+        raise ValidationError(f"country key {iso3!r} is not a valid key")
+    for candidate in dict.fromkeys([key.upper(), key, key.lower()]):
+        node = store.run("MATCH (c:Country {key: $key}) RETURN c", {"key": candidate}).value()
+        if node:
+            return node
+    raise NotFound(f"no country {iso3!r} in the graph")
+
+
+def country_profile(store: GraphStore, iso3: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Names, groups, return cooperation, dossiers, agreements, forums, projects, donors, events, linkages, partners.
+
+    Each item is the node's properties plus ``label``, ``via`` (the relationship
+    types that tie it to the country) and ``evidence`` (the locators of those
+    relationships); items not yet valid on ``as_of`` are left out.
+    """
+    country = get_country(store, iso3)
+    profile: dict[str, Any] = {"country": _node_item(country), "as_of": as_of.isoformat() if as_of else None}
+    for section, paths in SECTIONS.items():
+        items: dict[str, dict[str, Any]] = {}
+        for hops in paths:
+            result = store.run(_section_query(hops), {"key": country["key"]})
+            for node, rel_sources, via_keys in result.rows:
+                if not valid_on(node, as_of):
+                    continue
+                item = items.setdefault(node["key"], {**_node_item(node), "via": [], "through": [], "evidence": []})
+                via = "/".join(h.rel_type for h in hops)
+                if via not in item["via"]:
+                    item["via"].append(via)
+                item["through"] += [k for k in via_keys if k not in item["through"]]
+                item["evidence"] += [s for s in rel_sources if s not in item["evidence"]]
+        order = _SORT_KEYS.get(section, ("name", "key"))
+        profile[section] = sorted(items.values(), key=lambda i: tuple(str(i.get(k) or "") for k in order))
+    return profile
+
+
+_COUNTED = {
+    "dossiers": "MATCH (x:Dossier)-[:BETWEEN]->(c:Country)",
+    "agreements": "MATCH (x:Agreement)-[:CONCERNS|PARTY_TO]-(c:Country)",
+    "linkages": "MATCH (x:Linkage)-[:CONCERNS]->(c:Country)",
+    "events": "MATCH (x:Event)-[:CONCERNS|TARGETS|LOCATED_IN]->(c:Country)",
+}
+
+
+def country_summaries(store: GraphStore) -> list[dict[str, Any]]:
+    """Every country with its latest return-cooperation assessment and counts of what the graph holds on it."""
+    countries = store.run(
+        "MATCH (c:Country) RETURN c.key AS key, c.name AS name, c.name_en AS name_en, c.has_iso_code AS has_iso_code ORDER BY key"
+    ).records()
+    latest: dict[str, dict[str, Any]] = {}
+    for row in store.run(
+        "MATCH (a:Assessment)-[:CONCERNS]->(c:Country) RETURN c.key AS key, a.level AS level, a.trend AS trend, a.as_of AS as_of ORDER BY as_of"
+    ).records():
+        latest[row.pop("key")] = row
+    counts = {
+        name: dict(store.run(f"{pattern} RETURN c.key, count(DISTINCT x)").rows) for name, pattern in _COUNTED.items()
+    }
+    return [
+        {
+            **country,
+            "return_cooperation": latest.get(country["key"]),
+            "counts": {name: per_country.get(country["key"], 0) for name, per_country in counts.items()},
+        }
+        for country in countries
+    ]
