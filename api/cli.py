@@ -7,6 +7,7 @@ Every error is one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -22,6 +23,10 @@ from koppel.graph.settings import Settings
 from koppel.graph.store import GraphStore, open_store
 from koppel.loaders import seed_files
 from koppel.loaders.facts import parse_facts
+from koppel.loaders.sources import evidence as cited_passage
+from koppel.loaders.sources import sources_dir
+from koppel.queries.profile import country_profile
+from koppel.queries.search import search as search_entities
 
 from . import export as exporting
 
@@ -40,6 +45,22 @@ StoreOption = Annotated[
     typer.Option("--store", "-s", envvar="KOPPEL_STORE", help="embedded:PATH (default) or a Neo4j URI (bolt://, neo4j://, neo4j+s://)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the stable machine interface).")]
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option("--sources", envvar="KOPPEL_SOURCES", help="Folder of source documents that locators cite (default: ../shared/sources beside the repository)."),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Ignore facts not yet valid on this date (YYYY-MM-DD).")
+]
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _open(store: str | None, *, read_only: bool) -> GraphStore:
@@ -177,6 +198,99 @@ def clear(
     with _open(store, read_only=False) as graph:
         graph.clear(drop_schema=schema)
         err.print(f"cleared {graph.location}")
+
+
+# -- the seed graph, for people ------------------------------------------------------------
+
+@app.command()
+def evidence(
+    locator: Annotated[str, typer.Argument(help="A locator such as kamerbrief-...#L70-L75.")],
+    sources: SourcesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the passage a locator cites, de-hyphenated."""
+    passage = cited_passage(locator, sources_dir(sources))
+    if as_json:
+        _print_json(passage.as_dict())
+    else:
+        out.print(f"[bold]{passage.locator}[/bold]")
+        out.print(passage.text, markup=False)
+
+
+def _locators(item: dict[str, Any]) -> str:
+    return ", ".join(loc.split("#", 1)[1] for loc in (item.get("sources") or []) + (item.get("evidence") or []))
+
+
+@app.command()
+def country(
+    iso3: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code (or a slug such as somaliland).")],
+    as_of: AsOfOption = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A country's profile: names, groups, return cooperation, dossiers, agreements, forums, projects, donors, events, linkages."""
+    with _open(store, read_only=True) as graph:
+        profile = country_profile(graph, iso3, as_of=parse_date(as_of))
+    if as_json:
+        _print_json(profile)
+        return
+    node = profile["country"]
+    out.print(f"[bold]{node['name']}[/bold] ({node.get('name_en') or ''}, {node['key']})")
+    for assessment in profile["return_cooperation"]:
+        out.print(f"return cooperation: {assessment['level']}, trend {assessment['trend']}, as of {assessment['as_of']}  [dim]{_locators(assessment)}[/dim]")
+    for section in ("groups", "dossiers", "agreements", "forums", "projects", "donors", "events", "linkages", "partners"):
+        items = profile[section]
+        if not items:
+            continue
+        table = Table(title=section, title_justify="left", show_header=False)
+        for item in items:
+            detail = item.get("date") or item.get("status") or item.get("domain") or item.get("kind") or ""
+            table.add_row(item["name"], str(detail), item["label"], _locators(item))
+        out.print(table)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="A Dutch or English name or alias; accents and small typos are tolerated.")],
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find countries, organisations, forums, dossiers and more by name."""
+    with _open(store, read_only=True) as graph:
+        results = search_entities(graph, text, limit=limit)
+    if as_json:
+        _print_json({"query": text, "results": results})
+        return
+    table = Table("key", "label", "name", "matched", "score")
+    for r in results:
+        table.add_row(r["key"], r["label"], r["name"] or "", r["matched"], str(r["score"]))
+    out.print(table)
+
+
+# -- serving ------------------------------------------------------------------------------------
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes (each opens the store read-only).")] = 2,
+    store: StoreOption = None,
+    sources: SourcesOption = None,
+) -> None:
+    """Serve the HTTP API and the web explorer (uvicorn)."""
+    import os
+
+    import uvicorn
+
+    if store:
+        os.environ["KOPPEL_STORE"] = store
+    if sources:
+        os.environ["KOPPEL_SOURCES"] = str(sources)
+    # Fail here, with one clear line, if the store cannot be opened.
+    _open(os.environ.get("KOPPEL_STORE"), read_only=True).close()
+    err.print(f"koppel: serving http://{host}:{port}/ (API at /api, docs at /docs)")
+    uvicorn.run("koppel.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def main() -> None:

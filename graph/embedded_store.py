@@ -19,6 +19,7 @@ import datetime as dt
 import fcntl
 import os
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -69,7 +70,9 @@ class EmbeddedStore(GraphStore):
         self._check_fingerprint()
         try:
             self._db = ladybug.Database(str(db_path), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
+            self._local = threading.local()
+            self._connections: list[ladybug.Connection] = []
+            self._conn  # noqa: B018 - open the first connection now, so errors surface here
         except RuntimeError as error:
             self._unlock()
             raise StoreUnavailable(f"cannot open the embedded store {self.folder}: {_engine_message(error)}") from None
@@ -117,11 +120,21 @@ class EmbeddedStore(GraphStore):
                 "remove the folder (or `koppel clear --yes --schema`) and load again"
             )
 
+    @property
+    def _conn(self) -> ladybug.Connection:
+        """This thread's connection: one Database, a connection per thread, so readers can share a store."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = ladybug.Connection(self._db)
+            self._connections.append(conn)
+        return conn
+
     def close(self) -> None:
-        conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
-        if conn is not None:
+        for conn in getattr(self, "_connections", []):
             conn.close()
-            self._conn = None
+        self._connections = []
+        self._local = threading.local()
+        db = getattr(self, "_db", None)
         if db is not None:
             db.close()
             self._db = None

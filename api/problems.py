@@ -1,0 +1,61 @@
+"""Errors as ``application/problem+json`` (RFC 9457): a clear title and detail, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from koppel.graph import errors
+
+from .deps import Disabled, Unauthorized
+
+log = logging.getLogger("koppel.api")
+
+# Most specific first: the first matching class decides status and title.
+STATUS: list[tuple[type[Exception], int, str]] = [
+    (Unauthorized, 401, "Authentication required"),
+    (Disabled, 403, "Endpoint disabled"),
+    (errors.ReadOnlyViolation, 403, "Query refused: read-only"),
+    (errors.QueryTimeout, 504, "Query timed out"),
+    (errors.NotFound, 404, "Not found"),
+    (errors.StoreUnavailable, 503, "Store unavailable"),
+    (errors.ValidationError, 422, "Invalid input"),
+    (errors.QueryError, 400, "Invalid query"),
+    (errors.ConfigError, 503, "Server misconfigured"),
+    (errors.KoppelError, 400, "Bad request"),
+]
+
+
+def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+    headers = {"Retry-After": "5"} if status == 503 else None
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.KoppelError)
+    async def koppel_error(request: Request, error: errors.KoppelError) -> JSONResponse:
+        for kind, status, title in STATUS:
+            if isinstance(error, kind):
+                if status == 503:
+                    request.app.state.holder.close()  # reopen on the next request
+                return problem(status, title, str(error))
+        return problem(400, "Bad request", str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+        return problem(422, "Invalid input", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem(error.status_code, str(error.detail), str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem(500, "Internal error", "the server failed on this request; the error is logged")

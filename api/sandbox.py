@@ -1,0 +1,103 @@
+"""Ad-hoc analyst Cypher, run where a crash or a runaway query cannot take the API down.
+
+Every query is first checked by :func:`koppel.graph.guard.check_read_only`
+(on Neo4j also by the planner's query type from EXPLAIN), then run in a
+worker process that holds its own read-only store. The parent waits at most
+the timeout; past it the worker is killed (which also ends the query on the
+embedded engine; Neo4j cancels it through the transaction timeout) and a
+fresh worker is started for the next query.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+from typing import Any
+
+from koppel.graph import errors
+from koppel.graph.guard import check_read_only
+
+_CONTEXT = mp.get_context("spawn")
+
+
+def _worker(connection: Any, store_spec: str, settings: dict[str, Any]) -> None:
+    from koppel.graph.settings import Settings
+    from koppel.graph.store import open_store
+
+    try:
+        store = open_store(store_spec, read_only=True, settings=Settings(**settings))
+    except errors.KoppelError as error:
+        connection.send(("error", type(error).__name__, str(error)))
+        return
+    connection.send(("ready", None, None))
+    while True:
+        try:
+            cypher, params, timeout, row_limit = connection.recv()
+        except EOFError:
+            return
+        try:
+            if store.kind == "neo4j":
+                kind = store.explain_type(cypher, params)
+                if kind != "r":
+                    raise errors.ReadOnlyViolation(f"refused: the planner classifies this query as {kind!r}, not read-only")
+            result = store.run(cypher, params, read_only=True, timeout=timeout)
+            rows = result.rows[:row_limit]
+            connection.send(("ok", result.columns, (rows, len(result.rows) > row_limit)))
+        except errors.KoppelError as error:
+            connection.send(("error", type(error).__name__, str(error)))
+
+
+class CypherSandbox:
+    """A supervised worker process for ad-hoc read-only Cypher; one query at a time."""
+
+    def __init__(self, store_spec: str, settings: dict[str, Any]) -> None:
+        self.store_spec = store_spec
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._connection: Any = None
+
+    def _start(self) -> None:
+        parent, child = _CONTEXT.Pipe()
+        process = _CONTEXT.Process(target=_worker, args=(child, self.store_spec, self.settings), daemon=True)
+        process.start()
+        child.close()
+        if not parent.poll(60):
+            process.kill()
+            raise errors.StoreUnavailable("the query worker did not start within 60 s")
+        status, kind, message = parent.recv()
+        if status != "ready":
+            process.join(5)
+            raise getattr(errors, kind, errors.StoreUnavailable)(message)
+        self._process, self._connection = process, parent
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        self._process = self._connection = None
+
+    def run(self, cypher: str, params: dict[str, Any], *, timeout: float, row_limit: int) -> tuple[list[str], list[list[Any]], bool]:
+        """Columns, rows (at most ``row_limit``) and whether rows were cut off."""
+        check_read_only(cypher)
+        with self._lock:
+            if self._process is None or not self._process.is_alive():
+                self._start()
+            try:
+                self._connection.send((cypher, params, timeout, row_limit))
+                # The server-side timeout acts first; the kill is the backstop.
+                if not self._connection.poll(timeout + 2):
+                    self._stop()
+                    raise errors.QueryTimeout(f"query cancelled after {timeout:g} s; the worker was restarted")
+                status, columns, payload = self._connection.recv()
+            except (EOFError, BrokenPipeError, ConnectionResetError):
+                self._stop()
+                raise errors.QueryError("the query worker ended while running this query; it was restarted") from None
+        if status == "error":
+            raise getattr(errors, columns, errors.QueryError)(payload)
+        rows, truncated = payload
+        return columns, rows, truncated
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()

@@ -1,0 +1,23 @@
+"""Settings of the HTTP API (pydantic-settings, from ``KOPPEL_*`` environment variables)."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+
+from koppel.graph.settings import Settings
+
+
+class ApiSettings(Settings):
+    api_tokens: str = Field("", validation_alias=AliasChoices("KOPPEL_API_TOKENS"), description="Comma-separated bearer tokens; none disables /api/cypher.")
+    cors_origins: str = Field("", validation_alias=AliasChoices("KOPPEL_CORS_ORIGINS"), description="Comma-separated origins allowed to call the API from a browser.")
+    query_timeout: float = Field(5.0, gt=0, le=600, validation_alias=AliasChoices("KOPPEL_QUERY_TIMEOUT"))
+    row_limit: int = Field(10_000, gt=0, le=1_000_000, validation_alias=AliasChoices("KOPPEL_ROW_LIMIT"))
+    max_body_bytes: int = Field(64 * 1024, gt=0, validation_alias=AliasChoices("KOPPEL_MAX_BODY_BYTES"))
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        return frozenset(t.strip() for t in self.api_tokens.split(",") if t.strip())
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
