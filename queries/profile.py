@@ -115,7 +115,8 @@ def country_profile(store: GraphStore, iso3: str, *, as_of: dt.date | None = Non
                 item["through"] += [k for k in via_keys if k not in item["through"]]
                 item["evidence"] += [s for s in rel_sources if s not in item["evidence"]]
         order = _SORT_KEYS.get(section, ("name", "key"))
-        profile[section] = sorted(items.values(), key=lambda i: tuple(str(i.get(k) or "") for k in order))
+        # Undated items after dated ones; then by name or key.
+        profile[section] = sorted(items.values(), key=lambda i: tuple((i.get(k) is None, str(i.get(k) or "")) for k in order))
     return profile
 
 

@@ -7,6 +7,7 @@ session starts the server itself with the same script and stops it at the end.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
@@ -114,3 +115,65 @@ def seeded_store(store_kind: str, request: pytest.FixtureRequest, seed_facts) ->
         yield store
     finally:
         store.close()
+
+
+# -- a real `koppel serve` process -------------------------------------------------------------
+
+API_TOKEN = "test-token-0123456789"
+
+
+@pytest.fixture(scope="session")
+def api_token() -> str:
+    return API_TOKEN
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(store_spec: str, env: dict[str, str] | None = None, *, workers: int = 1) -> Iterator[str]:
+    """Run `koppel serve` on a free port until the block ends; yields its base URL."""
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    full_env = {**os.environ, "KOPPEL_API_TOKENS": API_TOKEN, "KOPPEL_SOURCES": str(SHARED_SOURCES), **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "koppel.api.cli", "serve", "--store", store_spec, "--port", str(port), "--workers", str(workers)],
+        env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"koppel serve exited: {process.stderr.read()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("koppel serve did not become ready within 60 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(_embedded_seed: Path) -> Iterator[str]:
+    """Base URL of a real `koppel serve` on the seed graph (embedded store)."""
+    with serve(f"embedded:{_embedded_seed}") as base:
+        yield base
