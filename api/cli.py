@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +26,10 @@ from koppel.loaders import seed_files
 from koppel.loaders.facts import parse_facts
 from koppel.loaders.sources import evidence as cited_passage
 from koppel.loaders.sources import sources_dir
+from koppel.queries.analytics import brokers, centrality, similar
+from koppel.queries.catalogue import load_catalogue, run_named
+from koppel.queries.linkage import linkages as linkage_options
+from koppel.queries.linkage import load_weights
 from koppel.queries.profile import country_profile
 from koppel.queries.search import search as search_entities
 
@@ -142,19 +147,26 @@ def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
 
 @app.command()
 def query(
-    cypher: Annotated[str | None, typer.Option("--cypher", "-c", help="Cypher to run.")] = None,
+    name: Annotated[str | None, typer.Argument(help="A catalogue query (see --list).")] = None,
+    cypher: Annotated[str | None, typer.Option("--cypher", "-c", help="Cypher to run instead of a catalogue query.")] = None,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="Query parameter name=value (JSON values allowed); repeatable.")] = None,
-    write: Annotated[bool, typer.Option("--write", help="Allow the query to write (default: read-only).")] = False,
+    list_queries: Annotated[bool, typer.Option("--list", help="Show the catalogue: each query's question and parameters.")] = False,
+    write: Annotated[bool, typer.Option("--write", help="Allow ad-hoc Cypher to write (default: read-only).")] = False,
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Run Cypher against the store, read-only unless --write is given."""
-    if not cypher:
-        raise ValidationError("give the query with --cypher \"...\"")
+    """Run a catalogue query by NAME, or ad-hoc Cypher with --cypher (read-only unless --write)."""
+    if list_queries:
+        _print_catalogue(as_json)
+        return
+    if bool(name) == bool(cypher):
+        raise ValidationError("give a catalogue query NAME or --cypher \"...\" (one of the two; see --list)")
+    if write and not cypher:
+        raise ValidationError("--write applies to --cypher only; catalogue queries only read")
     params = dict(parse_param(p) for p in param or [])
     with _open(store, read_only=not write) as graph:
-        result = graph.run(cypher, params, read_only=not write)
+        result = run_named(graph, name, params) if name else graph.run(cypher, params, read_only=not write)
     if as_json:
         _print_json({"columns": result.columns, "rows": result.records()})
     elif as_csv:
@@ -165,9 +177,27 @@ def query(
     else:
         table = Table(*result.columns)
         for row in result.rows:
-            table.add_row(*[json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v) for v in row])
+            table.add_row(*[_cell(v) for v in row])
         out.print(table)
         err.print(f"{len(result.rows)} row(s)")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict) and "_label" in value:
+        return f"{value.get('name') or value.get('key')} ({value['_label']})"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+
+
+def _print_catalogue(as_json: bool) -> None:
+    queries = load_catalogue()
+    if as_json:
+        _print_json({"queries": [{"name": q.name, "question": q.question, "parameters": [asdict(p) for p in q.parameters], "columns": [asdict(c) for c in q.columns]} for q in queries]})
+        return
+    table = Table("name", "question", "parameters")
+    for q in queries:
+        params = ", ".join(f"{p.name}: {p.type}" + ("" if p.required else f" = {json.dumps(p.default, ensure_ascii=False, default=str)}") for p in q.parameters)
+        table.add_row(q.name, q.question, params)
+    out.print(table)
 
 
 @app.command()
@@ -266,6 +296,94 @@ def search(
     for r in results:
         table.add_row(r["key"], r["label"], r["name"] or "", r["matched"], str(r["score"]))
     out.print(table)
+
+
+# -- linkages and analytics ------------------------------------------------------------------
+
+@app.command()
+def linkages(
+    iso3: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code (or a slug such as somaliland).")],
+    as_of: AsOfOption = None,
+    weights: Annotated[Path | None, typer.Option("--weights", help="A weights file (copy queries/weights.yaml and edit it).")] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Linkages in play and ranked candidate linkages for a country, with the reasons and evidence behind each."""
+    chosen = load_weights(weights)
+    with _open(store, read_only=True) as graph:
+        result = linkage_options(graph, iso3, as_of=parse_date(as_of), weights=chosen)
+    if as_json:
+        _print_json(result)
+        return
+    out.print(f"[bold]{result.get('name') or result['country']}[/bold] ({result['country']})" + (f", as of {result['as_of']}" if result["as_of"] else ""))
+    if result.get("assessment"):
+        a = result["assessment"]
+        out.print(f"return cooperation: {a['level']}, trend {a['trend']}, as of {a['as_of']}")
+    existing = Table("linked dossier", "direction", "status", "outcome", "channel", "date", title="already linked", title_justify="left")
+    for item in result["existing"]:
+        existing.add_row((item.get("dossier") or {}).get("name") or item["name"], item["direction"], item["status"], item["outcome"], item["channel"], str(item.get("date") or ""))
+    out.print(existing)
+    candidates = Table("score", "candidate", "direction", "channel", "why", title="candidates", title_justify="left")
+    for item in result["candidates"]:
+        why = "; ".join(f"{r['factor']} {r['value']:.2f}: {r['text']}" for r in item["reasons"])
+        candidates.add_row(f"{item['score']:.2f}", item["dossier"]["name"], item["direction"], item["channel"], why)
+    out.print(candidates)
+    for gap in result["missing"]:
+        err.print(f"missing: {gap}")
+
+
+analyse_app = typer.Typer(help="Network analytics over the graph (networkx).", no_args_is_help=True)
+app.add_typer(analyse_app, name="analyse")
+
+
+def _print_ranking(data: dict[str, Any], rows_key: str, columns: list[str], as_json: bool) -> None:
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(*columns)
+    for row in data[rows_key]:
+        table.add_row(*[str(row.get(c, "")) for c in columns])
+    out.print(table)
+
+
+@analyse_app.command("brokers")
+def analyse_brokers(
+    iso3: Annotated[str, typer.Argument(help="The country.")],
+    k: Annotated[int | None, typer.Option(min=1, help="Sample size for large graphs.")] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who connects the Netherlands and a country: intermediaries on the shortest connections."""
+    with _open(store, read_only=True) as graph:
+        data = brokers(graph, iso3, k=k)
+    _print_ranking(data, "brokers", ["key", "name", "label", "paths", "share"], as_json)
+
+
+@analyse_app.command("similar")
+def analyse_similar(
+    iso3: Annotated[str, typer.Argument(help="The country.")],
+    top: Annotated[int, typer.Option(min=1, max=250)] = 10,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Countries with a similar linkage profile."""
+    with _open(store, read_only=True) as graph:
+        data = similar(graph, iso3, top=top)
+    _print_ranking(data, "similar", ["key", "name", "score", "shared"], as_json)
+
+
+@analyse_app.command("centrality")
+def analyse_centrality(
+    label: Annotated[str | None, typer.Option("--label", help="Rank only this label (default: forums and donors).")] = None,
+    k: Annotated[int | None, typer.Option(min=1, help="Sample size for betweenness on large graphs.")] = None,
+    top: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Betweenness and degree centrality of forums and donors (or of one label)."""
+    with _open(store, read_only=True) as graph:
+        data = centrality(graph, label=label, k=k, top=top)
+    _print_ranking(data, "ranking", ["key", "name", "label", "betweenness", "degree"], as_json)
 
 
 # -- serving ------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ macro                       Neo4j 5                              LadybugDB 0.22
 ``{{keys(list)}}``          ``[_x IN list | _x.key]``            ``properties(list, 'key')``
 ``{{props(list, name)}}``   ``[_x IN list | _x.name]``           ``properties(list, 'name')``
 ``{{types(rels)}}``         ``[_r IN rels | type(_r)]``          ``list_transform(rels, _r -> label(_r))``
+``{{labels_of(nodes)}}``    ``[_x IN nodes | labels(_x)[0]]``    ``list_transform(nodes, _x -> label(_x))``
+``{{at(list, 0)}}``         ``list[0]`` (0-based)                ``list[1]`` (LadybugDB counts from 1)
 ``{{shortest(p, (a), (b), 1, 4)}}``  ``p = SHORTEST 1 (a)-[*1..4]-(b)``  ``p = (a)-[* SHORTEST 1..4]-(b)``
 ``{{shortest(p, (a), (b), 1, 4, T1|T2)}}``  same, restricted to ``[:T1|T2*1..4]``  ``[:T1|T2* SHORTEST 1..4]``
 ==========================  ===================================  =======================================
@@ -36,6 +38,17 @@ Also measured, and handled by the query writer rather than by a macro:
   :func:`koppel.queries.catalogue.run_named`), and every query orders its
   rows by a total order so both stores return the same rows in the same order.
 * ``WITH ... ORDER BY`` without ``SKIP``/``LIMIT`` is refused by LadybugDB.
+* ``{{str(x)}}`` of a float differs (``300000.0`` against ``300000.000000``):
+  use it on integers and text only.
+* List indexes count from 0 in Neo4j and from 1 in LadybugDB (``{{at(list, i)}}``).
+* Words that are keywords in LadybugDB (``end``, ``group``) cannot name a
+  parameter or a column: ``$end`` or ``AS group`` fail to parse there.
+* A ``UNION`` of whole nodes from different tables does not bind in
+  LadybugDB, and a ``UNION`` column that is a typed value in one part and a
+  bare ``null`` in another is refused: union parts return the same typed
+  scalar columns (see :func:`nodes_by_key` for fetching nodes of several labels).
+* ``:A|B`` label alternatives cannot be combined with a property map in
+  LadybugDB (``(n:A|B {key: $k})``): write ``(n:A|B) WHERE n.key = $k``.
 
 :func:`translate` expands the macros of one query for one store kind;
 :func:`check` lists the problems of a query's macros without a store. Labels
@@ -99,6 +112,14 @@ def _shortest(kind: str, args: list[str]) -> str:
     return f"{path} = {start}-[{types}* SHORTEST {low}..{high}]-{end}"
 
 
+def _at(kind: str, args: list[str]) -> str:
+    items, index = _one(args, "at", 2)
+    if not index.lstrip("-").isdigit():
+        raise QueryError(f"macro {{{{at(...)}}}}: index {index!r} is not a whole number")
+    position = int(index)
+    return f"{items}[{position if kind == 'neo4j' or position < 0 else position + 1}]"
+
+
 def _list_prop(kind: str, items: str, prop: str) -> str:
     _variable(prop, "props")
     if kind == "neo4j":
@@ -113,15 +134,19 @@ MACROS: dict[str, Callable[[str, list[str]], str]] = {
     "str": lambda kind, a: f"toString({_one(a, 'str', 1)[0]})" if kind == "neo4j" else f"CAST({a[0]} AS STRING)",
     "keys": lambda kind, a: _list_prop(kind, _one(a, "keys", 1)[0], "key"),
     "props": lambda kind, a: _list_prop(kind, *_one(a, "props", 2)),
+    "labels_of": lambda kind, a: (
+        f"[_x IN {_one(a, 'labels_of', 1)[0]} | labels(_x)[0]]" if kind == "neo4j" else f"list_transform({a[0]}, _x -> label(_x))"
+    ),
     "types": lambda kind, a: (
         f"[_r IN {_one(a, 'types', 1)[0]} | type(_r)]" if kind == "neo4j" else f"list_transform({a[0]}, _r -> label(_r))"
     ),
     "shortest": _shortest,
+    "at": _at,
 }
 """Each macro: ``(store kind, arguments) -> Cypher text``."""
 
 
-def _split_args(text: str) -> list[str]:
+def split_args(text: str) -> list[str]:
     """Split macro arguments on top-level commas (commas inside (), [], {} or quotes stay)."""
     args, depth, quote, current = [], 0, "", []
     for char in text:
@@ -175,7 +200,7 @@ def _macro_at(cypher: str, start: int) -> tuple[str, list[str], int]:
         raise QueryError(f"macro {{{{{name}(...)}}}} at offset {start} is not closed with '}}}}'")
     if name not in MACROS:
         raise QueryError(f"unknown macro {{{{{name}(...)}}}}; known: {', '.join(sorted(MACROS))}")
-    return name, _split_args(inner), index + closing + 2
+    return name, split_args(inner), index + closing + 2
 
 
 def translate(cypher: str, kind: str) -> str:
@@ -201,6 +226,31 @@ def translate(cypher: str, kind: str) -> str:
         # but a nested macro is expanded rather than passed through.
         args = [translate(arg, kind) if "{{" in arg else arg for arg in args]
         out.append(MACROS[name](kind, args))
+
+
+def nodes_by_key(kind: str, keys_by_label: dict[str, list[str]]) -> list[tuple[str, dict[str, list[str]]]]:
+    """Queries (with their parameters) returning, in a column ``node``, every node whose key is listed under its label.
+
+    Fetching nodes of several labels by key is where the stores part ways:
+    Neo4j runs one query, a ``UNION ALL`` of per-label index seeks; LadybugDB
+    cannot bind a ``UNION`` of nodes from different tables ("node has data
+    type NODE but NODE was expected"), so it gets one primary-key lookup per
+    label (its per-query cost is a fraction of a millisecond).
+
+    >>> nodes_by_key("neo4j", {"Dossier": ["d1"], "Forum": ["f1"]})[0][0]
+    'UNWIND $k0 AS k MATCH (n:Dossier {key: k}) RETURN n AS node UNION ALL UNWIND $k1 AS k MATCH (n:Forum {key: k}) RETURN n AS node'
+    """
+    if kind not in KINDS:
+        raise QueryError(f"unknown store kind {kind!r}; known: {', '.join(KINDS)}")
+    labels = [label for label in sorted(keys_by_label) if keys_by_label[label]]
+    for label in labels:
+        SCHEMA.check_label(label)
+    if kind == "neo4j":
+        if not labels:
+            return []
+        parts = [f"UNWIND $k{i} AS k MATCH (n:{label} {{key: k}}) RETURN n AS node" for i, label in enumerate(labels)]
+        return [(" UNION ALL ".join(parts), {f"k{i}": sorted(set(keys_by_label[label])) for i, label in enumerate(labels)})]
+    return [(f"MATCH (n:{label}) WHERE n.key IN $keys RETURN n AS node", {"keys": sorted(set(keys_by_label[label]))}) for label in labels]
 
 
 def check(cypher: str) -> list[str]:

@@ -36,16 +36,16 @@ FUNCTIONS = frozenset(
     list_contains list_distinct string_split lcase ucase starts_with ends_with contains regexp_matches""".split()
 )
 
-# Reserved words of Cypher and of LadybugDB's dialect: never accepted as variable names,
-# so that a variable cannot smuggle in a clause keyword.
-RESERVED = frozenset(
+# Words that open a clause or a command in Cypher or in LadybugDB's dialect: never accepted
+# as variable names, so that a variable cannot smuggle one in. Words that only mean
+# something after one of these (KEY, TABLE, FROM, TO, ...) stay usable as names.
+CLAUSE_WORDS = frozenset(
     """CREATE MERGE SET DELETE DETACH REMOVE DROP ALTER COPY LOAD INSTALL UNINSTALL CALL EXPORT IMPORT
-    ATTACH DETACH USE CHECKPOINT BEGIN COMMIT ROLLBACK FOREACH SHOW GRANT DENY REVOKE START STOP TERMINATE
-    FINISH YIELD PROFILE EXPLAIN RENAME TRUNCATE ENABLE DISABLE CSV FROM HEADERS FIELDTERMINATOR PERIODIC
-    TRANSACTION TRANSACTIONS INTO DATABASE DATABASES GRAPH CONSTRAINT INDEX PROCEDURE FUNCTION MACRO
-    SEQUENCE TABLE NODE REL TYPE USER USERS ROLE ROLES PASSWORD PROJECT EXTENSION ANALYZE ADD ON FOR
-    REQUIRE UNIQUE KEY PRIMARY ASSERT SCAN OF TO FILTER LET NEXT INSERT UPDATE UPSERT""".split()
-) | READING_KEYWORDS
+    ATTACH USE CHECKPOINT BEGIN COMMIT ROLLBACK FOREACH SHOW GRANT DENY REVOKE START STOP TERMINATE
+    FINISH YIELD PROFILE EXPLAIN RENAME TRUNCATE ENABLE DISABLE ANALYZE INSERT UPDATE UPSERT FILTER LET
+    NEXT""".split()
+)
+RESERVED = CLAUSE_WORDS | READING_KEYWORDS
 
 _TOKEN = re.compile(
     r"""(?P<space>\s+)

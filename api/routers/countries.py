@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from koppel.queries.linkage import linkages
 from koppel.queries.profile import country_profile, country_summaries
 
-from ..deps import Settings, Store
+from ..deps import Store
 
 router = APIRouter(prefix="/api/countries", tags=["countries"])
 CountryKey = Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", examples=["IRQ"], description="ISO 3166-1 alpha-3 code or slug.")]
@@ -27,7 +28,5 @@ def get_country(iso3: CountryKey, store: Store, as_of: AsOf = None) -> dict[str,
 
 
 @router.get("/{iso3}/linkages", summary="Existing and ranked candidate linkages, with scores, reasons, paths and locators")
-def get_linkages(iso3: CountryKey, store: Store, settings: Settings, as_of: AsOf = None) -> dict[str, Any]:
-    from koppel.queries.linkage import linkages
-
+def get_linkages(iso3: CountryKey, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     return linkages(store, iso3, as_of=as_of)

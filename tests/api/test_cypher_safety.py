@@ -105,6 +105,7 @@ def test_the_guard_refuses_each_attempt(cypher):
         "UNWIND [1, 2, 3] AS x WITH x WHERE x > 1 RETURN [y IN range(1, x) | y * 2] AS doubled",
         "MATCH (e:Event) WHERE e.date >= date('2013-01-01') RETURN e.name ORDER BY e.date DESC SKIP 1 LIMIT 3",
         "MATCH (n) WHERE n.name CONTAINS 'Irak' RETURN count(*) AS n",
+        "MATCH (c:Country) RETURN c.key AS key, c.name AS type, 1 AS from LIMIT 5",
     ],
 )
 def test_the_guard_lets_reading_queries_through(cypher):

@@ -212,3 +212,20 @@ def test_live_server_on_neo4j(seeded_store):
         assert status == 200 and body["return_cooperation"][0]["level"] == "difficult"
         status, _, body = fetch(f"{base}/api/cypher", data={"cypher": "MATCH (c:Country) RETURN count(c) AS n"}, headers={"Authorization": f"Bearer {API_TOKEN}"})
         assert status == 200 and body["rows"] == [{"n": 28}]
+
+
+def test_linkages_endpoint_explains_each_candidate(client):
+    result = client.get("/api/countries/AFG/linkages").json()
+    assert result["country"] == "AFG"
+    linked = {item["dossier"]["key"] for item in result["existing"] if item.get("dossier")}
+    assert "afg-luchtvaartverdrag" in linked
+    assert result["candidates"], result["missing"]
+    for candidate in result["candidates"]:
+        assert 0.0 <= candidate["score"] <= 1.0
+        assert candidate["dossier"]["key"] not in linked
+        assert candidate["reasons"] and any(r["path"]["nodes"] and r["sources"] for r in candidate["reasons"])
+    scores = [c["score"] for c in result["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    earlier = client.get("/api/countries/AFG/linkages", params={"as_of": "2001-01-01"}).json()
+    assert earlier["as_of"] == "2001-01-01" and len(earlier["existing"]) < len(result["existing"])
+    assert_problem(client.get("/api/countries/XYZ/linkages"), 404)

@@ -1,0 +1,329 @@
+"""Network analytics over the linkage graph, wrapping networkx.
+
+Each function reads a small, typed projection of the graph with anchored
+Cypher (never the whole graph), hands it to networkx and returns JSON-ready
+results:
+
+* :func:`brokers`: who connects the Netherlands and a country: the
+  intermediaries (forums, groups, donors, agreements, organisations, other
+  countries) on the shortest connections between them.
+* :func:`similar`: countries whose linkage profile looks like the country's
+  (Jaccard similarity over dossier domains, linkages, groups, forums and
+  return cooperation level).
+* :func:`centrality`: which forums and donors hold the network together
+  (betweenness, sampled when the projection is large, and degree).
+
+The projections keep to the "connector" layer of the graph: countries,
+groups, organisations, forums, donors, agreements, projects and (for brokers)
+dossiers, joined by membership, participation, parties, funding, benefit and
+the sides of a dossier. Events and documents
+are left out: they record what happened, not who connects whom.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from koppel.graph import dialect
+from koppel.graph.errors import NotFound, ValidationError
+from koppel.graph.store import GraphStore
+
+CONNECTOR_LABELS = ("Country", "CountryGroup", "Organisation", "Forum", "Donor", "Agreement", "Project", "Dossier")
+EXACT_LIMIT = 500
+"""Projections with at most this many nodes get exact betweenness; larger ones are sampled."""
+DEFAULT_SAMPLES = 100
+SEED = 42
+
+_EDGE = "{{type(r)}} AS type"
+
+# Around one country: its connector edges and those of its neighbours (2 hops).
+_AROUND = {
+    "out": "MATCH (c:Country {key: $key})-[r:MEMBER_OF|PARTICIPATES_IN|PARTY_TO|SIGNED|SHARES_PROBLEM_WITH]->(x:CountryGroup|Organisation|Forum|Agreement|Country) RETURN c.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
+    "in": "MATCH (c:Country {key: $key})<-[r:BENEFITS|DONOR_OF|SHARES_PROBLEM_WITH|PART_OF|MEMBER_OF]-(x:Project|Donor|Country|CountryGroup|Organisation) RETURN x.key AS src, " + _EDGE + ", c.key AS dst, {{label(x)}} AS label",
+    "co-members": "MATCH (c:Country {key: $key})-[:MEMBER_OF|PARTICIPATES_IN]->(g:CountryGroup|Organisation|Forum)<-[r:MEMBER_OF|PARTICIPATES_IN]-(x:Country|CountryGroup|Organisation) RETURN x.key AS src, " + _EDGE + ", g.key AS dst, {{label(x)}} AS label",
+    "group-out": "MATCH (c:Country {key: $key})-[:MEMBER_OF]->(g:CountryGroup|Organisation)-[r:MEMBER_OF|PARTICIPATES_IN|PART_OF]->(x:CountryGroup|Organisation|Forum) RETURN g.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
+    "co-parties": "MATCH (c:Country {key: $key})-[:PARTY_TO|SIGNED]->(a:Agreement)<-[r:PARTY_TO|SIGNED]-(x:Country|Organisation|CountryGroup) RETURN x.key AS src, " + _EDGE + ", a.key AS dst, {{label(x)}} AS label",
+    "funders": "MATCH (c:Country {key: $key})<-[:BENEFITS]-(p:Project)<-[r:FUNDS]-(x:Donor) RETURN x.key AS src, " + _EDGE + ", p.key AS dst, {{label(x)}} AS label",
+    "coalition": "MATCH (c:Country {key: $key})<-[:SHARES_PROBLEM_WITH]-(s:CountryGroup)<-[r:MEMBER_OF]-(x:Country) RETURN x.key AS src, " + _EDGE + ", s.key AS dst, {{label(x)}} AS label",
+    "dossiers": "MATCH (c:Country {key: $key})<-[r:BETWEEN]-(x:Dossier) RETURN x.key AS src, " + _EDGE + ", c.key AS dst, {{label(x)}} AS label",
+    "org-dossiers": "MATCH (c:Country {key: $key})<-[:PART_OF]-(o:Organisation)<-[r:BETWEEN]-(x:Dossier) RETURN x.key AS src, " + _EDGE + ", o.key AS dst, {{label(x)}} AS label",
+}
+Q_AROUND = "\nUNION ALL\n".join(_AROUND.values())
+
+# Around the partner (the Netherlands): only membership-like edges, so a hub stays cheap.
+_PARTNER = {
+    "out": "MATCH (n:Country {key: $key})-[r:MEMBER_OF|PARTICIPATES_IN]->(x:CountryGroup|Organisation|Forum) RETURN n.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
+    "donor": "MATCH (n:Country {key: $key})<-[r:DONOR_OF]-(x:Donor) RETURN x.key AS src, " + _EDGE + ", n.key AS dst, {{label(x)}} AS label",
+    "group-out": "MATCH (n:Country {key: $key})-[:MEMBER_OF]->(g:CountryGroup|Organisation)-[r:MEMBER_OF|PARTICIPATES_IN|PART_OF]->(x:CountryGroup|Organisation|Forum) RETURN g.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
+    "agreements": "MATCH (n:Country {key: $key})-[r:PARTY_TO|SIGNED]->(x:Agreement) WHERE x.key IN $agreements RETURN n.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
+    "projects": "MATCH (n:Country {key: $key})<-[:DONOR_OF]-(d:Donor)-[r:FUNDS]->(x:Project) WHERE x.key IN $projects RETURN d.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
+    "dossiers": "MATCH (n:Country {key: $key})<-[r:BETWEEN]-(x:Dossier) WHERE x.key IN $dossiers RETURN x.key AS src, " + _EDGE + ", n.key AS dst, {{label(x)}} AS label",
+}
+Q_PARTNER = "\nUNION ALL\n".join(_PARTNER.values())
+
+# Profiles for similarity: one row per (country, feature).
+_PROFILE = {
+    "domain": "MATCH (c:Country)<-[:BETWEEN]-(d:Dossier) RETURN c.key AS country, 'domain:' + d.domain AS feature",
+    "org-domain": "MATCH (c:Country)<-[:PART_OF]-(:Organisation)<-[:BETWEEN]-(d:Dossier) RETURN c.key AS country, 'domain:' + d.domain AS feature",
+    "linkage": "MATCH (c:Country)<-[:CONCERNS]-(l:Linkage) RETURN c.key AS country, 'linkage:' + l.direction + '/' + l.channel + '/' + l.outcome AS feature",
+    "group": "MATCH (c:Country)-[:MEMBER_OF]->(g:CountryGroup) RETURN c.key AS country, 'group:' + g.key AS feature",
+    "forum": "MATCH (c:Country)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN c.key AS country, 'forum:' + f.key AS feature",
+    "group-forum": "MATCH (c:Country)-[:MEMBER_OF]->(:CountryGroup)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN c.key AS country, 'forum:' + f.key AS feature",
+    "level": "MATCH (c:Country)<-[:CONCERNS]-(a:Assessment) RETURN c.key AS country, 'level:' + a.level AS feature",
+    "like-minded": "MATCH (c:Country)<-[:SHARES_PROBLEM_WITH]-(s) RETURN c.key AS country, 'like-minded:' + s.key AS feature",
+}
+Q_PROFILE = "\nUNION ALL\n".join(_PROFILE.values())
+
+# The connector layer for centrality; projects are folded into donor -> beneficiary edges.
+_LAYER = {
+    "member": "MATCH (a:Country|CountryGroup|Organisation)-[r:MEMBER_OF|PARTICIPATES_IN]->(b:CountryGroup|Organisation|Forum) RETURN a.key AS src, {{label(a)}} AS src_label, " + _EDGE + ", b.key AS dst, {{label(b)}} AS dst_label",
+    "part": "MATCH (a:Forum|Organisation|CountryGroup)-[r:PART_OF]->(b:Forum|Organisation|CountryGroup|Country) RETURN a.key AS src, {{label(a)}} AS src_label, " + _EDGE + ", b.key AS dst, {{label(b)}} AS dst_label",
+    "party": "MATCH (a:Country|Organisation|CountryGroup)-[r:PARTY_TO]->(b:Agreement) RETURN a.key AS src, {{label(a)}} AS src_label, " + _EDGE + ", b.key AS dst, 'Agreement' AS dst_label",
+    "donor": "MATCH (a:Donor)-[r:DONOR_OF]->(b:Country|Organisation) RETURN a.key AS src, 'Donor' AS src_label, " + _EDGE + ", b.key AS dst, {{label(b)}} AS dst_label",
+    "funds": "MATCH (a:Donor)-[:FUNDS]->(:Project)-[r:BENEFITS]->(b:Country|CountryGroup|Organisation) RETURN DISTINCT a.key AS src, 'Donor' AS src_label, 'FUNDS_FOR' AS type, b.key AS dst, {{label(b)}} AS dst_label",
+    "shares": "MATCH (a:Country|CountryGroup)-[r:SHARES_PROBLEM_WITH]->(b:Country) RETURN a.key AS src, {{label(a)}} AS src_label, " + _EDGE + ", b.key AS dst, 'Country' AS dst_label",
+}
+Q_LAYER = "\nUNION ALL\n".join(_LAYER.values())
+
+
+def _rows(store: GraphStore, cypher: str, **params: Any) -> list[dict[str, Any]]:
+    return store.run(dialect.translate(cypher, store.kind), params, read_only=True).records()
+
+
+def _require_country(store: GraphStore, key: str) -> dict[str, Any]:
+    found = _rows(store, "MATCH (c:Country {key: $key}) RETURN c AS country", key=key)
+    if not found:
+        raise NotFound(f"no country with key {key!r} in the graph")
+    return found[0]["country"]
+
+
+def _country_key(iso3: str) -> str:
+    iso3 = iso3.strip()
+    return iso3.upper() if len(iso3) == 3 else iso3
+
+
+def _names(store: GraphStore, keys_by_label: dict[str, Iterable[str]]) -> dict[str, dict[str, Any]]:
+    """Name and label of the nodes with these keys (per-label key lookups)."""
+    out: dict[str, dict[str, Any]] = {}
+    wanted = {label: sorted(set(keys)) for label, keys in keys_by_label.items()}
+    for cypher, params in dialect.nodes_by_key(store.kind, wanted):
+        for (node,) in store.run(cypher, params, read_only=True).rows:
+            out[node["key"]] = {"name": node.get("name_en") or node.get("name"), "label": node["_label"]}
+    return out
+
+
+# -- brokers ---------------------------------------------------------------------------------
+
+def brokers(store: GraphStore, iso3: str, *, k: int | None = None, partner: str = "NLD") -> dict[str, Any]:
+    """Intermediaries on the shortest connections between the partner (the Netherlands) and a country.
+
+    Reads the connector edges within two hops of the country and the
+    membership-like edges of the partner, builds an undirected
+    :class:`networkx.Graph` and enumerates every shortest path between the two
+    with :func:`networkx.all_shortest_paths`. A broker's ``paths`` is the
+    number of those paths through it and ``share`` that number over all
+    paths (the pair dependency of Brandes' betweenness for this one pair).
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    iso3 : str
+        Key of the country (ISO 3166-1 alpha-3 or a slug).
+    k : int, optional
+        Return only the ``k`` strongest brokers (all when None).
+    partner : str
+        Key of the other end, the Netherlands by default.
+
+    Returns
+    -------
+    dict
+        ``{"country", "partner", "distance", "paths", "brokers": [{"key", "name", "label", "paths", "share"}], "examples": [[keys...], ...]}``;
+        ``distance`` is None and the lists are empty when no path of at most
+        four hops exists.
+    """
+    if k is not None and k < 1:
+        raise ValidationError(f"k must be at least 1 (got {k})")
+    key, partner = _country_key(iso3), partner.strip()
+    _require_country(store, key)
+    _require_country(store, partner)
+    graph = nx.Graph()
+    labels: dict[str, str] = {key: "Country", partner: "Country"}
+    around = _rows(store, Q_AROUND, key=key)
+    for row in around:
+        graph.add_edge(row["src"], row["dst"], type=row["type"])
+        labels.setdefault(row["src"] if row["dst"] in labels else row["dst"], row["label"])
+    agreements = sorted(n for n in graph if labels.get(n) == "Agreement")
+    projects = sorted(n for n in graph if labels.get(n) == "Project")
+    dossiers = sorted(n for n in graph if labels.get(n) == "Dossier")
+    for row in _rows(store, Q_PARTNER, key=partner, agreements=agreements or [""], projects=projects or [""], dossiers=dossiers or [""]):
+        graph.add_edge(row["src"], row["dst"], type=row["type"])
+        labels.setdefault(row["dst"] if row["src"] in labels else row["src"], row["label"])
+    result: dict[str, Any] = {"country": key, "partner": partner, "distance": None, "paths": 0, "brokers": [], "examples": []}
+    if key not in graph or partner not in graph or not nx.has_path(graph, partner, key):
+        return result
+    paths = sorted(nx.all_shortest_paths(graph, partner, key))
+    counts: dict[str, int] = defaultdict(int)
+    for path in paths:
+        for node in path[1:-1]:
+            counts[node] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: k or None]
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for node, _ in ranked:
+        by_label[labels.get(node, "Country")].append(node)
+    names = _names(store, by_label)
+    result.update(
+        distance=len(paths[0]) - 1,
+        paths=len(paths),
+        brokers=[
+            {"key": node, "name": names.get(node, {}).get("name"), "label": names.get(node, {}).get("label", labels.get(node)),
+             "paths": count, "share": round(count / len(paths), 4)}
+            for node, count in ranked
+        ],
+        examples=paths[:5],
+    )
+    return result
+
+
+# -- similar ---------------------------------------------------------------------------------
+
+def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[str] = ("NLD",)) -> dict[str, Any]:
+    """Countries whose linkage profile is most like the country's (Jaccard similarity).
+
+    A country's profile is the set of its features: the domains of the dossiers
+    held with it, its linkages as direction/channel/outcome, its groups, the
+    forums it takes part in (directly or through a group), its assessed level
+    of return cooperation and the like-minded states that share its problem.
+    Countries and features form a bipartite :class:`networkx.Graph`;
+    :func:`networkx.jaccard_coefficient` scores each pair (the country, other).
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    iso3 : str
+        Key of the country.
+    top : int
+        How many similar countries to return.
+    exclude : iterable of str
+        Keys never returned (the Netherlands, the side that links, by default).
+
+    Returns
+    -------
+    dict
+        ``{"country", "features": [...], "similar": [{"key", "name", "score", "shared": [...]}]}``, best first;
+        countries sharing no feature are left out.
+    """
+    if top < 1:
+        raise ValidationError(f"top must be at least 1 (got {top})")
+    key = _country_key(iso3)
+    _require_country(store, key)
+    graph = nx.Graph()
+    for row in _rows(store, Q_PROFILE):
+        if row["feature"] is None:
+            continue
+        graph.add_node(("country", row["country"]), kind="country")
+        graph.add_edge(("country", row["country"]), ("feature", row["feature"]))
+    me = ("country", key)
+    features = sorted(f for _, f in graph[me]) if me in graph else []
+    if not features:
+        return {"country": key, "features": [], "similar": []}
+    skip = {("country", k) for k in exclude} | {me}
+    others = {n for f in graph[me] for n in graph[f] if n not in skip}
+    scored = sorted(
+        ((other[1], round(value, 4)) for _, other, value in nx.jaccard_coefficient(graph, [(me, o) for o in sorted(others)]) if value > 0),
+        key=lambda item: (-item[1], item[0]),
+    )[:top]
+    names = _names(store, {"Country": [k for k, _ in scored]})
+    mine = set(graph[me])
+    return {
+        "country": key,
+        "features": features,
+        "similar": [
+            {"key": other, "name": names.get(other, {}).get("name"), "score": value,
+             "shared": sorted(f for _, f in mine & set(graph[("country", other)]))}
+            for other, value in scored
+        ],
+    }
+
+
+# -- centrality ------------------------------------------------------------------------------
+
+def connector_graph(store: GraphStore) -> nx.Graph:
+    """The connector layer as an undirected :class:`networkx.Graph` (projects folded into donor edges).
+
+    Nodes carry ``label``; edges carry ``type``.
+    """
+    graph = nx.Graph()
+    for row in _rows(store, Q_LAYER):
+        graph.add_node(row["src"], label=row["src_label"])
+        graph.add_node(row["dst"], label=row["dst_label"])
+        graph.add_edge(row["src"], row["dst"], type=row["type"])
+    return graph
+
+
+def centrality(store: GraphStore, *, label: str | None = None, k: int | None = None, top: int = 20) -> dict[str, Any]:
+    """Betweenness and degree centrality of forums and donors (or of one label) in the connector layer.
+
+    Betweenness is :func:`networkx.betweenness_centrality`, exact on a
+    projection of at most 500 nodes and otherwise estimated from ``k``
+    sampled sources (100 by default, fixed seed, so results repeat). Degree is
+    :func:`networkx.degree_centrality`. Exact all-pairs betweenness on a large
+    graph takes minutes; it is never run unless ``k`` is at least the node count.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    label : str, optional
+        Only rank nodes of this label (Forum, Donor, CountryGroup, Organisation,
+        Agreement, Country); forums and donors when None.
+    k : int, optional
+        Number of sampled sources for betweenness.
+    top : int
+        How many nodes to return.
+
+    Returns
+    -------
+    dict
+        ``{"label", "nodes", "edges", "exact", "k", "ranking": [{"key", "name", "label", "betweenness", "degree"}]}``.
+    """
+    if label is not None and label not in CONNECTOR_LABELS:
+        raise ValidationError(f"label {label!r} is not in the connector layer; use one of {', '.join(CONNECTOR_LABELS)}")
+    if k is not None and k < 1:
+        raise ValidationError(f"k must be at least 1 (got {k})")
+    graph = connector_graph(store)
+    n = graph.number_of_nodes()
+    samples = k if k is not None else (None if n <= EXACT_LIMIT else DEFAULT_SAMPLES)
+    exact = samples is None or samples >= n
+    if n == 0:
+        between: dict[str, float] = {}
+        degree: dict[str, float] = {}
+    else:
+        between = nx.betweenness_centrality(graph, k=None if exact else samples, seed=None if exact else SEED)
+        degree = nx.degree_centrality(graph)
+    wanted = {label} if label else {"Forum", "Donor"}
+    ranked = sorted(
+        (node for node, data in graph.nodes(data=True) if data.get("label") in wanted),
+        key=lambda node: (-between.get(node, 0.0), -degree.get(node, 0.0), node),
+    )[:top]
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for node in ranked:
+        by_label[graph.nodes[node]["label"]].append(node)
+    names = _names(store, by_label)
+    return {
+        "label": label,
+        "nodes": n,
+        "edges": graph.number_of_edges(),
+        "exact": exact,
+        "k": None if exact else samples,
+        "ranking": [
+            {"key": node, "name": names.get(node, {}).get("name"), "label": graph.nodes[node]["label"],
+             "betweenness": round(between.get(node, 0.0), 6), "degree": round(degree.get(node, 0.0), 6)}
+            for node in ranked
+        ],
+    }

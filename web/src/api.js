@@ -1,0 +1,81 @@
+// The explorer talks only to koppel's public HTTP API, same origin.
+
+export class ApiError extends Error {
+  constructor({ title, detail, status, type }) {
+    super(detail ? `${title}: ${detail}` : title);
+    this.title = title;
+    this.detail = detail ?? '';
+    this.status = status ?? 0;
+    this.type = type ?? 'about:blank';
+  }
+}
+
+/**
+ * An ApiError from a failed response's status and body: problem+json
+ * (`title`, `detail`) where given, else FastAPI's `{"detail": ...}`, else
+ * the status text.
+ */
+export function problemFrom(status, body, statusText = '') {
+  if (body && typeof body === 'object') {
+    let detail = body.detail;
+    if (Array.isArray(detail)) detail = detail.map((d) => d?.msg ?? JSON.stringify(d)).join('; ');
+    else if (detail && typeof detail === 'object') detail = JSON.stringify(detail);
+    return new ApiError({
+      title: body.title ?? (statusText || `HTTP ${status}`),
+      detail: detail ?? '',
+      status: body.status ?? status,
+      type: body.type,
+    });
+  }
+  const text = typeof body === 'string' ? body.trim().slice(0, 500) : '';
+  return new ApiError({ title: statusText || `HTTP ${status}`, detail: text, status });
+}
+
+async function request(method, path, { body, token, signal } = {}) {
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
+    throw new ApiError({ title: 'network', detail: String(err?.message ?? err), status: 0 });
+  }
+  const type = res.headers.get('content-type') ?? '';
+  let data = null;
+  if (type.includes('json')) {
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+  } else {
+    data = await res.text();
+  }
+  if (!res.ok) throw problemFrom(res.status, data, res.statusText);
+  return data;
+}
+
+const q = (params) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, v);
+  const str = s.toString();
+  return str ? `?${str}` : '';
+};
+const enc = encodeURIComponent;
+
+export const api = {
+  countries: () => request('GET', '/api/countries'),
+  country: (iso3) => request('GET', `/api/countries/${enc(iso3)}`),
+  linkages: (iso3, asOf) => request('GET', `/api/countries/${enc(iso3)}/linkages${q({ as_of: asOf })}`),
+  node: (label, key) => request('GET', `/api/nodes/${enc(label)}/${enc(key)}`),
+  neighbourhood: (key, { depth = 1, labels, limit } = {}) =>
+    request('GET', `/api/graph/neighbourhood${q({ key, depth, labels, limit })}`),
+  path: (from, to) => request('GET', `/api/graph/path${q({ from, to })}`),
+  search: (text, signal) => request('GET', `/api/search${q({ q: text })}`, { signal }),
+  queries: () => request('GET', '/api/queries'),
+  runQuery: (name, params) => request('POST', `/api/queries/${enc(name)}`, { body: { params } }),
+  cypher: (cypher, params, token) => request('POST', '/api/cypher', { body: { cypher, params }, token }),
+  evidence: (locator) => request('GET', `/api/evidence${q({ locator })}`),
+};

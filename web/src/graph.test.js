@@ -1,0 +1,270 @@
+import { describe, expect, test } from 'vitest';
+import cytoscape from 'cytoscape';
+import {
+  NODE_LABELS,
+  NODE_STYLES,
+  computeHidden,
+  cyStylesheet,
+  displayName,
+  isActiveAt,
+  keysToFetchForPath,
+  legendItems,
+  legendShapeSvg,
+  mergeElements,
+  normalizeElements,
+  parseLocator,
+  pathHighlight,
+  pickElements,
+  styleFor,
+  typeCounts,
+  visibleNodeCount,
+  withDisplay,
+} from './graph.js';
+
+const LOC = 'kamerbrief-2014-02-25-strategische-landenbenadering-migratie#L70-L75';
+
+const node = (id, type, props = {}, extra = {}) => ({
+  data: { id, label: type, type, name: id, properties: props, sources: [LOC], ...extra },
+});
+const edge = (source, type, target, props = {}) => ({
+  data: { id: `${source}|${type}|${target}`, source, target, label: type, type, name: type, properties: props, sources: [LOC] },
+});
+
+// The IRQ neighbourhood as the API returns it.
+const irq = {
+  nodes: [
+    node('IRQ', 'Country'),
+    node('NLD', 'Country'),
+    node('irq-aid', 'Dossier', { domain: 'development_aid' }),
+    node('visit-2013-09', 'Event', { date: '2013-09-01' }),
+  ],
+  edges: [
+    edge('NLD', 'CONTROLS', 'irq-aid'),
+    edge('irq-aid', 'BETWEEN', 'IRQ'),
+    edge('visit-2013-09', 'TARGETS', 'IRQ'),
+  ],
+};
+
+// The neighbourhood of irq-aid: overlaps IRQ's, adds a linkage.
+const aid = {
+  nodes: [
+    node('irq-aid', 'Dossier', { domain: 'development_aid', status: 'offered' }),
+    node('IRQ', 'Country'),
+    node('lnk-irq-aid', 'Linkage', { direction: 'positive', date: '2012-06-01' }),
+  ],
+  edges: [edge('irq-aid', 'BETWEEN', 'IRQ'), edge('lnk-irq-aid', 'LINKS', 'irq-aid')],
+};
+
+describe('normalizeElements', () => {
+  test('fills type from label and tolerates null', () => {
+    expect(normalizeElements(null)).toEqual({ nodes: [], edges: [] });
+    const n = normalizeElements({ nodes: [{ data: { id: 'A', label: 'Forum' } }], edges: [] });
+    expect(n.nodes[0].data.type).toBe('Forum');
+    expect(n.nodes[0].data.properties).toEqual({});
+  });
+
+  test('splits a flat array into nodes and edges', () => {
+    const n = normalizeElements([...irq.nodes, ...irq.edges]);
+    expect(n.nodes.map((x) => x.data.id)).toEqual(['IRQ', 'NLD', 'irq-aid', 'visit-2013-09']);
+    expect(n.edges).toHaveLength(3);
+  });
+
+  test('drops elements without an id', () => {
+    const n = normalizeElements({ nodes: [{ data: {} }, node('A', 'Country')], edges: [{ data: { id: 'x' } }] });
+    expect(n.nodes).toHaveLength(1);
+    expect(n.edges).toHaveLength(0);
+  });
+});
+
+describe('mergeElements', () => {
+  test('merges two overlapping neighbourhoods without duplicates', () => {
+    const m = mergeElements(irq, aid);
+    const ids = m.nodes.map((n) => n.data.id);
+    expect(ids).toHaveLength(new Set(ids).size);
+    expect(ids.sort()).toEqual(['IRQ', 'NLD', 'irq-aid', 'lnk-irq-aid', 'visit-2013-09']);
+    const edgeIds = m.edges.map((e) => e.data.id);
+    expect(edgeIds).toHaveLength(new Set(edgeIds).size);
+    expect(edgeIds).toHaveLength(4);
+    expect(m.added).toEqual({ nodes: ['lnk-irq-aid'], edges: ['lnk-irq-aid|LINKS|irq-aid'] });
+  });
+
+  test('merging the same payload twice adds nothing', () => {
+    const once = mergeElements(null, irq);
+    const twice = mergeElements(once, irq);
+    expect(twice.nodes).toHaveLength(4);
+    expect(twice.edges).toHaveLength(3);
+    expect(twice.added).toEqual({ nodes: [], edges: [] });
+  });
+
+  test('newer data updates properties of a node already present', () => {
+    const m = mergeElements(irq, aid);
+    const d = m.nodes.find((n) => n.data.id === 'irq-aid').data;
+    expect(d.properties).toEqual({ domain: 'development_aid', status: 'offered' });
+    expect(d.sources).toEqual([LOC]);
+  });
+
+  test('drops edges whose endpoints are missing', () => {
+    const m = mergeElements(null, { nodes: [node('A', 'Country')], edges: [edge('A', 'MEMBER_OF', 'ghost')] });
+    expect(m.edges).toHaveLength(0);
+    expect(m.dropped).toEqual(['A|MEMBER_OF|ghost']);
+  });
+
+  test('an edge may attach to a node already on the canvas', () => {
+    const m = mergeElements(irq, { nodes: [], edges: [edge('IRQ', 'WANTS', 'irq-aid')] });
+    expect(m.added.edges).toEqual(['IRQ|WANTS|irq-aid']);
+  });
+});
+
+describe('as-of filtering', () => {
+  test('isActiveAt honours valid_from, valid_to and date', () => {
+    expect(isActiveAt({ properties: {} }, '2010-01-01')).toBe(true);
+    expect(isActiveAt({ properties: { valid_from: '2012-06-01' } }, '2010-01-01')).toBe(false);
+    expect(isActiveAt({ properties: { valid_from: '2012-06-01' } }, '2012-06-01')).toBe(true);
+    expect(isActiveAt({ properties: { valid_to: '2009-12-31' } }, '2010-01-01')).toBe(false);
+    expect(isActiveAt({ properties: { valid_to: '2010-01-01' } }, '2010-01-01')).toBe(true);
+    expect(isActiveAt({ properties: { date: '2013-09-01' } }, '2013-08-31')).toBe(false);
+    expect(isActiveAt({ date: '2013-09-01' }, '2014-01-01')).toBe(true);
+    expect(isActiveAt({ properties: { valid_from: '2015-01-01' } }, '')).toBe(true);
+  });
+
+  test("an assessment's as_of counts as its date", () => {
+    expect(isActiveAt({ type: 'Assessment', properties: { as_of: '2014-02-25' } }, '2010-01-01')).toBe(false);
+    expect(isActiveAt({ type: 'Assessment', properties: { as_of: '2014-02-25' } }, '2014-03-01')).toBe(true);
+  });
+
+  test('valid_from wins over date', () => {
+    expect(isActiveAt({ properties: { valid_from: '2001-01-01', date: '2013-01-01' } }, '2005-01-01')).toBe(true);
+  });
+
+  test('computeHidden hides later nodes and the edges that touch them', () => {
+    const els = mergeElements(irq, aid);
+    const hidden = computeHidden(els, { asOf: '2010-01-01' });
+    expect([...hidden].sort()).toEqual(
+      ['lnk-irq-aid', 'lnk-irq-aid|LINKS|irq-aid', 'visit-2013-09', 'visit-2013-09|TARGETS|IRQ'].sort(),
+    );
+    expect(visibleNodeCount(els, hidden)).toBe(3);
+    expect(visibleNodeCount(els, computeHidden(els, { asOf: '2014-02-25' }))).toBe(5);
+  });
+
+  test('edges carry their own validity', () => {
+    const els = { nodes: irq.nodes, edges: [edge('NLD', 'CONTROLS', 'irq-aid', { valid_from: '2013-01-01' })] };
+    const hidden = computeHidden(els, { asOf: '2012-01-01' });
+    expect(hidden.has('NLD|CONTROLS|irq-aid')).toBe(true);
+    expect(hidden.has('NLD')).toBe(false);
+  });
+
+  test('type filters hide node labels and relationship types', () => {
+    const hidden = computeHidden(irq, { hiddenTypes: new Set(['Dossier']), hiddenRels: new Set(['TARGETS']) });
+    expect(hidden.has('irq-aid')).toBe(true);
+    expect(hidden.has('NLD|CONTROLS|irq-aid')).toBe(true); // endpoint hidden
+    expect(hidden.has('visit-2013-09|TARGETS|IRQ')).toBe(true);
+    expect(hidden.has('IRQ')).toBe(false);
+    expect(visibleNodeCount(irq, hidden)).toBe(3);
+  });
+});
+
+describe('styles and legend', () => {
+  test('every schema label has its own shape and colour', () => {
+    expect(NODE_LABELS).toHaveLength(13);
+    const shapes = NODE_LABELS.map((l) => styleFor(l).shape);
+    const colors = NODE_LABELS.map((l) => styleFor(l).color);
+    expect(new Set(shapes).size).toBe(13);
+    expect(new Set(colors).size).toBe(13);
+    expect(styleFor('Nope')).toEqual({ shape: 'ellipse', color: '#888888', size: 24 });
+  });
+
+  test('the stylesheet has one selector per label matching the style table', () => {
+    const sheet = cyStylesheet();
+    for (const label of NODE_LABELS) {
+      const rule = sheet.find((r) => r.selector === `node[type = "${label}"]`);
+      expect(rule, label).toBeTruthy();
+      expect(rule.style.shape).toBe(NODE_STYLES[label].shape);
+      expect(rule.style['background-color']).toBe(NODE_STYLES[label].color);
+    }
+  });
+
+  test('Cytoscape applies the shape and colour per label', () => {
+    const cy = cytoscape({ headless: true, styleEnabled: true, style: cyStylesheet(), elements: withDisplay(mergeElements(irq, aid), 'nl') });
+    expect(cy.getElementById('IRQ').style('shape')).toBe('ellipse');
+    expect(cy.getElementById('irq-aid').style('shape')).toBe('round-tag');
+    expect(cy.getElementById('lnk-irq-aid').style('shape')).toBe('star');
+    expect(cy.getElementById('visit-2013-09').style('shape')).toBe('triangle');
+    cy.getElementById('IRQ').addClass('hidden');
+    expect(cy.getElementById('IRQ').style('display')).toBe('none');
+    cy.destroy();
+  });
+
+  test('legend lists every label with its count and an SVG swatch', () => {
+    const items = legendItems(typeCounts(mergeElements(irq, aid)).labels);
+    expect(items.map((i) => i.label)).toEqual(NODE_LABELS);
+    expect(items.find((i) => i.label === 'Country').count).toBe(2);
+    expect(items.find((i) => i.label === 'Linkage').count).toBe(1);
+    expect(items.find((i) => i.label === 'Forum').count).toBe(0);
+    expect(legendShapeSvg('ellipse')).toContain('<circle');
+    expect(legendShapeSvg('star')).toContain('<polygon');
+    expect(legendShapeSvg('round-rectangle')).toContain('<rect');
+  });
+
+  test('typeCounts counts relationship types', () => {
+    expect(typeCounts(mergeElements(irq, aid)).rels).toEqual({ CONTROLS: 1, BETWEEN: 1, TARGETS: 1, LINKS: 1 });
+  });
+});
+
+describe('path highlighting', () => {
+  const path = { nodes: ['IRQ', 'irq-aid', 'NLD', 'IRQ'], edges: ['IRQ|WANTS|irq-aid', 'NLD|CONTROLS|irq-aid'] };
+
+  test('returns the node keys and edge ids, deduplicated', () => {
+    const hl = pathHighlight(path, new Set(['IRQ', 'irq-aid', 'NLD', 'NLD|CONTROLS|irq-aid']));
+    expect(hl.nodes).toEqual(['IRQ', 'irq-aid', 'NLD']);
+    expect(hl.edges).toEqual(['IRQ|WANTS|irq-aid', 'NLD|CONTROLS|irq-aid']);
+    expect(hl.ids).toEqual(['IRQ', 'irq-aid', 'NLD', 'IRQ|WANTS|irq-aid', 'NLD|CONTROLS|irq-aid']);
+    expect(hl.missingNodes).toEqual([]);
+    expect(hl.missingEdges).toEqual(['IRQ|WANTS|irq-aid']);
+  });
+
+  test('keysToFetchForPath asks for missing nodes, and an endpoint of a missing edge', () => {
+    expect(keysToFetchForPath(path, new Set(['IRQ', 'irq-aid', 'NLD', 'NLD|CONTROLS|irq-aid']))).toEqual(['IRQ']);
+    expect(keysToFetchForPath(path, new Set(['IRQ']))).toEqual(['irq-aid', 'NLD']);
+    const all = new Set([...path.nodes, ...path.edges]);
+    expect(keysToFetchForPath(path, all)).toEqual([]);
+    expect(keysToFetchForPath(null, new Set())).toEqual([]);
+  });
+
+  test('pickElements keeps only the path elements', () => {
+    const picked = pickElements(mergeElements(irq, aid), new Set(pathHighlight(path).ids));
+    expect(picked.nodes.map((n) => n.data.id).sort()).toEqual(['IRQ', 'NLD', 'irq-aid']);
+    expect(picked.edges.map((e) => e.data.id)).toEqual(['NLD|CONTROLS|irq-aid']);
+  });
+
+  test('Cytoscape marks exactly the path as highlighted', () => {
+    const cy = cytoscape({ headless: true, elements: mergeElements(irq, aid) });
+    const hl = pathHighlight({ nodes: ['NLD', 'irq-aid'], edges: ['NLD|CONTROLS|irq-aid'] }, new Set(cy.elements().map((e) => e.id())));
+    cy.elements().addClass('faded');
+    for (const id of hl.ids) cy.getElementById(id).removeClass('faded').addClass('highlight');
+    expect(cy.elements('.highlight').map((e) => e.id()).sort()).toEqual(['NLD', 'NLD|CONTROLS|irq-aid', 'irq-aid']);
+    expect(cy.elements('.faded')).toHaveLength(cy.elements().length - 3);
+    cy.destroy();
+  });
+});
+
+describe('names and locators', () => {
+  test('displayName picks the language, falling back', () => {
+    const item = { key: 'IRQ', name: 'Irak', name_en: 'Iraq' };
+    expect(displayName(item, 'nl')).toBe('Irak');
+    expect(displayName(item, 'en')).toBe('Iraq');
+    expect(displayName({ key: 'X', name: 'Alleen NL' }, 'en')).toBe('Alleen NL');
+    expect(displayName({ id: 'k', properties: { name_en: 'From props' } }, 'en')).toBe('From props');
+    expect(displayName({ key: 'only-key' }, 'nl')).toBe('only-key');
+  });
+
+  test('withDisplay sets the canvas label per language', () => {
+    const els = withDisplay({ nodes: [{ data: { id: 'IRQ', type: 'Country', name: 'Irak', properties: { name_en: 'Iraq' } } }] }, 'en');
+    expect(els.nodes[0].data.display).toBe('Iraq');
+  });
+
+  test('parseLocator reads document and line range', () => {
+    expect(parseLocator(LOC)).toEqual({ document: 'kamerbrief-2014-02-25-strategische-landenbenadering-migratie', from: 70, to: 75 });
+    expect(parseLocator('doc#L9')).toEqual({ document: 'doc', from: 9, to: 9 });
+    expect(parseLocator('not a locator')).toBeNull();
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest';
+import { DICT, fmtDate, setLang, t, tv } from './i18n.js';
+import { NODE_LABELS } from './graph.js';
+
+describe('dictionary', () => {
+  test('Dutch and English have the same keys and no empty strings', () => {
+    const nl = Object.keys(DICT.nl).sort();
+    const en = Object.keys(DICT.en).sort();
+    expect(nl).toEqual(en);
+    for (const lang of ['nl', 'en']) for (const [k, v] of Object.entries(DICT[lang])) expect(v, `${lang}:${k}`).not.toBe('');
+  });
+
+  test('every node label is translated', () => {
+    for (const label of NODE_LABELS) {
+      expect(DICT.nl[`label.${label}`]).toBeTruthy();
+      expect(DICT.en[`label.${label}`]).toBeTruthy();
+    }
+  });
+
+  test('placeholders are filled and the language switches', () => {
+    setLang('en');
+    expect(t('canvas.count', { n: 12 })).toBe('12 nodes visible');
+    setLang('nl');
+    expect(t('canvas.count', { n: 12 })).toBe('12 knopen zichtbaar');
+    expect(tv('level', 'difficult')).toBe('moeizaam');
+    expect(tv('level', 'difficult', 'en')).toBe('difficult');
+    expect(tv('kind', 'joint_action')).toBe('joint action');
+    expect(t('no.such.key')).toBe('no.such.key');
+  });
+
+  test('dates are formatted per language, in UTC', () => {
+    expect(fmtDate('2014-02-25', 'en')).toBe('25 Feb 2014');
+    expect(fmtDate('2014-02-25', 'nl')).toMatch(/^25 feb\.? 2014$/);
+    expect(fmtDate('', 'nl')).toBe('');
+  });
+});
