@@ -80,18 +80,34 @@ def test_a_load_killed_midway_leaves_the_previous_content(tmp_path):
         store.upsert(small.nodes[:1], [])
 
 
+def _events(batch: int, size: int) -> list[NodeRecord]:
+    return [
+        NodeRecord("Event", f"event-{batch}-{i}", {"name": f"E{i}", "kind": "meeting", "sources": ["d#L1"]})
+        for i in range(size)
+    ]
+
+
 def test_the_last_batch_of_a_large_load_is_at_most_twice_as_slow_as_the_first(tmp_path):
-    batch, batches = 25_000, 8
-    durations = []
-    with open_store(f"embedded:{tmp_path}") as store:
+    """Each batch first splits new keys from existing ones; a batch must not slow down as the table grows.
+
+    The machine is shared and noisy, so each end is the fastest of three tries:
+    the first batch into three fresh stores, the last three batches of one
+    growing store.
+    """
+    size, batches = 25_000, 10
+
+    def timed_upsert(store, nodes) -> float:
+        started = time.perf_counter()
+        store.upsert(nodes, [])
+        return time.perf_counter() - started
+
+    first = []
+    for attempt in range(3):
+        with open_store(f"embedded:{tmp_path / f'fresh-{attempt}'}") as store:
+            store.ensure_schema()
+            first.append(timed_upsert(store, _events(0, size)))
+    with open_store(f"embedded:{tmp_path / 'growing'}") as store:
         store.ensure_schema()
-        for b in range(batches):
-            nodes = [
-                NodeRecord("Event", f"event-{b}-{i}", {"name": f"E{i}", "kind": "meeting", "sources": ["d#L1"]})
-                for i in range(batch)
-            ]
-            started = time.perf_counter()
-            store.upsert(nodes, [])
-            durations.append(time.perf_counter() - started)
-        assert store.run("MATCH (e:Event) RETURN count(e)").value() == batch * batches
-    assert durations[-1] <= 2 * durations[0], durations
+        durations = [timed_upsert(store, _events(b, size)) for b in range(batches)]
+        assert store.run("MATCH (e:Event) RETURN count(e)").value() == size * batches
+    assert min(durations[-3:]) <= 2 * min(first), (first, durations)

@@ -51,7 +51,7 @@ def test_properties_round_trip(empty_store, small):
 
 
 def test_both_stores_hold_identical_content(small, request, tmp_path):
-    from tests.conftest import open_test_store  # noqa: PLC0415
+    from tests.conftest import _Neo4jState, open_test_store  # noqa: PLC0415
 
     env = request.getfixturevalue("neo4j_env")
     results = []
@@ -65,6 +65,7 @@ def test_both_stores_hold_identical_content(small, request, tmp_path):
                 "RETURN c.key AS country, p.name AS project, f.amount_eur AS amount, d.key AS donor"
             ).records())
             store.clear()
+    _Neo4jState.seeded = False
     assert results[0] == results[2]
     assert results[1] == results[3] == [
         {"country": "IRQ", "project": "Capaciteit migratiemanagement Zijderoute", "amount": 300000.0, "donor": "donor-nld"}

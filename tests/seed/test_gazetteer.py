@@ -15,6 +15,8 @@ from functools import cache
 import pycountry
 import pytest
 
+from koppel.loaders.sources import Locator
+
 # ---------------------------------------------------------------------------- countries
 
 
@@ -266,8 +268,6 @@ def test_each_mention_resolves_to_its_node(seed_index, first, last, mention, key
 
 
 def test_each_mentioned_node_cites_the_lines_of_its_mention(seed_index):
-    from koppel.loaders.sources import Locator  # noqa: PLC0415
-
     uncited = []
     for first, last, mention, key in MENTIONS:
         cited = [Locator.parse(s) for s in seed_index.nodes[key].properties["sources"]]

@@ -10,7 +10,7 @@ from koppel.loaders import seed_files
 from koppel.loaders.facts import parse_facts
 
 SEED_NODES = 174
-SEED_RELATIONSHIPS = 450
+SEED_RELATIONSHIPS = 456
 
 
 def content(store: GraphStore) -> tuple[list, list]:
@@ -127,8 +127,10 @@ def test_both_stores_hold_identical_content(seed_facts, request):
     assert e_content[0] == n_content[0]
     assert e_content[1] == n_content[1]
     assert e_probe == n_probe
-    # the probe is not vacuous: six donors of the Silk Route project x AFG/IRQ/PAK, and the Somaliland portfolio
-    assert len(e_probe) == 6 * 3 + 1
+    # the probe is not vacuous: six donors of the Silk Route project x AFG/IRQ/PAK, the Somaliland
+    # portfolio and the Somali immigration-service project
+    assert len(e_probe) == 6 * 3 + 2
+    assert {"donor": "donor-nld", "amount": None, "project": "project-somalische-immigratiedienst", "country": "SOM"} in e_probe
     assert {"donor": "donor-nld", "amount": 300000.0, "project": "project-migratiemanagement-zijderoutelanden", "country": "IRQ"} in e_probe
     assert {"donor": "donor-nld", "amount": None, "project": "projectenportefeuille-somaliland", "country": "somaliland"} in e_probe
 

@@ -1,0 +1,78 @@
+"""Network analytics on the seed: brokers, similar countries and central forums and donors, alike on both stores."""
+
+from __future__ import annotations
+
+import pytest
+
+from koppel.graph.errors import NotFound, ValidationError
+from koppel.queries.analytics import brokers, centrality, connector_graph, similar
+
+
+def test_brokers_between_the_netherlands_and_iraq(seeded_store, agree):
+    result = brokers(seeded_store, "IRQ")
+    agree(seeded_store, "IRQ", result)
+    assert result["distance"] == 2 and result["paths"] >= 2
+    keys = {b["key"] for b in result["brokers"]}
+    assert {"boedapest-proces", "samenwerkende-landen-irak"} <= keys
+    assert all(0 < b["share"] <= 1 for b in result["brokers"])
+    assert all(path[0] == "NLD" and path[-1] == "IRQ" for path in result["examples"])
+    forum = next(b for b in result["brokers"] if b["key"] == "boedapest-proces")
+    assert forum["label"] == "Forum" and forum["name"] == "Budapest Process"
+
+
+def test_brokers_through_a_government_and_top_k(seeded_store, agree):
+    result = brokers(seeded_store, "SOM", k=1)
+    agree(seeded_store, "SOM", result)
+    assert result["distance"] == 3
+    assert [b["key"] for b in result["brokers"]] == ["somalische-regering"]
+
+
+def test_brokers_refuse_bad_input(seeded_store):
+    with pytest.raises(NotFound):
+        brokers(seeded_store, "XXX")
+    with pytest.raises(ValidationError):
+        brokers(seeded_store, "IRQ", k=0)
+
+
+def test_similar_countries_share_features(seeded_store, agree):
+    result = similar(seeded_store, "AFG", top=3)
+    agree(seeded_store, "AFG", result)
+    assert "group:zijderoutelanden" in result["features"]
+    keys = [s["key"] for s in result["similar"]]
+    assert keys[:2] == ["IND", "PAK"] and "NLD" not in keys
+    assert all(s["shared"] and 0 < s["score"] <= 1 for s in result["similar"])
+    scores = [s["score"] for s in result["similar"]]
+    assert scores == sorted(scores, reverse=True)
+    ghana = similar(seeded_store, "GHA", top=1)
+    assert ghana["similar"][0]["key"] == "SOM"  # both difficult, improving, with a capacity offer linked
+
+
+def test_similar_for_a_country_without_profile(seeded_store):
+    assert similar(seeded_store, "USA")["features"] == ["like-minded:IRQ"] or similar(seeded_store, "USA")["similar"] is not None
+    with pytest.raises(ValidationError):
+        similar(seeded_store, "IRQ", top=0)
+
+
+def test_centrality_ranks_forums_and_donors(seeded_store, agree):
+    result = centrality(seeded_store)
+    agree(seeded_store, "all", result)
+    assert result["exact"] and result["k"] is None
+    assert result["ranking"][0]["key"] == "boedapest-proces"
+    assert {r["label"] for r in result["ranking"]} <= {"Forum", "Donor"}
+    forums = centrality(seeded_store, label="Forum", top=3)
+    assert [r["label"] for r in forums["ranking"]] == ["Forum"] * len(forums["ranking"])
+
+
+def test_centrality_samples_when_asked(seeded_store, agree):
+    result = centrality(seeded_store, k=10)
+    agree(seeded_store, "sampled", result)
+    assert not result["exact"] and result["k"] == 10
+    with pytest.raises(ValidationError):
+        centrality(seeded_store, label="Event")
+
+
+def test_connector_graph_leaves_events_out(seeded_store):
+    graph = connector_graph(seeded_store)
+    labels = {data["label"] for _, data in graph.nodes(data=True)}
+    assert "Event" not in labels and "Document" not in labels
+    assert graph.has_edge("donor-nld", "AFG")  # a donor tied to what its projects benefit

@@ -1,0 +1,220 @@
+"""Linkage recommendations: golden answers for every country section of the letter, on both stores alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from koppel.graph.errors import NotFound, ValidationError
+from koppel.queries.linkage import ASK_DOMAINS, EU_MOBILITY, EU_READMISSION, linkages, load_weights
+
+LETTER = "kamerbrief-2014-02-25-strategische-landenbenadering-migratie"
+
+
+def existing(result: dict, key: str) -> list[dict]:
+    return [e for e in result["existing"] if e["key"] == key]
+
+
+def candidate(result: dict, key: str) -> dict | None:
+    return next((c for c in result["candidates"] if c["dossier"]["key"] == key), None)
+
+
+def check_shape(result: dict) -> None:
+    """Every candidate is scored in [0, 1], explained by its six factors, each with a path and sources."""
+    scores = [c["score"] for c in result["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    linked = {e["dossier"]["key"] for e in result["existing"]}
+    for c in result["candidates"]:
+        assert 0.0 <= c["score"] <= 1.0
+        assert c["direction"] in ("positive", "negative") and c["channel"] in ("bilateral", "eu", "forum", "coalition")
+        assert c["dossier"]["key"] not in linked, "an existing linkage is never recommended again"
+        assert c["dossier"]["domain"] not in ASK_DOMAINS
+        assert [r["factor"] for r in c["reasons"]] == ["demand", "control", "precedent", "channel", "positive", "risk"]
+        for reason in c["reasons"]:
+            assert 0.0 <= reason["value"] <= 1.0 and reason["text"]
+            assert set(reason["path"]) == {"nodes", "edges"}
+            assert all(edge.count("|") == 2 for edge in reason["path"]["edges"])
+            assert all(s.startswith(LETTER + "#L") for s in reason["sources"])
+    for e in result["existing"]:
+        assert e["sources"] and e["outcome"] and e["dossier"]["key"]
+
+
+@pytest.fixture(scope="module")
+def weights():
+    return load_weights()
+
+
+def run(store, agree, iso3, weights, **kwargs):
+    result = linkages(store, iso3, weights=weights, **kwargs)
+    check_shape(result)
+    agree(store, f"{iso3}-{kwargs}", result)
+    return result
+
+
+def test_afghanistan_aviation_treaty_tied_without_result(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "AFG", weights)
+    assert result["assessment"]["level"] == "refuses"
+    (aviation,) = existing(result, "linkage-afg-luchtvaartverdrag")
+    assert aviation["dossier"] == {"key": "afg-luchtvaartverdrag", "name": "Bilateral aviation treaty Netherlands-Afghanistan", "domain": "aviation", "label": "Dossier"}
+    assert (aviation["direction"], aviation["outcome"], aviation["channel"]) == ("positive", "no_result", "bilateral")
+    assert candidate(result, "afg-luchtvaartverdrag") is None
+    # travel documents and reception of minors are what the Netherlands asks, not levers
+    assert candidate(result, "afg-reisdocumenten-gedwongen-terugkeer") is None
+    assert candidate(result, "afg-opvang-terugkerende-minderjarigen") is None
+    top = result["candidates"][:5]
+    assert all(c["direction"] == "positive" for c in result["candidates"])
+    assert {"instrument-grensbewaking", "instrument-capaciteit-migratiediensten"} <= {c["dossier"]["key"] for c in top}
+    assert candidate(result, EU_READMISSION)["channel"] == "eu"
+    assert any("like-minded" in m for m in result["missing"])
+
+
+def test_ghana_aid_cut_and_conditional_offer(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "GHA", weights)
+    (cut,) = existing(result, "linkage-gha-korting-ontwikkelingshulp")
+    assert (cut["direction"], cut["outcome"], cut["dossier"]["domain"]) == ("negative", "partial", "development_aid")
+    (offer,) = existing(result, "linkage-gha-steun-migratiemanagement")
+    assert (offer["direction"], offer["status"], offer["outcome"]) == ("positive", "offered", "pending")
+    domains = {c["dossier"]["domain"] for c in result["candidates"]}
+    assert "development_aid" not in domains and "migration_capacity" not in domains  # both already in play
+    assert result["candidates"][0]["direction"] == "positive"
+    assert {"instrument-grensbewaking", "instrument-kennisdeling"} <= {c["dossier"]["key"] for c in result["candidates"]}
+
+
+def test_india_mobility_partnership_unsigned(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "IND", weights)
+    linked = {e["dossier"]["key"]: e for e in existing(result, "linkage-ind-mobiliteit-tegen-terugname")}
+    assert set(linked) == {"ind-mobiliteit-kennismigranten", "ind-mobiliteit-studenten", "mou-nld-ind-human-resources-mobility-partnership"}
+    assert all(e["outcome"] == "no_result" and e["status"] == "proposed" for e in linked.values())
+    assert not {"labour_mobility", "student_mobility"} & {c["dossier"]["domain"] for c in result["candidates"] if c["channel"] == "bilateral"}
+    assert candidate(result, EU_READMISSION) is not None
+    assert existing(result, "linkage-boedapest-proces-zijderoutelanden")  # the Budapest Process is already used
+
+
+def test_iraq_offers_coalition_and_forum(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "IRQ", weights)
+    offer = {e["dossier"]["key"]: e for e in existing(result, "linkage-irq-hulpaanbod")}
+    assert set(offer) == {"irq-herintegratie-terugkeerders", "irq-ontheemden"}
+    assert all(e["outcome"] == "no_result" for e in offer.values())
+    (coalition,) = existing(result, "linkage-irq-samenwerkende-landen")
+    assert coalition["channel"] == "coalition"
+    assert not [c for c in result["candidates"] if c["channel"] in ("coalition", "forum")]  # both already in use
+    assert "reintegration" not in {c["dossier"]["domain"] for c in result["candidates"]}
+    risk = next(r for r in result["candidates"][0]["reasons"] if r["factor"] == "risk")
+    assert risk["value"] > 0 and "mass_displacement" in risk["text"]
+
+
+def test_somalia_conditional_cofinancing_and_fragility(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "SOM", weights)
+    linked = {e["dossier"]["key"] for e in existing(result, "linkage-som-cofinanciering-immigratiedienst")}
+    assert linked == {"project-somalische-immigratiedienst", "som-capaciteit-immigratiedienst"}
+    assert candidate(result, "som-gedwongen-terugkeer") is None
+    assert candidate(result, "instrument-capaciteit-migratiediensten") is None  # covered by the co-financing offer
+    ghana = linkages(seeded_store, "GHA", weights=weights)
+    # the same offer scores lower for a post-conflict state: pressure there may alienate it
+    assert candidate(result, "instrument-grensbewaking")["score"] < candidate(ghana, "instrument-grensbewaking")["score"]
+    risk = next(r for r in candidate(result, "instrument-grensbewaking")["reasons"] if r["factor"] == "risk")
+    assert "post_conflict" in risk["text"] and risk["sources"]
+
+
+def test_somaliland_mou_with_conditional_portfolio(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "somaliland", weights)
+    assert result["assessment"]["level"] == "not_willing"
+    linked = {e["dossier"]["key"] for e in existing(result, "linkage-somaliland-mou-projectenportefeuille")}
+    assert linked == {"mou-nld-somaliland-voorgenomen", "projectenportefeuille-somaliland", "somaliland-os-middelen"}
+    assert all(e["status"] == "planned" and e["outcome"] == "pending" for e in result["existing"])
+    assert result["candidates"] and all(c["direction"] == "positive" for c in result["candidates"])
+
+
+def test_morocco_visa_facilitation_only_with_readmission(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "MAR", weights)
+    linked = {e["dossier"]["key"]: e for e in existing(result, "linkage-mar-visumfacilitatie-alleen-met-overname")}
+    assert set(linked) == {"mar-visumfacilitatie", "eu-mar-visumfacilitatieovereenkomst"}
+    assert all(e["channel"] == "eu" and e["outcome"] == "pending" for e in linked.values())
+    # the mobility partnership is signed and the readmission agreement under negotiation: nothing to add at EU level
+    assert candidate(result, EU_READMISSION) is None and candidate(result, EU_MOBILITY) is None
+    assert any("no assessment" in m for m in result["missing"])
+
+
+def test_china_eu_dialogue(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "CHN", weights)
+    linked = {e["dossier"]["key"] for e in existing(result, "linkage-eu-chn-visumfacilitatie-en-overname")}
+    assert linked == {"eu-chn-visumfacilitatie", "eu-chn-terug-en-overname"}
+    dialogue = candidate(result, "eu-china-dialoog-migratie-en-mobiliteit")
+    assert dialogue["channel"] == "forum"
+    channel = next(r for r in dialogue["reasons"] if r["factor"] == "channel")
+    assert "europese-unie" in channel["path"]["nodes"] and channel["sources"]
+    assert candidate(result, EU_READMISSION) is None
+
+
+def test_as_of_ignores_facts_not_yet_valid(seeded_store, agree, weights):
+    before = run(seeded_store, agree, "CHN", weights, as_of=dt.date(2013, 6, 1))
+    assert before["as_of"] == "2013-06-01"
+    assert not existing(before, "linkage-eu-chn-visumfacilitatie-en-overname")  # dated 14 October 2013
+    afghanistan = linkages(seeded_store, "AFG", as_of=dt.date(2001, 1, 1), weights=weights)
+    assert afghanistan["assessment"] is None  # assessed on 25 February 2014
+
+
+def test_a_country_without_data_gets_missing_not_an_empty_answer(seeded_store, agree, weights):
+    result = run(seeded_store, agree, "HUN", weights)
+    assert result["candidates"] == [] and result["existing"] == []
+    assert any("no assessment" in m for m in result["missing"])
+    assert any("country of origin" in m for m in result["missing"])
+
+
+def test_unknown_country_is_not_found(seeded_store, weights):
+    with pytest.raises(NotFound, match="XXX"):
+        linkages(seeded_store, "XXX", weights=weights)
+
+
+def test_weights_change_the_ranking(seeded_store, tmp_path: Path):
+    file = tmp_path / "weights.yaml"
+    file.write_text("weights: {control: 0.0, positive: 0.0, channel: 0.0, precedent: 0.0, demand: 1.0, risk: 0.0}\n")
+    result = linkages(seeded_store, "AFG", weights=load_weights(file))
+    best = [c for c in result["candidates"] if c["score"] == result["candidates"][0]["score"]]
+    assert best[0]["score"] == 0.5  # the highest demand prior: visa facilitation and mobility
+    assert "instrument-visumfacilitatie-categorieen-paspoorthouders" in {c["dossier"]["key"] for c in best}
+    assert "instrument-kennisdeling" not in {c["dossier"]["key"] for c in best}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("weights: {demand: 1.5}\n", "field 'weights.demand': 1.5 is outside \\[0, 1\\]"),
+        ("weights: {demand: high}\n", "field 'weights.demand': expected a number"),
+        ("weights: {gravity: 0.3}\n", "field 'weights.gravity': unknown"),
+        ("colours: {red: 1}\n", "unknown section 'colours'"),
+        ("weights: [1, 2]\n", "field 'weights': expected a mapping"),
+        ("demand: {prior: {cheese: 0.5}}\n", "field 'demand.prior.cheese': not a dossier domain"),
+        ("weights: {demand: 0, control: 0, precedent: 0, channel: 0, positive: 0}\n", "at least one of"),
+        ("precedent: {pseudo_count: 0}\n", "must be above 0"),
+        ("weights: {demand: [\n", "not valid YAML"),
+        ("- 1\n", "a weights file is a mapping"),
+    ],
+)
+def test_bad_weights_files_name_the_file_and_the_field(tmp_path: Path, text, message):
+    file = tmp_path / "my-weights.yaml"
+    file.write_text(text)
+    with pytest.raises(ValidationError, match=message) as error:
+        load_weights(file)
+    assert "my-weights.yaml" in str(error.value)
+
+
+def test_missing_weights_file_is_a_validation_error(tmp_path: Path):
+    with pytest.raises(ValidationError, match="cannot read weights file"):
+        load_weights(tmp_path / "nope.yaml")
+
+
+def test_a_partial_weights_file_keeps_the_other_defaults(tmp_path: Path):
+    file = tmp_path / "w.yaml"
+    file.write_text("weights: {risk: 0.9}\ndemand: {prior: {aviation: 0.9}}\n")
+    weights, defaults = load_weights(file), load_weights()
+    assert weights.risk_weight == 0.9 and weights.factors == defaults.factors
+    assert weights.prior("aviation") == 0.9 and weights.prior("visa_facilitation") == defaults.prior("visa_facilitation")
+
+
+def test_the_default_weights_prefer_positive_linkage():
+    weights = load_weights()
+    assert weights.factors["positive"] > 0
+    assert weights.offer_risk_share < 1
