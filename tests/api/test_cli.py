@@ -103,3 +103,10 @@ def test_bad_param_and_missing_confirmation(store_spec):
     one_clear_line(koppel("query", "-c", "RETURN 1", "--param", "novalue", "--store", store_spec, check=False))
     message = one_clear_line(koppel("clear", "--store", store_spec, check=False))
     assert "--yes" in message
+
+
+def test_neo4j_routing_uri_works_unchanged(neo4j_env):
+    """neo4j:// (routing: a cluster or Aura) reaches the same server as bolt://."""
+    routing = neo4j_env["NEO4J_URI"].replace("bolt://", "neo4j://")
+    stats = json.loads(koppel("stats", "--json", "--store", routing).stdout)
+    assert stats["store"] == "neo4j" and stats["location"] == routing
