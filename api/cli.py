@@ -248,7 +248,9 @@ def evidence(
 
 
 def _locators(item: dict[str, Any]) -> str:
-    return ", ".join(loc.split("#", 1)[1] for loc in (item.get("sources") or []) + (item.get("evidence") or []))
+    """The item's own and its relationships' locators, each once, without the document id."""
+    cited = dict.fromkeys((item.get("sources") or []) + (item.get("evidence") or []))
+    return ", ".join(loc.split("#", 1)[1] for loc in cited)
 
 
 @app.command()
