@@ -211,15 +211,16 @@ class EmbeddedStore(GraphStore):
         done = 0
         for label, records in by_label.items():
             props = [p for p in self.schema.node(label).properties.values() if p.name != "key"]
-            existing = self._existing_keys(label, [r.key for r in records])
+            existing = self._existing_nodes(label, [r.key for r in records])
             new = [r for r in records if r.key not in existing]
             old = [r for r in records if r.key in existing]
+            changed = [r for r in old if not _unchanged(existing[r.key], r.properties, props)]
             columns = ["key"] + [p.name for p in props]
             if new:
                 path = files.write(label, columns, props, ([r.key] + [r.properties.get(p.name) for p in props] for r in new))
                 self._execute(f"COPY {label} FROM '{path}'")
-            if old:
-                path = files.write(label, columns, props, ([r.key] + [r.properties.get(p.name) for p in props] for r in old))
+            if changed:
+                path = files.write(label, columns, props, ([r.key] + [r.properties.get(p.name) for p in props] for r in changed))
                 assignments = ", ".join(f"n.{p.name} = {p.name}" for p in props)
                 self._execute(f"LOAD FROM '{path}' MATCH (n:{label} {{key: key}}) SET {assignments}")
             report.nodes_created += len(new)
@@ -228,10 +229,17 @@ class EmbeddedStore(GraphStore):
             if progress:
                 progress("nodes", done)
 
-    def _existing_keys(self, label: str, keys: list[str]) -> set[str]:
-        """Which of ``keys`` the table already holds: only the batch's keys cross into Python."""
-        result = self._execute(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key", {"keys": keys})
-        return {row[0] for row in result.get_all()}
+    def _existing_nodes(self, label: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """The stored properties of those ``keys`` the table already holds (only the batch's keys cross into Python).
+
+        A reload then rewrites only what changed: ``LOAD FROM ... MATCH ... SET``
+        does not use the key index on ladybug 0.22, so it is kept for the few
+        rows that need it.
+        """
+        if not self._execute(f"MATCH (n:{label}) RETURN count(n)").get_next()[0]:
+            return {}  # an empty table: skip the look-up, the common case of a first load
+        result = self._execute(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n", {"keys": keys})
+        return {row[0]["key"]: row[0] for row in result.get_all()}
 
     def _write_rels(self, rels: Sequence[RelRecord], files: _Scratch, report: LoadReport, progress: Progress | None) -> None:
         groups: dict[tuple[str, str, str], list[RelRecord]] = defaultdict(list)
@@ -240,22 +248,24 @@ class EmbeddedStore(GraphStore):
         done = 0
         for (rel_type, start_label, end_label), records in groups.items():
             props = list(self.schema.relationship(rel_type).properties.values())
-            existing = {
-                (a, b)
-                for a, b in self._execute(
+            empty = not self._execute(f"MATCH (:{start_label})-[r:{rel_type}]->(:{end_label}) RETURN count(r)").get_next()[0]
+            existing = {} if empty else {
+                (a, b): rel
+                for a, b, rel in self._execute(
                     f"UNWIND $pairs AS pair MATCH (a:{start_label} {{key: pair.s}})-[r:{rel_type}]->(b:{end_label} {{key: pair.t}}) "
-                    "RETURN a.key, b.key",
+                    "RETURN a.key, b.key, r",
                     {"pairs": [{"s": r.start, "t": r.end} for r in records]},
                 ).get_all()
             }
             new = [r for r in records if (r.start, r.end) not in existing]
             old = [r for r in records if (r.start, r.end) in existing]
+            changed = [r for r in old if not _unchanged(existing[(r.start, r.end)], r.properties, props)]
             columns = ["src", "dst"] + [p.name for p in props]
             if new:
                 path = files.write(rel_type, columns, props, ([r.start, r.end] + [r.properties.get(p.name) for p in props] for r in new))
                 self._execute(f"COPY {rel_type} FROM '{path}' (from='{start_label}', to='{end_label}')")
-            if old:
-                path = files.write(rel_type, columns, props, ([r.start, r.end] + [r.properties.get(p.name) for p in props] for r in old))
+            if changed:
+                path = files.write(rel_type, columns, props, ([r.start, r.end] + [r.properties.get(p.name) for p in props] for r in changed))
                 assignments = ", ".join(f"r.{p.name} = {p.name}" for p in props)
                 self._execute(
                     f"LOAD FROM '{path}' MATCH (a:{start_label} {{key: src}})-[r:{rel_type}]->(b:{end_label} {{key: dst}}) SET {assignments}"
@@ -302,6 +312,13 @@ class _Scratch:
         path = self.folder / f"{self.count:04d}-{name}.parquet"
         pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), path)
         return str(path).replace("'", "''")
+
+
+def _unchanged(stored: dict[str, Any], properties: dict[str, Any], props: list[Property]) -> bool:
+    """Whether a stored row already holds these properties (an empty list and no value count as equal)."""
+    return all((stored.get(p.name) or None) == (properties.get(p.name) or None) for p in props if p.type != "bool") and all(
+        stored.get(p.name) == properties.get(p.name) for p in props if p.type == "bool"
+    )
 
 
 def _normalise(value: Any) -> Any:

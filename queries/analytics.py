@@ -35,46 +35,52 @@ from koppel.graph.store import GraphStore
 CONNECTOR_LABELS = ("Country", "CountryGroup", "Organisation", "Forum", "Donor", "Agreement", "Project", "Dossier")
 EXACT_LIMIT = 500
 """Projections with at most this many nodes get exact betweenness; larger ones are sampled."""
-DEFAULT_SAMPLES = 100
+DEFAULT_SAMPLES = 32
 SEED = 42
 
+# Each part says which end is ``x`` (the node whose label it returns) with a literal, not by
+# repeating ``x.key``: LadybugDB 0.22 mixes up a UNION ALL column whose expression repeats
+# another column of the same part.
 _EDGE = "{{type(r)}} AS type"
 
 # Around one country: its connector edges and those of its neighbours (2 hops).
 _AROUND = {
-    "out": "MATCH (c:Country {key: $key})-[r:MEMBER_OF|PARTICIPATES_IN|PARTY_TO|SIGNED|SHARES_PROBLEM_WITH]->(x:CountryGroup|Organisation|Forum|Agreement|Country) RETURN c.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
-    "in": "MATCH (c:Country {key: $key})<-[r:BENEFITS|DONOR_OF|SHARES_PROBLEM_WITH|PART_OF|MEMBER_OF]-(x:Project|Donor|Country|CountryGroup|Organisation) RETURN x.key AS src, " + _EDGE + ", c.key AS dst, {{label(x)}} AS label",
-    "co-members": "MATCH (c:Country {key: $key})-[:MEMBER_OF|PARTICIPATES_IN]->(g:CountryGroup|Organisation|Forum)<-[r:MEMBER_OF|PARTICIPATES_IN]-(x:Country|CountryGroup|Organisation) RETURN x.key AS src, " + _EDGE + ", g.key AS dst, {{label(x)}} AS label",
-    "group-out": "MATCH (c:Country {key: $key})-[:MEMBER_OF]->(g:CountryGroup|Organisation)-[r:MEMBER_OF|PARTICIPATES_IN|PART_OF]->(x:CountryGroup|Organisation|Forum) RETURN g.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
-    "co-parties": "MATCH (c:Country {key: $key})-[:PARTY_TO|SIGNED]->(a:Agreement)<-[r:PARTY_TO|SIGNED]-(x:Country|Organisation|CountryGroup) RETURN x.key AS src, " + _EDGE + ", a.key AS dst, {{label(x)}} AS label",
-    "funders": "MATCH (c:Country {key: $key})<-[:BENEFITS]-(p:Project)<-[r:FUNDS]-(x:Donor) RETURN x.key AS src, " + _EDGE + ", p.key AS dst, {{label(x)}} AS label",
-    "coalition": "MATCH (c:Country {key: $key})<-[:SHARES_PROBLEM_WITH]-(s:CountryGroup)<-[r:MEMBER_OF]-(x:Country) RETURN x.key AS src, " + _EDGE + ", s.key AS dst, {{label(x)}} AS label",
-    "dossiers": "MATCH (c:Country {key: $key})<-[r:BETWEEN]-(x:Dossier) RETURN x.key AS src, " + _EDGE + ", c.key AS dst, {{label(x)}} AS label",
-    "org-dossiers": "MATCH (c:Country {key: $key})<-[:PART_OF]-(o:Organisation)<-[r:BETWEEN]-(x:Dossier) RETURN x.key AS src, " + _EDGE + ", o.key AS dst, {{label(x)}} AS label",
+    "out": "MATCH (c:Country {key: $key})-[r:MEMBER_OF|PARTICIPATES_IN|PARTY_TO|SIGNED|SHARES_PROBLEM_WITH]->(x:CountryGroup|Organisation|Forum|Agreement|Country) RETURN c.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label, 'dst' AS x_end",
+    "in": "MATCH (c:Country {key: $key})<-[r:BENEFITS|DONOR_OF|SHARES_PROBLEM_WITH|PART_OF|MEMBER_OF]-(x:Project|Donor|Country|CountryGroup|Organisation) RETURN x.key AS src, " + _EDGE + ", c.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
+    "co-members": "MATCH (c:Country {key: $key})-[:MEMBER_OF|PARTICIPATES_IN]->(g:CountryGroup|Organisation|Forum)<-[r:MEMBER_OF|PARTICIPATES_IN]-(x:Country|CountryGroup|Organisation) RETURN x.key AS src, " + _EDGE + ", g.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
+    "group-out": "MATCH (c:Country {key: $key})-[:MEMBER_OF]->(g:CountryGroup|Organisation)-[r:MEMBER_OF|PARTICIPATES_IN|PART_OF]->(x:CountryGroup|Organisation|Forum) RETURN g.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label, 'dst' AS x_end",
+    "co-parties": "MATCH (c:Country {key: $key})-[:PARTY_TO|SIGNED]->(a:Agreement)<-[r:PARTY_TO|SIGNED]-(x:Country|Organisation|CountryGroup) RETURN x.key AS src, " + _EDGE + ", a.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
+    "funders": "MATCH (c:Country {key: $key})<-[:BENEFITS]-(p:Project)<-[r:FUNDS]-(x:Donor) RETURN x.key AS src, " + _EDGE + ", p.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
+    "coalition": "MATCH (c:Country {key: $key})<-[:SHARES_PROBLEM_WITH]-(s:CountryGroup)<-[r:MEMBER_OF]-(x:Country) RETURN x.key AS src, " + _EDGE + ", s.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
+    "dossiers": "MATCH (c:Country {key: $key})<-[r:BETWEEN]-(x:Dossier) RETURN x.key AS src, " + _EDGE + ", c.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
+    "org-dossiers": "MATCH (c:Country {key: $key})<-[:PART_OF]-(o:Organisation)<-[r:BETWEEN]-(x:Dossier) RETURN x.key AS src, " + _EDGE + ", o.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
 }
 Q_AROUND = "\nUNION ALL\n".join(_AROUND.values())
 
 # Around the partner (the Netherlands): only membership-like edges, so a hub stays cheap.
 _PARTNER = {
-    "out": "MATCH (n:Country {key: $key})-[r:MEMBER_OF|PARTICIPATES_IN]->(x:CountryGroup|Organisation|Forum) RETURN n.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
-    "donor": "MATCH (n:Country {key: $key})<-[r:DONOR_OF]-(x:Donor) RETURN x.key AS src, " + _EDGE + ", n.key AS dst, {{label(x)}} AS label",
-    "group-out": "MATCH (n:Country {key: $key})-[:MEMBER_OF]->(g:CountryGroup|Organisation)-[r:MEMBER_OF|PARTICIPATES_IN|PART_OF]->(x:CountryGroup|Organisation|Forum) RETURN g.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
-    "agreements": "MATCH (n:Country {key: $key})-[r:PARTY_TO|SIGNED]->(x:Agreement) WHERE x.key IN $agreements RETURN n.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
-    "projects": "MATCH (n:Country {key: $key})<-[:DONOR_OF]-(d:Donor)-[r:FUNDS]->(x:Project) WHERE x.key IN $projects RETURN d.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label",
-    "dossiers": "MATCH (n:Country {key: $key})<-[r:BETWEEN]-(x:Dossier) WHERE x.key IN $dossiers RETURN x.key AS src, " + _EDGE + ", n.key AS dst, {{label(x)}} AS label",
+    "out": "MATCH (n:Country {key: $key})-[r:MEMBER_OF|PARTICIPATES_IN]->(x:CountryGroup|Organisation|Forum) RETURN n.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label, 'dst' AS x_end",
+    "donor": "MATCH (n:Country {key: $key})<-[r:DONOR_OF]-(x:Donor) RETURN x.key AS src, " + _EDGE + ", n.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
+    "group-out": "MATCH (n:Country {key: $key})-[:MEMBER_OF]->(g:CountryGroup|Organisation)-[r:MEMBER_OF|PARTICIPATES_IN|PART_OF]->(x:CountryGroup|Organisation|Forum) RETURN g.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label, 'dst' AS x_end",
+    "agreements": "MATCH (n:Country {key: $key})-[r:PARTY_TO|SIGNED]->(x:Agreement) WHERE x.key IN $agreements RETURN n.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label, 'dst' AS x_end",
+    "projects": "MATCH (n:Country {key: $key})<-[:DONOR_OF]-(d:Donor)-[r:FUNDS]->(x:Project) WHERE x.key IN $projects RETURN d.key AS src, " + _EDGE + ", x.key AS dst, {{label(x)}} AS label, 'dst' AS x_end",
+    "dossiers": "MATCH (n:Country {key: $key})<-[r:BETWEEN]-(x:Dossier) WHERE x.key IN $dossiers RETURN x.key AS src, " + _EDGE + ", n.key AS dst, {{label(x)}} AS label, 'src' AS x_end",
 }
 Q_PARTNER = "\nUNION ALL\n".join(_PARTNER.values())
 
 # Profiles for similarity: one row per (country, feature).
 _PROFILE = {
-    "domain": "MATCH (c:Country)<-[:BETWEEN]-(d:Dossier) RETURN c.key AS country, 'domain:' + d.domain AS feature",
-    "org-domain": "MATCH (c:Country)<-[:PART_OF]-(:Organisation)<-[:BETWEEN]-(d:Dossier) RETURN c.key AS country, 'domain:' + d.domain AS feature",
-    "linkage": "MATCH (c:Country)<-[:CONCERNS]-(l:Linkage) RETURN c.key AS country, 'linkage:' + l.direction + '/' + l.channel + '/' + l.outcome AS feature",
-    "group": "MATCH (c:Country)-[:MEMBER_OF]->(g:CountryGroup) RETURN c.key AS country, 'group:' + g.key AS feature",
-    "forum": "MATCH (c:Country)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN c.key AS country, 'forum:' + f.key AS feature",
-    "group-forum": "MATCH (c:Country)-[:MEMBER_OF]->(:CountryGroup)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN c.key AS country, 'forum:' + f.key AS feature",
-    "level": "MATCH (c:Country)<-[:CONCERNS]-(a:Assessment) RETURN c.key AS country, 'level:' + a.level AS feature",
-    "like-minded": "MATCH (c:Country)<-[:SHARES_PROBLEM_WITH]-(s) RETURN c.key AS country, 'like-minded:' + s.key AS feature",
+    "domain": "MATCH (c:Country)<-[:BETWEEN]-(d:Dossier) RETURN DISTINCT c.key AS country, 'domain:' + d.domain AS feature",
+    "org-domain": "MATCH (c:Country)<-[:PART_OF]-(:Organisation)<-[:BETWEEN]-(d:Dossier) RETURN DISTINCT c.key AS country, 'domain:' + d.domain AS feature",
+    "linkage": "MATCH (c:Country)<-[:CONCERNS]-(l:Linkage) RETURN DISTINCT c.key AS country, 'linkage:' + l.direction + '/' + l.channel + '/' + l.outcome AS feature",
+    "group": "MATCH (c:Country)-[:MEMBER_OF]->(g:CountryGroup) RETURN DISTINCT c.key AS country, 'group:' + g.key AS feature",
+    "forum": "MATCH (c:Country)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN DISTINCT c.key AS country, 'forum:' + f.key AS feature",
+    "group-forum": "MATCH (c:Country)-[:MEMBER_OF]->(:CountryGroup)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN DISTINCT c.key AS country, 'forum:' + f.key AS feature",
+    "level": (
+        "MATCH (c:Country)<-[:CONCERNS]-(a:Assessment) WITH c, max(a.as_of) AS latest "
+        "MATCH (c)<-[:CONCERNS]-(a:Assessment) WHERE a.as_of = latest RETURN DISTINCT c.key AS country, 'level:' + a.level AS feature"
+    ),
+    "like-minded": "MATCH (c:Country)<-[:SHARES_PROBLEM_WITH]-(s) RETURN DISTINCT c.key AS country, 'like-minded:' + s.key AS feature",
 }
 Q_PROFILE = "\nUNION ALL\n".join(_PROFILE.values())
 
@@ -153,16 +159,17 @@ def brokers(store: GraphStore, iso3: str, *, k: int | None = None, partner: str 
     _require_country(store, partner)
     graph = nx.Graph()
     labels: dict[str, str] = {key: "Country", partner: "Country"}
-    around = _rows(store, Q_AROUND, key=key)
+    around = sorted(_rows(store, Q_AROUND, key=key), key=lambda r: (r["src"], r["dst"], r["type"]))
     for row in around:
         graph.add_edge(row["src"], row["dst"], type=row["type"])
-        labels.setdefault(row["src"] if row["dst"] in labels else row["dst"], row["label"])
+        labels.setdefault(row[row["x_end"]], row["label"])
     agreements = sorted(n for n in graph if labels.get(n) == "Agreement")
     projects = sorted(n for n in graph if labels.get(n) == "Project")
     dossiers = sorted(n for n in graph if labels.get(n) == "Dossier")
-    for row in _rows(store, Q_PARTNER, key=partner, agreements=agreements or [""], projects=projects or [""], dossiers=dossiers or [""]):
+    partner_rows = _rows(store, Q_PARTNER, key=partner, agreements=agreements or [""], projects=projects or [""], dossiers=dossiers or [""])
+    for row in sorted(partner_rows, key=lambda r: (r["src"], r["dst"], r["type"])):
         graph.add_edge(row["src"], row["dst"], type=row["type"])
-        labels.setdefault(row["dst"] if row["src"] in labels else row["src"], row["label"])
+        labels.setdefault(row[row["x_end"]], row["label"])
     result: dict[str, Any] = {"country": key, "partner": partner, "distance": None, "paths": 0, "brokers": [], "examples": []}
     if key not in graph or partner not in graph or not nx.has_path(graph, partner, key):
         return result
@@ -196,8 +203,8 @@ def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[st
 
     A country's profile is the set of its features: the domains of the dossiers
     held with it, its linkages as direction/channel/outcome, its groups, the
-    forums it takes part in (directly or through a group), its assessed level
-    of return cooperation and the like-minded states that share its problem.
+    forums it takes part in (directly or through a group), its latest assessed
+    level of return cooperation and the like-minded states that share its problem.
     Countries and features form a bipartite :class:`networkx.Graph`;
     :func:`networkx.jaccard_coefficient` scores each pair (the country, other).
 
@@ -223,7 +230,7 @@ def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[st
     key = _country_key(iso3)
     _require_country(store, key)
     graph = nx.Graph()
-    for row in _rows(store, Q_PROFILE):
+    for row in sorted(_rows(store, Q_PROFILE), key=lambda r: (r["country"], r["feature"] or "")):
         if row["feature"] is None:
             continue
         graph.add_node(("country", row["country"]), kind="country")
@@ -259,7 +266,8 @@ def connector_graph(store: GraphStore) -> nx.Graph:
     Nodes carry ``label``; edges carry ``type``.
     """
     graph = nx.Graph()
-    for row in _rows(store, Q_LAYER):
+    # Sorted, so node order (which sampled betweenness draws from) is the same on every store.
+    for row in sorted(_rows(store, Q_LAYER), key=lambda r: (r["src"], r["dst"], r["type"])):
         graph.add_node(row["src"], label=row["src_label"])
         graph.add_node(row["dst"], label=row["dst_label"])
         graph.add_edge(row["src"], row["dst"], type=row["type"])
@@ -271,7 +279,7 @@ def centrality(store: GraphStore, *, label: str | None = None, k: int | None = N
 
     Betweenness is :func:`networkx.betweenness_centrality`, exact on a
     projection of at most 500 nodes and otherwise estimated from ``k``
-    sampled sources (100 by default, fixed seed, so results repeat). Degree is
+    sampled sources (32 by default, fixed seed, so results repeat). Degree is
     :func:`networkx.degree_centrality`. Exact all-pairs betweenness on a large
     graph takes minutes; it is never run unless ``k`` is at least the node count.
 

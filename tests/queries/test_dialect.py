@@ -19,6 +19,7 @@ from koppel.graph.errors import QueryError
         ("{{props(nodes(p), name)}}", "[_x IN nodes(p) | _x.name]", "properties(nodes(p), 'name')"),
         ("{{types(relationships(p))}}", "[_r IN relationships(p) | type(_r)]", "list_transform(relationships(p), _r -> label(_r))"),
         ("{{labels_of(nodes(p))}}", "[_x IN nodes(p) | labels(_x)[0]]", "list_transform(nodes(p), _x -> label(_x))"),
+        ("{{all_shortest(p, (a), (b), 1, 4)}}", "p = ALL SHORTEST (a)-[*1..4]-(b)", "p = (a)-[* ALL SHORTEST 1..4]-(b)"),
         ("{{at(l, 0)}}", "l[0]", "l[1]"),
         ("{{at(l, -1)}}", "l[-1]", "l[-1]"),
         ("{{shortest(p, (a), (b {key: $x}), 1, 4)}}", "p = SHORTEST 1 (a)-[*1..4]-(b {key: $x})", "p = (a)-[* SHORTEST 1..4]-(b {key: $x})"),
@@ -89,6 +90,10 @@ MACRO_QUERIES = {
         "MATCH (a:Country {key: 'NLD'}), (b:Country {key: 'GHA'}) MATCH {{shortest(p, (a), (b), 1, 4)}} "
         "RETURN length(p) AS hops, {{at({{keys(nodes(p))}}, 0)}} AS first, {{at({{labels_of(nodes(p))}}, -1)}} AS last, size({{types(relationships(p))}}) AS rels"
     ),
+    "all-shortest": (
+        "MATCH (a:Country {key: 'NLD'}), (b:Country {key: 'GHA'}) MATCH {{all_shortest(p, (a), (b), 1, 4)}} "
+        "RETURN {{keys(nodes(p))}} AS keys, {{types(relationships(p))}} AS types"
+    ),
     "shortest-typed": (
         "MATCH (a:Country {key: 'NLD'}), (b:Country {key: 'IRQ'}) MATCH {{shortest(p, (a), (b), 1, 4, MEMBER_OF|SHARES_PROBLEM_WITH)}} "
         "RETURN {{keys(nodes(p))}} AS keys, {{types(relationships(p))}} AS types, {{at({{props(nodes(p), name)}}, 1)}} AS via"
@@ -100,7 +105,7 @@ MACRO_QUERIES = {
 def test_macros_run_on_both_stores_with_the_same_answer(seeded_store, agree, name):
     result = seeded_store.run(dialect.translate(MACRO_QUERIES[name], seeded_store.kind))
     assert result.rows, name
-    agree(seeded_store, name, [result.columns, result.rows])
+    agree(seeded_store, name, [result.columns, sorted(result.rows, key=repr)])  # LadybugDB cannot ORDER BY a list
 
 
 def test_macro_answers_are_the_expected_ones(seeded_store):
