@@ -62,10 +62,13 @@ class CypherSandbox:
         process = _CONTEXT.Process(target=_worker, args=(child, self.store_spec, self.settings), daemon=True)
         process.start()
         child.close()
-        if not parent.poll(60):
+        try:
+            if not parent.poll(60):
+                raise EOFError
+            status, kind, message = parent.recv()
+        except (EOFError, OSError):
             process.kill()
-            raise errors.StoreUnavailable("the query worker did not start within 60 s")
-        status, kind, message = parent.recv()
+            raise errors.StoreUnavailable("the query worker did not start; it is tried again on the next query") from None
         if status != "ready":
             process.join(5)
             raise getattr(errors, kind, errors.StoreUnavailable)(message)

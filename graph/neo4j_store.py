@@ -38,7 +38,11 @@ class Neo4jStore(GraphStore):
         try:
             # Retries of a failed read or write stop after 5 s (the driver waits 30 s by default),
             # so an outage reaches the API as a prompt 503 rather than a hung request.
-            self._driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=5,
+            self._driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=10,
+                max_transaction_retry_time=5,
                 notifications_min_severity="OFF",  # no warning per label or property the graph lacks yet
             )
             self._driver.verify_connectivity()
