@@ -30,9 +30,9 @@ STATUS: list[tuple[type[Exception], int, str]] = [
 ]
 
 
-def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
-    headers = {"Retry-After": "5"} if status == 503 else None
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    headers = {**({"Retry-After": "5"} if status == 503 else {}), **(headers or {})}
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
@@ -53,7 +53,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail), str(error.detail))
+        # Keep the framework's headers: a 405 must say which methods are allowed (RFC 9110).
+        return problem(error.status_code, str(error.detail), str(error.detail), headers=getattr(error, "headers", None))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
