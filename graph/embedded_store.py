@@ -249,14 +249,17 @@ class EmbeddedStore(GraphStore):
         for (rel_type, start_label, end_label), records in groups.items():
             props = list(self.schema.relationship(rel_type).properties.values())
             empty = not self._execute(f"MATCH (:{start_label})-[r:{rel_type}]->(:{end_label}) RETURN count(r)").get_next()[0]
-            existing = {} if empty else {
-                (a, b): rel
-                for a, b, rel in self._execute(
-                    f"UNWIND $pairs AS pair MATCH (a:{start_label} {{key: pair.s}})-[r:{rel_type}]->(b:{end_label} {{key: pair.t}}) "
-                    "RETURN a.key, b.key, r",
-                    {"pairs": [{"s": r.start, "t": r.end} for r in records]},
-                ).get_all()
-            }
+            existing: dict[tuple[str, str], dict[str, Any]] = {}
+            if not empty:
+                # Pairs come from a file: `UNWIND $pairs ... MATCH` grows with the square of the batch here.
+                pairs = files.write(f"{rel_type}-pairs", ["src", "dst"], [], ([r.start, r.end] for r in records))
+                existing = {
+                    (a, b): rel
+                    for a, b, rel in self._execute(
+                        f"LOAD FROM '{pairs}' MATCH (a:{start_label} {{key: src}})-[r:{rel_type}]->(b:{end_label} {{key: dst}}) "
+                        "RETURN src, dst, r"
+                    ).get_all()
+                }
             new = [r for r in records if (r.start, r.end) not in existing]
             old = [r for r in records if (r.start, r.end) in existing]
             changed = [r for r in old if not _unchanged(existing[(r.start, r.end)], r.properties, props)]
