@@ -62,7 +62,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         return response
 
     for module in (countries, graph, search, queries, documents):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.PROBLEM_RESPONSES)
 
     @app.get("/healthz", tags=["health"], summary="The process is up")
     def healthz() -> dict[str, str]:

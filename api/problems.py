@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from koppel.graph import errors
@@ -28,6 +29,31 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (errors.ConfigError, 503, "Server misconfigured"),
     (errors.KoppelError, 400, "Bad request"),
 ]
+
+
+class Problem(BaseModel):
+    """An error as RFC 9457 describes it."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+
+
+# Declared on every route, so the OpenAPI says what an error looks like.
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"description": description, "content": {"application/problem+json": {"schema": Problem.model_json_schema()}}}
+    for status, description in [
+        (400, "Invalid query"),
+        (401, "Authentication required"),
+        (403, "Refused or disabled"),
+        (404, "Not found"),
+        (413, "Request too large"),
+        (422, "Invalid input"),
+        (503, "Store unavailable; retry after the Retry-After seconds"),
+        (504, "Query timed out"),
+    ]
+}
 
 
 def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
