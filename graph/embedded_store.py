@@ -49,6 +49,14 @@ _ARROW_TYPES = {
 }
 
 
+# The engine's messages (ladybug 0.22) for a cancelled query and a refused write.
+_INTERRUPTED = {"Interrupted."}
+_READ_ONLY_REFUSALS = {
+    "Connection exception: Cannot execute write operations in a read-only database!",
+    "Can not execute a write query inside a read-only transaction.",
+}
+
+
 class EmbeddedStore(GraphStore):
     kind = "embedded"
 
@@ -160,9 +168,11 @@ class EmbeddedStore(GraphStore):
             return self._conn.execute(cypher, params or {})
         except RuntimeError as error:
             message = _engine_message(error)
-            if "interrupted" in message.lower() or "timeout" in message.lower():
+            # Match the engine's own messages whole: a parser or binder error quotes the
+            # query, and a query may well contain the words "timeout" or "read only".
+            if message in _INTERRUPTED:
                 raise QueryTimeout(f"query cancelled: it ran past its time limit ({message})") from None
-            if "read-only" in message.lower() or "read only" in message.lower():
+            if message in _READ_ONLY_REFUSALS:
                 raise ReadOnlyViolation(f"refused: this query writes, and the store is read-only here ({message})") from None
             raise QueryError(message) from None
 

@@ -125,6 +125,14 @@ def test_invalid_cypher_names_the_position(empty_store):
     assert "line" in str(caught.value).lower() or "position" in str(caught.value).lower()
 
 
+@pytest.mark.parametrize("cypher", ["RETURN 'timeout' AS", "MATCH (n) WHERE n.name = 'read only, interrupted' RETURN m"])
+def test_an_invalid_query_quoting_engine_words_is_an_invalid_query(empty_store, cypher):
+    """The words of a cancelled or refused query inside an invalid one do not make it either."""
+    with pytest.raises(QueryError) as caught:
+        empty_store.run(cypher, timeout=5)
+    assert type(caught.value) is QueryError
+
+
 def test_export_to_networkx(empty_store, small):
     empty_store.upsert(small.nodes, small.relationships)
     graph = empty_store.to_networkx()
