@@ -26,7 +26,7 @@ class CypherRun(BaseModel):
         extra="forbid",
         json_schema_extra={"examples": [{"cypher": "MATCH (c:Country)<-[:CONCERNS]-(l:Linkage) RETURN c.key AS country, count(l) AS linkages", "params": {}}]},
     )
-    cypher: str = Field(min_length=1, max_length=20_000)
+    cypher: str = Field(min_length=1, max_length=10_000, description="One read-only Cypher statement.")
     params: dict[str, Any] = Field(default_factory=dict)
 
 

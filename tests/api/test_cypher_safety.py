@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from koppel.graph.errors import ReadOnlyViolation
-from koppel.graph.guard import check_read_only
+from koppel.graph.errors import QueryError, ReadOnlyViolation
+from koppel.graph.guard import MAX_NESTING, check_read_only
 
 from tests.api.test_http import make_client
 from tests.conftest import API_TOKEN
@@ -129,3 +129,20 @@ def test_every_attempt_is_refused_over_http_and_the_graph_is_unchanged(seeded_st
         assert client.get("/healthz").status_code == 200
     assert not accepted, accepted
     assert (seeded_store.counts(), content_hash(seeded_store)) == before
+
+
+@pytest.mark.parametrize("opening, closing", [("(", ")"), ("[", "]"), ("{x: ", "}")])
+def test_the_guard_refuses_deep_nesting_as_an_invalid_query(opening, closing):
+    """Deeply nested brackets stall or crash the embedded parser; they are refused before it sees them."""
+    deep = MAX_NESTING + 1
+    with pytest.raises(QueryError, match=f"more than {MAX_NESTING} deep") as caught:
+        check_read_only("RETURN " + opening * deep + "1" + closing * deep + " AS x")
+    assert not isinstance(caught.value, ReadOnlyViolation)
+    check_read_only("RETURN " + opening * MAX_NESTING + "1" + closing * MAX_NESTING + " AS x")
+
+
+def test_deep_nesting_is_a_400_over_http(seeded_store):
+    cypher = "RETURN " + "[" * 1000 + "1" + "]" * 1000 + " AS x"
+    with make_client(seeded_store) as client:
+        response = client.post("/api/cypher", json={"cypher": cypher}, headers={"Authorization": f"Bearer {API_TOKEN}"})
+    assert response.status_code == 400 and "deep" in response.json()["detail"]
