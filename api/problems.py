@@ -56,8 +56,13 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
+MAX_DETAIL = 500
+
+
 def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     headers = {**({"Retry-After": "5"} if status == 503 else {}), **(headers or {})}
+    if len(detail) > MAX_DETAIL:  # an engine message may quote a whole 10,000-character query
+        detail = detail[: MAX_DETAIL - 1] + "…"
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 

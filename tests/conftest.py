@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,16 +145,19 @@ def serve(store_spec: str, env: dict[str, str] | None = None, *, workers: int = 
 
     port = _free_port()
     full_env = {**os.environ, "KOPPEL_API_TOKENS": API_TOKEN, "KOPPEL_SOURCES": str(SHARED_SOURCES), **(env or {})}
+    # stderr goes to a file: an unread pipe fills up under a long test and blocks the server.
+    log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "koppel.api.cli", "serve", "--store", store_spec, "--port", str(port), "--workers", str(workers)],
-        env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=full_env, stdout=subprocess.DEVNULL, stderr=log, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                pytest.fail(f"koppel serve exited: {process.stderr.read()[-2000:]}")
+                log.seek(0)
+                pytest.fail(f"koppel serve exited: {log.read()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
                     if response.status == 200:
@@ -170,6 +174,7 @@ def serve(store_spec: str, env: dict[str, str] | None = None, *, workers: int = 
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")

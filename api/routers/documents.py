@@ -23,7 +23,18 @@ def get_evidence(
     return evidence(locator, sources_dir(settings.sources)).as_dict()
 
 
-@router.get("/export", summary="The whole graph as JSON or GraphML", response_class=Response)
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Every node and relationship with its properties and sources.",
+        "content": {
+            "application/json": {"schema": {"type": "object", "properties": {"nodes": {"type": "array"}, "relationships": {"type": "array"}}}},
+            "application/graphml+xml": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.get("/export", summary="The whole graph as JSON or GraphML", response_class=Response, responses=EXPORT_RESPONSES)
 def export(store: Store, format: Annotated[Literal["json", "graphml"], Query()] = "json") -> Response:  # noqa: A002
     media = "application/json" if format == "json" else "application/graphml+xml"
     return Response(export_graph(store, format), media_type=media)

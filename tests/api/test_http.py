@@ -76,6 +76,9 @@ def test_country_profile_and_as_of(client):
 def test_bad_country_requests_are_4xx_problems(client):
     assert_problem(client.get("/api/countries/XYZ"), 404, "XYZ")
     assert_problem(client.get("/api/countries/IRQ", params={"as_of": "yesterday"}), 422, "as_of")
+    for not_a_date in ("0", "1356998400", "2013-02-30", "20130101"):  # no timestamps, no impossible days
+        assert_problem(client.get("/api/countries/IRQ", params={"as_of": not_a_date}), 422, "as_of")
+        assert_problem(client.get("/api/countries/IRQ/linkages", params={"as_of": not_a_date}), 422, "as_of")
     assert_problem(client.get("/api/countries/I%20Q"), 422)
 
 
@@ -148,6 +151,10 @@ def test_cypher_needs_a_token_and_is_read_only(client):
     assert client.post("/api/cypher", json=query, headers=auth).json()["rows"] == [{"name": "Irak"}]
     assert_problem(client.post("/api/cypher", json={"cypher": "CREATE (n:Forum {key: 'x'})"}, headers=auth), 403, "refused")
     assert_problem(client.post("/api/cypher", json={"cypher": "MATCH (n:Country RETURN n"}, headers=auth), 400)
+    # An engine message quoting a long query is cut short, not echoed whole.
+    long_invalid = "MATCH (n:Country) WHERE n.name IN [" + ", ".join(f"'{i}'" for i in range(900)) + "] RETURN n.key AS key +"
+    detail = assert_problem(client.post("/api/cypher", json={"cypher": long_invalid}, headers=auth), 400)["detail"]
+    assert 100 < len(detail) <= 500 and detail.endswith("…")
 
 
 def test_cypher_is_disabled_without_configured_tokens(seeded_store):
@@ -179,6 +186,8 @@ def test_openapi_documents_every_endpoint_with_examples(client):
         for operation in paths[path].values():
             assert operation.get("summary"), path
     assert "examples" in json.dumps(paths["/api/countries/{iso3}"])
+    exported = paths["/api/export"]["get"]["responses"]["200"]["content"]
+    assert {"application/json", "application/graphml+xml"} <= set(exported)
 
 
 # -- a real server process ---------------------------------------------------------------------
