@@ -14,9 +14,11 @@ comments and backtick names set aside) and every bare word must be one of:
 Anything else (CREATE, CALL, LOAD, COPY, a procedure, a namespaced function,
 a second statement) is refused with its position.
 
-Brackets may nest at most :data:`MAX_NESTING` deep: on ladybug 0.22, 500 nested
-list brackets took the parser about a minute, and 3,000 nested parentheses
-crashed the process.
+Two limits keep the embedded parser out of trouble (measured on ladybug 0.22):
+brackets nest at most :data:`MAX_NESTING` deep (500 nested list brackets took
+the parser about a minute, 3,000 nested parentheses crashed the process), and a
+number has at most :data:`MAX_NUMBER_LENGTH` characters (10,000 zeros took it a
+second, its time growing with the square of the length).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import re
 from .errors import QueryError, ReadOnlyViolation
 
 MAX_NESTING = 32
+MAX_NUMBER_LENGTH = 40  # an INT64 has 19 digits; a double written out in full about 25
 _OPENING = {"(": ")", "[": "]", "{": "}"}
 
 READING_KEYWORDS = frozenset(
@@ -89,6 +92,7 @@ def check_read_only(cypher: str) -> None:
     if tokens and tokens[-1][1] == ";":
         tokens = tokens[:-1]
     _check_nesting(tokens)
+    _check_numbers(tokens)
     for index, (kind, text, position) in enumerate(tokens):
         if kind == "punct" and text == ";":
             raise ReadOnlyViolation(f"refused: one statement per query (a ';' at position {position})")
@@ -127,3 +131,10 @@ def _check_nesting(tokens: list[tuple[str, str, int]]) -> None:
                 raise QueryError(f"the query nests brackets more than {MAX_NESTING} deep (at position {position}); simplify it")
         elif text in _OPENING.values():
             depth = max(depth - 1, 0)
+
+
+def _check_numbers(tokens: list[tuple[str, str, int]]) -> None:
+    """Raise :class:`QueryError` for a number longer than :data:`MAX_NUMBER_LENGTH` characters."""
+    for kind, text, position in tokens:
+        if kind == "number" and len(text) > MAX_NUMBER_LENGTH:
+            raise QueryError(f"the number at position {position} has {len(text)} characters; numbers have at most {MAX_NUMBER_LENGTH}")

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from koppel.graph.errors import QueryError, ReadOnlyViolation
-from koppel.graph.guard import MAX_NESTING, check_read_only
+from koppel.graph.guard import MAX_NESTING, MAX_NUMBER_LENGTH, check_read_only
 
 from tests.api.test_http import make_client
 from tests.conftest import API_TOKEN
@@ -146,3 +146,11 @@ def test_deep_nesting_is_a_400_over_http(seeded_store):
     with make_client(seeded_store) as client:
         response = client.post("/api/cypher", json={"cypher": cypher}, headers={"Authorization": f"Bearer {API_TOKEN}"})
     assert response.status_code == 400 and "deep" in response.json()["detail"]
+
+
+def test_the_guard_refuses_overlong_numbers_as_an_invalid_query():
+    """The embedded parser's time grows with the square of a number's length; no number needs 40 digits."""
+    check_read_only("RETURN " + "9" * 19 + " AS big, 1.5e-300 AS small")
+    with pytest.raises(QueryError, match=f"at most {MAX_NUMBER_LENGTH}") as caught:
+        check_read_only("RETURN " + "0" * 5000)
+    assert not isinstance(caught.value, ReadOnlyViolation)
