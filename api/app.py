@@ -1,29 +1,29 @@
 """The HTTP API and the explorer: ``create_app()`` wires settings, store, routers and middleware.
 
-Every endpoint is a plain ``def``: FastAPI runs it in its thread pool, so no
-store call blocks the event loop.
+Every endpoint that reaches the store is a plain ``def``: FastAPI runs it in
+its thread pool, so no store call blocks the event loop. Repeated ``GET``\s are
+answered from memory by :mod:`koppel.api.cache` before they reach a thread.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from . import problems
+from .cache import ResponseCache, ResponseMemory
 from .deps import Holder, StoreHolder
+from .middleware import LimitsAndAccessLog
 from .routers import countries, documents, graph, queries, search
 from .settings import ApiSettings
 
-access_log = logging.getLogger("koppel.access")
 STATIC = Path(str(resources.files("koppel.api").joinpath("static")))
 
 
@@ -42,30 +42,20 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.holder = StoreHolder(settings)
+    app.state.responses = ResponseMemory(settings.cache_bytes, None if settings.store_kind == "embedded" else settings.cache_ttl)
+    app.state.holder = StoreHolder(settings, on_close=app.state.responses.clear)
     problems.install(app)
+    # The last added runs first: log and limit, then CORS headers on every answer, then the cache.
+    app.add_middleware(ResponseCache, memory=app.state.responses)
     if settings.origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])
-
-    @app.middleware("http")
-    async def limits_and_access_log(request: Request, call_next: Any):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body_bytes:
-            return problems.problem(413, "Request too large", f"request bodies are limited to {settings.max_body_bytes} bytes")
-        started = time.perf_counter()
-        response = await call_next(request)
-        # Structured, and without headers: tokens never reach the log.
-        access_log.info(
-            "request",
-            extra={"method": request.method, "path": request.url.path, "status": response.status_code, "ms": round((time.perf_counter() - started) * 1000, 1)},
-        )
-        return response
+        app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type", "If-None-Match"], expose_headers=["ETag"])
+    app.add_middleware(LimitsAndAccessLog, max_body_bytes=settings.max_body_bytes)
 
     for module in (countries, graph, search, queries, documents):
         app.include_router(module.router, responses=problems.PROBLEM_RESPONSES)
 
     @app.get("/healthz", tags=["health"], summary="The process is up")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["health"], summary="The store is reachable", responses={503: {"description": "Store unreachable"}})

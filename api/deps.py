@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -18,8 +19,9 @@ from .settings import ApiSettings
 class StoreHolder:
     """Opens the configured store (read-only) on first use and again after it became unreachable."""
 
-    def __init__(self, settings: ApiSettings) -> None:
+    def __init__(self, settings: ApiSettings, on_close: Callable[[], None] = lambda: None) -> None:
         self.settings = settings
+        self._on_close = on_close  # cached answers go with the store they came from
         self._store: GraphStore | None = None
         self._lock = threading.Lock()
         self.sandbox = CypherSandbox(settings.store, settings.model_dump(by_alias=False, include={"neo4j_user", "neo4j_password", "neo4j_database"}))
@@ -35,14 +37,15 @@ class StoreHolder:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+            self._on_close()
         self.sandbox.close()
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     return request.app.state.settings
 
 
-def get_holder(request: Request) -> StoreHolder:
+async def get_holder(request: Request) -> StoreHolder:
     return request.app.state.holder
 
 

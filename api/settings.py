@@ -13,6 +13,16 @@ class ApiSettings(Settings):
     query_timeout: float = Field(5.0, gt=0, le=600, validation_alias=AliasChoices("KOPPEL_QUERY_TIMEOUT"))
     row_limit: int = Field(10_000, gt=0, le=1_000_000, validation_alias=AliasChoices("KOPPEL_ROW_LIMIT"))
     max_body_bytes: int = Field(64 * 1024, gt=0, validation_alias=AliasChoices("KOPPEL_MAX_BODY_BYTES"))
+    cache_mb: float = Field(64, ge=0, le=65536, validation_alias=AliasChoices("KOPPEL_CACHE_MB"), description="Memory for answers to repeated GET requests; 0 switches the cache off.")
+    cache_ttl: float = Field(60, gt=0, le=86400, validation_alias=AliasChoices("KOPPEL_CACHE_TTL"), description="Seconds a cached answer lives on Neo4j (an embedded store cannot change while served).")
+
+    @property
+    def cache_bytes(self) -> int:
+        return int(self.cache_mb * 1024 * 1024)
+
+    @property
+    def store_kind(self) -> str:
+        return "embedded" if self.store.split(":", 1)[0].lower() == "embedded" else "neo4j"
 
     @property
     def tokens(self) -> frozenset[str]:
