@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from koppel.graph import dialect
 from koppel.graph.errors import NotFound, ValidationError
 from koppel.graph.schema import SCHEMA
 from koppel.graph.store import GraphStore
@@ -18,16 +19,19 @@ Key = Annotated[str, Query(min_length=1, max_length=200, examples=["IRQ"])]
 
 
 def _find(store: GraphStore, key: str) -> dict[str, Any]:
-    node = store.run("MATCH (n {key: $key}) RETURN n", {"key": key}).value()
-    if not node:
-        raise NotFound(f"no node with key {key!r}")
-    return node
+    """The node with this key, whatever its label (a key lookup per label, never a scan of every table)."""
+    for cypher, params in dialect.nodes_by_key(store.kind, {label: [key] for label in SCHEMA.labels}):
+        node = store.run(cypher, params).value()
+        if node:
+            return node
+    raise NotFound(f"no node with key {key!r}")
 
 
-def _hop(store: GraphStore, key: str, limit: int) -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+def _hop(store: GraphStore, node: dict[str, Any], limit: int) -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
     """Relationships of one node as (source, target, relationship, neighbour), both directions."""
-    out = store.run("MATCH (n {key: $key})-[r]->(m) RETURN r, m LIMIT $limit", {"key": key, "limit": limit}).rows
-    into = store.run("MATCH (n {key: $key})<-[r]-(m) RETURN r, m LIMIT $limit", {"key": key, "limit": limit}).rows
+    key, match = node["key"], f"MATCH (n:{node['_label']} {{key: $key}})"
+    out = store.run(f"{match}-[r]->(m) RETURN r, m LIMIT $limit", {"key": key, "limit": limit}).rows
+    into = store.run(f"{match}<-[r]-(m) RETURN r, m LIMIT $limit", {"key": key, "limit": limit}).rows
     return [(key, m["key"], r, m) for r, m in out] + [(m["key"], key, r, m) for r, m in into]
 
 
@@ -40,7 +44,7 @@ def get_node(label: Annotated[str, Path(examples=["Country"])], key: Annotated[s
         raise NotFound(f"no {label} with key {key!r}")
     elements = ElementSet()
     elements.add_node(node)
-    for source, target, rel, neighbour in _hop(store, key, 500):
+    for source, target, rel, neighbour in _hop(store, node, 500):
         elements.add_node(neighbour)
         elements.add_edge(source, target, rel)
     return {"node": {**{k: v for k, v in node.items() if k != "_label"}, "label": node["_label"]}, "elements": elements.as_dict()}
@@ -61,7 +65,7 @@ def neighbourhood(
     start = _find(store, key)
     elements = ElementSet()
     elements.add_node(start)
-    frontier = [key]
+    frontier = [start]
     for _ in range(depth):
         next_frontier = []
         for current in frontier:
@@ -72,7 +76,7 @@ def neighbourhood(
                     if len(elements.nodes) >= limit:
                         return elements.as_dict()
                     elements.add_node(neighbour)
-                    next_frontier.append(neighbour["key"])
+                    next_frontier.append(neighbour)
                 elements.add_edge(source, target, rel)
         frontier = next_frontier
     return elements.as_dict()
@@ -93,7 +97,7 @@ def path(
             break
         next_frontier = []
         for current in frontier:
-            for a, b, rel, neighbour in _hop(store, current, 1000):
+            for a, b, rel, neighbour in _hop(store, nodes[current], 1000):
                 other = neighbour["key"]
                 if other in seen:
                     continue
