@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from fastapi import Depends, Header, Request
 
 from koppel.graph import errors
 from koppel.graph.store import GraphStore, open_store
+from koppel.queries.search import SearchIndex
 
 from .sandbox import CypherSandbox
 from .settings import ApiSettings
@@ -23,6 +25,8 @@ class StoreHolder:
         self.settings = settings
         self._on_close = on_close  # cached answers go with the store they came from
         self._store: GraphStore | None = None
+        self._index: SearchIndex | None = None
+        self._index_built = 0.0
         self._lock = threading.Lock()
         self.sandbox = CypherSandbox(settings.store, settings.model_dump(by_alias=False, include={"neo4j_user", "neo4j_password", "neo4j_database"}))
 
@@ -32,11 +36,21 @@ class StoreHolder:
                 self._store = open_store(self.settings.store, read_only=True, settings=self.settings)
             return self._store
 
+    def search_index(self) -> SearchIndex:
+        """The store's names, read once and kept as long as cached answers are (see :mod:`koppel.api.cache`)."""
+        store = self.get()
+        with self._lock:
+            lifetime = None if store.kind == "embedded" else self.settings.cache_ttl
+            if self._index is None or (lifetime is not None and time.monotonic() - self._index_built > lifetime):
+                self._index, self._index_built = SearchIndex.build(store), time.monotonic()
+            return self._index
+
     def close(self) -> None:
         with self._lock:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+            self._index = None
             self._on_close()
         self.sandbox.close()
 
