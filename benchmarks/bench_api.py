@@ -1,6 +1,6 @@
 """HTTP API benchmark: throughput, errors and latency percentiles of a real ``koppel serve``.
 
-    python benchmarks/bench_api.py [--clients 50,64] [--seconds 60] [--workers 2,1]
+    python benchmarks/bench_api.py [--clients 50,64] [--seconds 60] [--workers 2,1] [--cache on,off]
                                    [--stores embedded,neo4j] [--endpoints linkages,neighbourhood]
                                    [--repeat 1] [--warmup 5] [--wrk-threads 2]
                                    [--embedded-path /tmp/bench-seed] [--json results.json]
@@ -16,6 +16,10 @@ seed's countries with data, so every connection asks for different countries:
 * ``linkages``: ``GET /api/countries/{iso3}/linkages`` for IRQ, AFG, GHA, IND, SOM, MAR, CHN, PAK;
 * ``neighbourhood``: ``GET /api/graph/neighbourhood?key={iso3}&depth=1`` for the same keys;
 * ``profile``: ``GET /api/countries/{iso3}`` (the fallback when linkages does not answer 200).
+
+``--cache on,off`` runs every cell with the server's response cache (the default,
+``KOPPEL_CACHE_MB`` 64) and without it (``KOPPEL_CACHE_MB=0``: every request
+computes its answer on the store), so the two are compared in the same run.
 
 Before each measurement the same load runs ``--warmup`` seconds unmeasured (both
 workers open their store, the engines warm their caches). An error is any
@@ -111,6 +115,7 @@ class Run:
 class Cell:
     store: str
     workers: int
+    cache: str
     endpoint: str
     clients: int
     runs: list[Run] = field(default_factory=list)
@@ -172,13 +177,15 @@ def free_port() -> int:
 class Server:
     """``koppel serve`` in its own process group, stderr to a log file."""
 
-    def __init__(self, spec: str, workers: int, log: Path) -> None:
+    def __init__(self, spec: str, workers: int, log: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._log_file = log.open("w")
         command = [*KOPPEL, "serve", "--store", spec, "--port", str(self.port), "--workers", str(workers)]
-        self.process = subprocess.Popen(command, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})}
+        )
         deadline = time.monotonic() + 90
         while True:
             if self.process.poll() is not None:
@@ -252,12 +259,12 @@ def check_endpoint(server: Server, endpoint: str) -> str | None:
 def table(cells: list[Cell], repeat: int) -> str:
     head = "median of %d runs" % repeat if repeat > 1 else "one run"
     lines = [
-        f"| store | workers | endpoint | clients | req/s | errors | p50 ms | p95 ms | p99 ms | max ms | requests | load 1 min ({head}) |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| store | workers | cache | endpoint | clients | req/s | errors | p50 ms | p95 ms | p99 ms | max ms | requests | load 1 min ({head}) |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in cells:
         lines.append(
-            f"| {c.store} | {c.workers} | {c.endpoint} | {c.clients} | {c.median('rps'):.0f} | {c.median('errors'):.0f} | "
+            f"| {c.store} | {c.workers} | {c.cache} | {c.endpoint} | {c.clients} | {c.median('rps'):.0f} | {c.median('errors'):.0f} | "
             f"{c.median('p50'):.1f} | {c.median('p95'):.1f} | {c.median('p99'):.1f} | {c.median('max'):.1f} | {c.median('requests'):.0f} | {c.median('load'):.1f} |"
         )
     return "\n".join(lines)
@@ -268,6 +275,7 @@ def main() -> None:
     parser.add_argument("--clients", default="50,64", help="comma-separated concurrent connections (default 50,64)")
     parser.add_argument("--seconds", type=float, default=60, help="measured seconds per cell (default 60)")
     parser.add_argument("--workers", default="2,1", help="comma-separated `koppel serve --workers` values (default 2,1)")
+    parser.add_argument("--cache", default="on", help="comma-separated: on (the server's response cache), off (KOPPEL_CACHE_MB=0)")
     parser.add_argument("--stores", default="embedded,neo4j")
     parser.add_argument("--endpoints", default="linkages,neighbourhood", help=f"comma-separated, of {', '.join(ENDPOINTS)}")
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the table shows medians")
@@ -282,6 +290,9 @@ def main() -> None:
         sys.exit("bench_api: wrk not found (Debian: apt-get install -y wrk)")
     clients = [int(c) for c in args.clients.split(",")]
     workers = [int(w) for w in args.workers.split(",")]
+    caches = [c.strip() for c in args.cache.split(",")]
+    if set(caches) - {"on", "off"}:
+        sys.exit("bench_api: --cache takes on, off or both")
     endpoints = [e.strip() for e in args.endpoints.split(",")]
     unknown = set(endpoints) - set(ENDPOINTS)
     if unknown:
@@ -299,21 +310,22 @@ def main() -> None:
             spec = store_spec(store, args)
             if not args.no_load:
                 load_seed(spec)
-            for count in workers:
-                log = folder / f"serve-{store}-{count}.log"
-                server = Server(spec, count, log)
+            for cache, count in [(c, w) for c in caches for w in workers]:
+                setting = f"{count} worker(s), cache {cache}"
+                log = folder / f"serve-{store}-{count}-{cache}.log"
+                server = Server(spec, count, log, {"KOPPEL_CACHE_MB": "0"} if cache == "off" else None)
                 try:
                     for endpoint in endpoints:
                         problem = check_endpoint(server, endpoint)
                         measured = endpoint
                         if problem:
-                            notes.append(f"{store}, {count} worker(s): {endpoint} not benchmarked ({problem})")
+                            notes.append(f"{store}, {setting}: {endpoint} not benchmarked ({problem})")
                             if endpoint != "linkages" or "profile" in endpoints:
                                 continue
                             measured = "profile"
-                            notes.append(f"{store}, {count} worker(s): benchmarked profile (GET /api/countries/{{iso3}}) in its place")
+                            notes.append(f"{store}, {setting}: benchmarked profile (GET /api/countries/{{iso3}}) in its place")
                         for n in clients:
-                            cell = Cell(store, count, measured, n)
+                            cell = Cell(store, count, cache, measured, n)
                             for i in range(args.repeat):
                                 if args.warmup:
                                     wrk(server.base, scripts[measured], n, args.warmup, args.wrk_threads)
@@ -321,9 +333,9 @@ def main() -> None:
                                 cell.runs.append(run)
                                 if run.errors:
                                     kinds = ", ".join(f"{count_} {kind}" for kind, count_ in run.error_kinds.items())
-                                    notes.append(f"{store}, {count} worker(s), {measured}, {n} clients, run {i + 1}: errors: {kinds} (status = non-2xx/3xx answers, timeout = no answer within 10 s)")
+                                    notes.append(f"{store}, {setting}, {measured}, {n} clients, run {i + 1}: errors: {kinds} (status = non-2xx/3xx answers, timeout = no answer within 10 s)")
                                 print(
-                                    f"# {store} workers={count} {measured} clients={n} run {i + 1}/{args.repeat}: "
+                                    f"# {store} workers={count} cache={cache} {measured} clients={n} run {i + 1}/{args.repeat}: "
                                     f"{run.rps:.0f} req/s, {run.errors} errors, p50 {run.p50:.1f} ms, p95 {run.p95:.1f} ms, p99 {run.p99:.1f} ms, load {run.load:.1f}",
                                     file=sys.stderr, flush=True,
                                 )
@@ -333,7 +345,7 @@ def main() -> None:
                 text = log.read_text(errors="replace")
                 tracebacks = text.count("Traceback")
                 notes.append(
-                    f"{store}, {count} worker(s): server log {len(text.encode()) / 1024:.0f} KiB, {tracebacks} traceback(s), "
+                    f"{store}, {setting}: server log {len(text.encode()) / 1024:.0f} KiB, {tracebacks} traceback(s), "
                     f"{text.count('Received notification from DBMS server')} Neo4j notification line(s)"
                 )
 
