@@ -9,7 +9,9 @@ write in them; loads are ``UNWIND $rows`` batches in one transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import neo4j
@@ -20,6 +22,7 @@ from neo4j.graph import Node, Path, Relationship
 from .ddl import neo4j_ddl
 from .errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from .models import NodeRecord, RelRecord
+from .schema import Property
 from .store import GraphStore, LoadReport, Progress, QueryResult, entity, plain, record_params
 
 BATCH_SIZE = 10_000
@@ -105,62 +108,48 @@ class Neo4jStore(GraphStore):
 
     def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
         report = LoadReport()
-        by_label: dict[str, list[NodeRecord]] = defaultdict(list)
-        for node in nodes:
-            by_label[node.label].append(node)
-        by_type: dict[tuple[str, str, str], list[RelRecord]] = defaultdict(list)
-        for rel in rels:
-            by_type[(rel.type, rel.start_label, rel.end_label)].append(rel)
-
-        statements: list[tuple[str, list[dict[str, Any]], str]] = []
-        for label, records in by_label.items():
-            rows = [{"key": r.key, "props": {"key": r.key, **record_params(r)}} for r in records]
-            statements.append(
-                (f"UNWIND $rows AS row OPTIONAL MATCH (old:{label} {{key: row.key}}) "
-                 f"WITH row, old IS NULL AS is_new MERGE (n:{label} {{key: row.key}}) SET n = row.props "
-                 "RETURN count(CASE WHEN is_new THEN 1 END) AS created", rows, "nodes")
-            )
-        for (rel_type, start_label, end_label), records in by_type.items():
-            rows = [{"start": r.start, "end": r.end, "props": record_params(r)} for r in records]
-            statements.append(
-                (f"UNWIND $rows AS row MATCH (a:{start_label} {{key: row.start}}) MATCH (b:{end_label} {{key: row.end}}) "
-                 f"OPTIONAL MATCH (a)-[old:{rel_type}]->(b) WITH a, b, row, old IS NULL AS is_new "
-                 f"MERGE (a)-[r:{rel_type}]->(b) SET r = row.props "
-                 "RETURN count(CASE WHEN is_new THEN 1 END) AS created", rows, "relationships")
-            )
-
-        def apply(tx: neo4j.ManagedTransaction | neo4j.Transaction, statement: str, batch: list[dict[str, Any]], stage: str) -> None:
-            created = tx.run(statement, rows=batch).single()["created"]
-            if stage == "nodes":
-                report.nodes_created += created
-                report.nodes_updated += len(batch) - created
-            else:
-                report.relationships_created += created
-                report.relationships_updated += len(batch) - created
-
+        done: dict[str, int] = defaultdict(int)
         try:
-            with self._session(read_only=False) as session:
-                if atomic:
-                    with session.begin_transaction() as tx:
-                        done: dict[str, int] = defaultdict(int)
-                        for statement, rows, stage in statements:
-                            for start in range(0, len(rows), BATCH_SIZE):
-                                batch = rows[start : start + BATCH_SIZE]
-                                apply(tx, statement, batch, stage)
-                                done[stage] += len(batch)
-                                if progress:
-                                    progress(stage, done[stage])
-                        tx.commit()
-                else:
-                    for statement, rows, stage in statements:
-                        for start in range(0, len(rows), BATCH_SIZE):
-                            batch = rows[start : start + BATCH_SIZE]
-                            session.execute_write(lambda tx, s=statement, b=batch, st=stage: apply(tx, s, b, st))
+            with self._session(read_only=False) as session, _load_transactions(session, atomic) as execute:
+                for statement in [*self._node_statements(nodes), *self._rel_statements(rels)]:
+                    for begin in range(0, len(statement.rows), BATCH_SIZE):
+                        batch = statement.rows[begin : begin + BATCH_SIZE]
+                        created = execute(statement.write, batch)
+                        statement.tally(report, created, len(batch))
+                        done[statement.stage] += len(batch)
+                        if progress:
+                            progress(statement.stage, done[statement.stage])
         except neo4j_errors.ClientError as error:
             raise _client_error(error, False) from None
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
             raise StoreUnavailable(f"lost Neo4j at {self.uri} during the load (nothing was committed): {error}") from None
         return report
+
+    def _node_statements(self, nodes: Sequence[NodeRecord]) -> list[_Statement]:
+        by_label: dict[str, list[NodeRecord]] = defaultdict(list)
+        for node in nodes:
+            by_label[node.label].append(node)
+        statements = []
+        for label, records in by_label.items():
+            dates = _date_names(self.schema.node(label).properties)
+            cypher = f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n = row{_dates_from_strings('n', 'row', dates)}"
+            statements.append(_Statement("nodes", cypher, [_node_row(r, dates) for r in records]))
+        return statements
+
+    def _rel_statements(self, rels: Sequence[RelRecord]) -> list[_Statement]:
+        by_type: dict[tuple[str, str, str], list[RelRecord]] = defaultdict(list)
+        for rel in rels:
+            by_type[(rel.type, rel.start_label, rel.end_label)].append(rel)
+        statements = []
+        for (rel_type, start_label, end_label), records in by_type.items():
+            dates = _date_names(self.schema.relationship(rel_type).properties)
+            cypher = (
+                f"UNWIND $rows AS row MATCH (a:{start_label} {{key: row.start}}) MATCH (b:{end_label} {{key: row.end}}) "
+                f"MERGE (a)-[r:{rel_type}]->(b) SET r = row.props{_dates_from_strings('r', 'row.props', dates)}"
+            )
+            rows = [{"start": r.start, "end": r.end, "props": _properties_row(r, dates)} for r in records]
+            statements.append(_Statement("relationships", cypher, rows))
+        return statements
 
     def clear(self, *, drop_schema: bool = False) -> None:
         self._require_writable()
@@ -172,6 +161,68 @@ class Neo4jStore(GraphStore):
                 for record in session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'").data():
                     session.run(f"DROP INDEX `{record['name']}` IF EXISTS").consume()
                 self._schema_ready = False
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """One ``UNWIND $rows`` write over the records of one label or relationship type."""
+
+    stage: str  # "nodes" or "relationships", as progress reports it
+    cypher: str
+    rows: list[dict[str, Any]]
+
+    def write(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: list[dict[str, Any]]) -> int:
+        """Write one batch; the number created comes from the server's counters (no extra match to count them)."""
+        counters = tx.run(self.cypher, rows=batch).consume().counters
+        return counters.nodes_created if self.stage == "nodes" else counters.relationships_created
+
+    def tally(self, report: LoadReport, created: int, rows: int) -> None:
+        if self.stage == "nodes":
+            report.nodes_created += created
+            report.nodes_updated += rows - created
+        else:
+            report.relationships_created += created
+            report.relationships_updated += rows - created
+
+
+@contextmanager
+def _load_transactions(session: neo4j.Session, atomic: bool) -> Iterator[Callable[..., int]]:
+    """How batches run: all in one explicit transaction when ``atomic``, else each in its own managed (retried) one."""
+    if not atomic:
+        yield session.execute_write
+        return
+    with session.begin_transaction() as tx:
+        yield lambda work, *args: work(tx, *args)
+        tx.commit()
+
+
+def _date_names(properties: dict[str, Property]) -> tuple[str, ...]:
+    return tuple(name for name, prop in properties.items() if prop.type == "date")
+
+
+def _dates_from_strings(variable: str, row: str, dates: tuple[str, ...]) -> str:
+    """``SET`` items that turn the ISO strings a row carries back into dates (``date(null)`` is null)."""
+    return "".join(f", {variable}.{name} = date({row}.{name})" for name in dates)
+
+
+def _properties_row(record: NodeRecord | RelRecord, dates: tuple[str, ...]) -> dict[str, Any]:
+    """A record's set properties, with dates as ISO strings.
+
+    Unset properties are left out: ``SET x = row`` removes them, as a reload must.
+    Dates travel as strings because the driver's conversion of ``datetime.date``
+    to its own temporal values costs more client time than the rest of the row.
+    """
+    row = record_params(record)
+    for name in dates:
+        if name in row:
+            row[name] = row[name].isoformat()
+    return row
+
+
+def _node_row(record: NodeRecord, dates: tuple[str, ...]) -> dict[str, Any]:
+    row = _properties_row(record, dates)
+    row["key"] = record.key
+    return row
 
 
 def _client_error(error: neo4j_errors.Neo4jError, read_only: bool) -> Exception:
