@@ -87,6 +87,7 @@ it, are ignored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import time
 import weakref
@@ -212,12 +213,18 @@ def _merge(base: dict[str, Any], override: dict[str, Any], name: str) -> dict[st
     return merged
 
 
+@functools.cache
+def _default_weights() -> dict[str, Any]:
+    # Read once per process: parsing the YAML took half of a linkage computation. Only read from, never changed.
+    return _merge({s: {} for s in _SECTIONS}, _read_yaml(_default_file(), "queries/weights.yaml"), "queries/weights.yaml")
+
+
 def load_weights(path: str | Path | None = None) -> Weights:
     """The scoring weights: the defaults of ``weights.yaml``, overridden by the file at ``path`` if given.
 
     Raises :class:`ValidationError` naming the file and the field on bad input.
     """
-    defaults = _merge({s: {} for s in _SECTIONS}, _read_yaml(_default_file(), "queries/weights.yaml"), "queries/weights.yaml")
+    defaults = _default_weights()
     data = defaults
     if path is not None:
         data = _merge(defaults, _read_yaml(Path(path), str(path)), str(path))
