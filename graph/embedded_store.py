@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gc
 import os
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +204,7 @@ class EmbeddedStore(GraphStore):
     # -- writes ------------------------------------------------------------------------------
     def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
         report = LoadReport()
-        with tempfile.TemporaryDirectory(prefix="koppel-load-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="koppel-load-") as scratch, _gc_paused():
             files = _Scratch(Path(scratch))
             self._execute("BEGIN TRANSACTION")
             try:
@@ -225,12 +227,11 @@ class EmbeddedStore(GraphStore):
             new = [r for r in records if r.key not in existing]
             old = [r for r in records if r.key in existing]
             changed = [r for r in old if not _unchanged(existing[r.key], r.properties, props)]
-            columns = ["key"] + [p.name for p in props]
             if new:
-                path = files.write(label, columns, props, ([r.key] + [r.properties.get(p.name) for p in props] for r in new))
+                path = files.write(label, {"key": [r.key for r in new]}, props, new)
                 self._execute(f"COPY {label} FROM '{path}'")
             if changed:
-                path = files.write(label, columns, props, ([r.key] + [r.properties.get(p.name) for p in props] for r in changed))
+                path = files.write(label, {"key": [r.key for r in changed]}, props, changed)
                 assignments = ", ".join(f"n.{p.name} = {p.name}" for p in props)
                 self._execute(f"LOAD FROM '{path}' MATCH (n:{label} {{key: key}}) SET {assignments}")
             report.nodes_created += len(new)
@@ -262,7 +263,7 @@ class EmbeddedStore(GraphStore):
             existing: dict[tuple[str, str], dict[str, Any]] = {}
             if not empty:
                 # Pairs come from a file: `UNWIND $pairs ... MATCH` grows with the square of the batch here.
-                pairs = files.write(f"{rel_type}-pairs", ["src", "dst"], [], ([r.start, r.end] for r in records))
+                pairs = files.write(f"{rel_type}-pairs", _endpoints(records), [], records)
                 existing = {
                     (a, b): rel
                     for a, b, rel in self._execute(
@@ -273,12 +274,11 @@ class EmbeddedStore(GraphStore):
             new = [r for r in records if (r.start, r.end) not in existing]
             old = [r for r in records if (r.start, r.end) in existing]
             changed = [r for r in old if not _unchanged(existing[(r.start, r.end)], r.properties, props)]
-            columns = ["src", "dst"] + [p.name for p in props]
             if new:
-                path = files.write(rel_type, columns, props, ([r.start, r.end] + [r.properties.get(p.name) for p in props] for r in new))
+                path = files.write(rel_type, _endpoints(new), props, new)
                 self._execute(f"COPY {rel_type} FROM '{path}' (from='{start_label}', to='{end_label}')")
             if changed:
-                path = files.write(rel_type, columns, props, ([r.start, r.end] + [r.properties.get(p.name) for p in props] for r in changed))
+                path = files.write(rel_type, _endpoints(changed), props, changed)
                 assignments = ", ".join(f"r.{p.name} = {p.name}" for p in props)
                 self._execute(
                     f"LOAD FROM '{path}' MATCH (a:{start_label} {{key: src}})-[r:{rel_type}]->(b:{end_label} {{key: dst}}) SET {assignments}"
@@ -316,15 +316,37 @@ class _Scratch:
         self.folder = folder
         self.count = 0
 
-    def write(self, name: str, columns: list[str], props: list[Property], rows: Any) -> str:
-        key_columns = columns[: len(columns) - len(props)]
-        fields = [pa.field(c, pa.string()) for c in key_columns] + [pa.field(p.name, _ARROW_TYPES[p.type]) for p in props]
-        data = list(zip(*rows, strict=True))
-        arrays = [pa.array(list(column), type=f.type) for column, f in zip(data, fields, strict=True)]
+    def write(self, name: str, keys: dict[str, list[str]], props: list[Property], records: Sequence[NodeRecord | RelRecord]) -> str:
+        """A file with the ``keys`` columns first (COPY reads columns by position), then one column per property."""
+        columns = {column: pa.array(values, pa.string()) for column, values in keys.items()}
+        for prop in props:
+            columns[prop.name] = pa.array([r.properties.get(prop.name) for r in records], _ARROW_TYPES[prop.type])
+        table = pa.table(columns)
         self.count += 1
         path = self.folder / f"{self.count:04d}-{name}.parquet"
-        pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), path)
+        pq.write_table(table, path)
         return str(path).replace("'", "''")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a load.
+
+    A load allocates in bulk (row values, the stored rows a reload compares
+    against) and leaves no cycles behind, yet every burst of allocations sets
+    off a collection that walks all the caller's records again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _endpoints(records: Sequence[RelRecord]) -> dict[str, list[str]]:
+    return {"src": [r.start for r in records], "dst": [r.end for r in records]}
 
 
 def _unchanged(stored: dict[str, Any], properties: dict[str, Any], props: list[Property]) -> bool:

@@ -1,5 +1,6 @@
 """What only the embedded store has to prove: ownership, crash safety, and loads that do not slow down."""
 
+import gc
 import os
 import signal
 import subprocess
@@ -113,3 +114,25 @@ def test_the_last_batch_of_a_large_load_is_at_most_twice_as_slow_as_the_first(tm
         durations = [timed_upsert(store, _events(b, size)) for b in range(batches)]
         assert store.run("MATCH (e:Event) RETURN count(e)").value() == size * batches
     assert min(durations[-3:]) <= 2 * min(first), (first, durations)
+
+
+
+def test_a_load_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """The store pauses the cyclic collector while it loads, and switches it back on even when the load fails."""
+    small = parse_facts([SMALL])
+
+    def fail(stage, done):
+        raise RuntimeError("simulated failure")
+
+    with open_store(f"embedded:{tmp_path}") as store:
+        store.upsert(small.nodes, small.relationships)
+        assert gc.isenabled()
+        with pytest.raises(RuntimeError, match="simulated"):
+            store.upsert(small.nodes, small.relationships, progress=fail)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            store.upsert(small.nodes, small.relationships)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
