@@ -9,8 +9,10 @@ instead of racing the engine's checkpoints (LadybugDB issues 642 and 1007).
 Writes follow what was measured on ladybug 0.22: ``UNWIND ... MERGE`` scans the
 table per batch, so each load first splits new keys from existing ones, bulk
 ``COPY``\\s the new rows from typed Parquet files, and updates existing ones by
-``LOAD FROM ... MATCH ... SET``. A whole load is one transaction: a failure or a
-kill midway leaves the previous content.
+``LOAD FROM ... MATCH ... SET``. A whole load is one transaction, or, when it
+brings many new relationships, auto-committed statements into a copy of the
+database file that replaces it at the end: either way a failure or a kill midway
+leaves the previous content.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import datetime as dt
 import fcntl
 import gc
 import os
+import shutil
 import tempfile
 import threading
 from collections import defaultdict
@@ -38,6 +41,11 @@ from .schema import Property
 from .store import GraphStore, LoadReport, Progress, QueryResult, entity, plain
 
 DB_FILE = "graph.lbdb"
+STAGING_FILE = "graph.staging.lbdb"  # a large load's copy of the database (see EmbeddedStore._staged)
+# Staging pays from this many new relationships, plus one per this many bytes of database
+# file (measured: break-even near 20k into a small store, near 30k into a 229 MB one).
+STAGING_MIN_RELATIONSHIPS = 30_000
+STAGING_BYTES_PER_RELATIONSHIP = 10_000
 LOCK_FILE = "koppel.lock"
 FINGERPRINT_FILE = "schema.fingerprint"
 
@@ -204,17 +212,78 @@ class EmbeddedStore(GraphStore):
     # -- writes ------------------------------------------------------------------------------
     def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
         report = LoadReport()
-        with tempfile.TemporaryDirectory(prefix="koppel-load-") as scratch, _gc_paused():
+        groups = _rel_groups(rels)
+        into_empty = {group for group in groups if self._rel_table_empty(*group)}
+        scope = self._staged if self._staging_pays(sum(len(groups[g]) for g in into_empty)) else self._transaction
+        with tempfile.TemporaryDirectory(prefix="koppel-load-") as scratch, _gc_paused(), scope():
             files = _Scratch(Path(scratch))
-            self._execute("BEGIN TRANSACTION")
-            try:
-                self._write_nodes(nodes, files, report, progress)
-                self._write_rels(rels, files, report, progress)
-                self._execute("COMMIT")
-            except BaseException:
-                self._execute("ROLLBACK")
-                raise
+            self._write_nodes(nodes, files, report, progress)
+            self._write_rels(groups, into_empty, files, report, progress)
         return report
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._execute("ROLLBACK")
+            raise
+        self._execute("COMMIT")
+
+    def _staging_pays(self, new_relationships: int) -> bool:
+        """Whether a load brings enough new relationships for :meth:`_staged` to beat one transaction.
+
+        Measured on ladybug 0.22: a relationship ``COPY`` inside a transaction
+        commits about three times slower than an auto-committed one (2.2 s against
+        0.8 s per 100k), while staging copies the whole database file and leaves
+        the engine's cache cold. Only relationships into empty tables are counted:
+        they are new for certain, and a reload gains nothing from staging.
+        """
+        size = (self.folder / DB_FILE).stat().st_size
+        return new_relationships >= STAGING_MIN_RELATIONSHIPS + size // STAGING_BYTES_PER_RELATIONSHIP
+
+    @contextmanager
+    def _staged(self) -> Iterator[None]:
+        """Write into a copy of the database file, which replaces it only once the whole load succeeded.
+
+        Statements auto-commit into the copy, yet the load stays all or nothing:
+        a failure, or a kill at any point, leaves the original file as it was
+        (``os.replace`` is atomic), and the writer's exclusive lock keeps readers
+        out meanwhile. The store's connections are closed and reopened, so no
+        other thread may be querying this store object during the load.
+        """
+        live, staging = self.folder / DB_FILE, self.folder / STAGING_FILE
+        self._close_engine()  # a clean close checkpoints: the file alone holds every committed write
+        try:
+            _remove_with_sidecars(staging)  # what a load killed earlier left behind
+            _require_no_sidecars(live)
+            shutil.copyfile(live, staging)
+            self._open_engine(staging)
+            yield
+            self._close_engine()
+            _require_no_sidecars(staging)
+            _fsync(staging)
+            os.replace(staging, live)
+            _fsync(self.folder)
+        finally:
+            self._close_engine()
+            _remove_with_sidecars(staging)
+            self._open_engine(live)
+
+    def _close_engine(self) -> None:
+        for conn in self._connections:
+            conn.close()
+        self._connections = []
+        self._local = threading.local()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _open_engine(self, path: Path) -> None:
+        self._db = ladybug.Database(str(path))
+        self._local = threading.local()
+        self._connections = []
 
     def _write_nodes(self, nodes: Sequence[NodeRecord], files: _Scratch, report: LoadReport, progress: Progress | None) -> None:
         by_label: dict[str, list[NodeRecord]] = defaultdict(list)
@@ -252,16 +321,17 @@ class EmbeddedStore(GraphStore):
         result = self._execute(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n", {"keys": keys})
         return {row[0]["key"]: row[0] for row in result.get_all()}
 
-    def _write_rels(self, rels: Sequence[RelRecord], files: _Scratch, report: LoadReport, progress: Progress | None) -> None:
-        groups: dict[tuple[str, str, str], list[RelRecord]] = defaultdict(list)
-        for rel in rels:
-            groups[(rel.type, rel.start_label, rel.end_label)].append(rel)
+    def _rel_table_empty(self, rel_type: str, start_label: str, end_label: str) -> bool:
+        return not self._execute(f"MATCH (:{start_label})-[r:{rel_type}]->(:{end_label}) RETURN count(r)").get_next()[0]
+
+    def _write_rels(
+        self, groups: _RelGroups, into_empty: set[_RelGroup], files: _Scratch, report: LoadReport, progress: Progress | None
+    ) -> None:
         done = 0
         for (rel_type, start_label, end_label), records in groups.items():
             props = list(self.schema.relationship(rel_type).properties.values())
-            empty = not self._execute(f"MATCH (:{start_label})-[r:{rel_type}]->(:{end_label}) RETURN count(r)").get_next()[0]
             existing: dict[tuple[str, str], dict[str, Any]] = {}
-            if not empty:
+            if (rel_type, start_label, end_label) not in into_empty:
                 # Pairs come from a file: `UNWIND $pairs ... MATCH` grows with the square of the batch here.
                 pairs = files.write(f"{rel_type}-pairs", _endpoints(records), [], records)
                 existing = {
@@ -343,6 +413,41 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+_RelGroup = tuple[str, str, str]  # (type, start label, end label): one COPY target
+_RelGroups = dict[_RelGroup, list[RelRecord]]
+
+
+def _rel_groups(rels: Sequence[RelRecord]) -> _RelGroups:
+    groups: _RelGroups = defaultdict(list)
+    for rel in rels:
+        groups[(rel.type, rel.start_label, rel.end_label)].append(rel)
+    return groups
+
+
+def _sidecars(path: Path) -> list[Path]:
+    """The engine's files beside a database file (its write-ahead log, checkpoint shadow)."""
+    return sorted(path.parent.glob(path.name + ".*"))
+
+
+def _require_no_sidecars(path: Path) -> None:
+    """A database file is whole on its own only when the engine left nothing beside it."""
+    if left := _sidecars(path):
+        raise StoreUnavailable(f"the engine left {', '.join(p.name for p in left)} beside {path.name}; the load was not applied")
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for leftover in [path, *_sidecars(path)]:
+        leftover.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _endpoints(records: Sequence[RelRecord]) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from koppel.graph.embedded_store import STAGING_FILE, EmbeddedStore
 from koppel.graph.errors import NotFound, StoreLocked
 from koppel.graph.models import NodeRecord
 from koppel.graph.store import open_store
@@ -136,3 +137,82 @@ def test_a_load_leaves_the_garbage_collector_as_it_found_it(tmp_path):
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+# -- large loads: staged in a copy of the database file ------------------------------------------
+
+@pytest.fixture
+def always_staged(monkeypatch):
+    """Every load takes the staged path, however small (it is chosen for large loads only)."""
+    monkeypatch.setattr(EmbeddedStore, "_staging_pays", lambda self, new_relationships: True)
+
+
+def _store_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_staged_load_writes_and_reports_like_one_transaction(tmp_path, monkeypatch):
+    small = parse_facts([SMALL])
+    results = []
+    for staged in (False, True):
+        monkeypatch.setattr(EmbeddedStore, "_staging_pays", lambda self, new_relationships, staged=staged: staged)
+        with open_store(f"embedded:{tmp_path / str(staged)}") as store:
+            first = store.upsert(small.nodes, small.relationships).as_dict()
+            again = store.upsert(small.nodes, small.relationships).as_dict()
+            results.append((first, again, store.all_nodes(), store.all_relationships()))
+        assert _store_files(tmp_path / str(staged)) == ["graph.lbdb", "koppel.lock", "schema.fingerprint"]
+    assert results[0] == results[1]
+    assert results[1][0]["relationships_created"] == 10 and results[1][1]["relationships_updated"] == 10
+
+
+def test_a_staged_load_failing_midway_leaves_the_store_unchanged(tmp_path, always_staged):
+    small = parse_facts([SMALL])
+    with open_store(f"embedded:{tmp_path}") as store:
+        store.upsert([n for n in small.nodes if n.label == "Country"], [])
+        before = (store.all_nodes(), store.all_relationships())
+
+        def fail_after_nodes(stage, done):
+            if stage == "relationships":
+                raise RuntimeError("simulated failure midway")
+
+        with pytest.raises(RuntimeError, match="midway"):
+            store.upsert(small.nodes, small.relationships, progress=fail_after_nodes)
+        assert (store.all_nodes(), store.all_relationships()) == before
+    assert STAGING_FILE not in _store_files(tmp_path)
+
+
+KILL_STAGED_SCRIPT = """
+import sys, time
+from koppel.graph.embedded_store import EmbeddedStore
+from koppel.graph.models import NodeRecord, RelRecord
+from koppel.graph.store import open_store
+EmbeddedStore._staging_pays = lambda self, new_relationships: True
+store = open_store("embedded:" + sys.argv[1])
+forums = [NodeRecord("Forum", f"forum-{i}", {"name": f"F{i}", "kind": "dialogue", "sources": ["d#L1"]}) for i in range(5000)]
+links = [RelRecord("MEMBER_OF", "silk-route", f.key, "CountryGroup", "Forum", {"sources": ["d#L1"]}) for f in forums]
+def hang(stage, done):
+    if stage == "relationships":
+        print("midway", flush=True)
+        time.sleep(600)
+store.upsert(forums, links, progress=hang)
+"""
+
+
+def test_a_staged_load_killed_midway_leaves_the_previous_content(tmp_path, always_staged):
+    small = parse_facts([SMALL])
+    with open_store(f"embedded:{tmp_path}") as store:
+        store.upsert(small.nodes, small.relationships)
+        before = (store.all_nodes(), store.all_relationships())
+    process = subprocess.Popen([sys.executable, "-c", KILL_STAGED_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "midway"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    assert STAGING_FILE in _store_files(tmp_path)  # killed with the copy half written
+    with open_store(f"embedded:{tmp_path}", read_only=True) as store:
+        assert (store.all_nodes(), store.all_relationships()) == before
+    with open_store(f"embedded:{tmp_path}") as store:  # the next staged load clears the leftover and succeeds
+        store.upsert(small.nodes, small.relationships)
+        assert (store.all_nodes(), store.all_relationships()) == before
+    assert _store_files(tmp_path) == ["graph.lbdb", "koppel.lock", "schema.fingerprint"]
