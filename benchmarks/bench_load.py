@@ -9,7 +9,8 @@ What is measured (each run on a fresh store; the schema is created before the
 clock starts; the MEDIAN of ``--repeat`` runs is reported):
 
 * **bulk** -- ``store.upsert(nodes)`` then ``store.upsert([], rels)``: the project's
-  real load path (embedded: COPY from typed Parquet inside one transaction;
+  real load path (embedded: COPY from typed Parquet, inside one transaction or,
+  for the relationships, auto-committed into a staging copy of the database file;
   Neo4j: ``UNWIND $rows`` batches of 10k in one transaction). Nodes and
   relationships are timed separately; relationships load into the store that
   already holds the nodes. Building the records is not timed.
@@ -29,7 +30,7 @@ each (start, end) pair distinct, endpoints spread by a fixed-seed permutation.
 times the second, idempotent load (``--skip-main`` leaves out the main comparison).
 
 ``--profile`` adds a breakdown of one embedded bulk load (where the time goes:
-key look-up, Python rows, Arrow arrays, Parquet writing, COPY, COMMIT) and times
+key look-up, Arrow columns, Parquet writing, COPY, COMMIT, staging) and times
 alternatives to the current write path, without changing the store.
 
 Neo4j comes from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD; the benchmark CLEARS
@@ -402,13 +403,20 @@ def profile_embedded(nodes: list[NodeRecord], rels: list[RelRecord], repeat: int
                 execute = lambda original: timing(lambda self, cypher, params=None: statement_kind(cypher), original)  # noqa: E731
                 write = lambda original: timing(lambda *a, **k: "scratch", original)  # noqa: E731
                 parquet = lambda original: timing(lambda *a, **k: "parquet", original)  # noqa: E731
-                with patched(es.EmbeddedStore, "_execute", execute), patched(es._Scratch, "write", write), patched(pq, "write_table", parquet):
+                step = lambda key: lambda original: timing(lambda *a, **k: key, original)  # noqa: E731
+                with (
+                    patched(es.EmbeddedStore, "_execute", execute), patched(es._Scratch, "write", write), patched(pq, "write_table", parquet),
+                    patched(es.EmbeddedStore, "_close_engine", step("staging: close the engine (checkpoint)")),
+                    patched(es.EmbeddedStore, "_open_engine", step("staging: open the engine")),
+                    patched(es.shutil, "copyfile", step("staging: copy the database file")),
+                    patched(es, "_fsync", step("staging: fsync")),
+                ):
                     total = timed(lambda: store.upsert(nodes, []) if stage == "nodes" else store.upsert([], rels))
                 zero = Sample(0.0, 0.0)
                 scratch, pq_write = spent.pop("scratch", zero), spent.pop("parquet", zero)
                 rows = [
                     ("existing-key look-up (`UNWIND $keys`/`$pairs` ... MATCH)", spent.pop("lookup", zero)),
-                    ("Python rows + Arrow arrays (`_Scratch.write` minus Parquet)", Sample(scratch.wall - pq_write.wall, scratch.cpu - pq_write.cpu)),
+                    ("Arrow columns from the records (`_Scratch.write` minus Parquet)", Sample(scratch.wall - pq_write.wall, scratch.cpu - pq_write.cpu)),
                     ("Parquet writing (`pq.write_table`)", pq_write),
                     ("COPY", spent.pop("COPY", zero)),
                     ("COMMIT (includes the checkpoint)", spent.pop("COMMIT", zero)),
@@ -416,7 +424,7 @@ def profile_embedded(nodes: list[NodeRecord], rels: list[RelRecord], repeat: int
                 spent.pop("BEGIN", None)
                 rows += list(spent.items())
                 rest = Sample(total.wall - sum(r.wall for _, r in rows), total.cpu - sum(r.cpu for _, r in rows))
-                rows = [("**total upsert**", total)] + rows + [("rest (grouping, new/old split, temp dir, BEGIN)", rest)]
+                rows = [("**total upsert**", total)] + rows + [("rest (grouping, new/old split, temp dir, BEGIN, removing the staging file)", rest)]
                 for name, sample in rows:
                     results.setdefault(f"{stage}: {name}", []).append(sample)
     return list(results.items())
@@ -428,14 +436,10 @@ def anatomy_embedded(nodes: list[NodeRecord], rels: list[RelRecord], repeat: int
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from koppel.graph.embedded_store import _ARROW_TYPES, _Scratch
+    from koppel.graph.embedded_store import _ARROW_TYPES, _endpoints, _Scratch
 
     props = [p for p in SCHEMA.node(LABEL).properties.values() if p.name != "key"]
     rprops = list(SCHEMA.relationship(REL_TYPE).properties.values())
-    fields = [pa.field("key", pa.string())] + [pa.field(p.name, _ARROW_TYPES[p.type]) for p in props]
-    rfields = [pa.field("src", pa.string()), pa.field("dst", pa.string())] + [pa.field(p.name, _ARROW_TYPES[p.type]) for p in rprops]
-    schema, rschema = pa.schema(fields), pa.schema(rfields)
-    columns = ["key"] + [p.name for p in props]
     results: dict[str, list[Sample]] = {}
 
     def clock(name: str, fn: Callable[[], Any], *, gc_off: bool = False) -> Any:
@@ -451,29 +455,26 @@ def anatomy_embedded(nodes: list[NodeRecord], rels: list[RelRecord], repeat: int
         results.setdefault(name, []).append(sample)
         return value
 
-    def node_rows() -> Iterator[list[Any]]:
-        return ([r.key] + [r.properties.get(p.name) for p in props] for r in nodes)
+    def previous_node_table() -> Any:
+        """The Arrow table the way `_Scratch.write` built it before ef20d61: row lists, a zip transpose, typed arrays."""
+        fields = [pa.field("key", pa.string())] + [pa.field(p.name, _ARROW_TYPES[p.type]) for p in props]
+        rows = [[r.key] + [r.properties.get(p.name) for p in props] for r in nodes]
+        arrays = [pa.array(list(c), type=f.type) for c, f in zip(zip(*rows, strict=True), fields, strict=True)]
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+    def write_nodes(folder: str) -> str:
+        return _Scratch(Path(folder)).write(LABEL, {"key": [r.key for r in nodes]}, props, nodes)
 
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="koppel-bench-anatomy-") as scratch:
             clock(f"build {len(nodes)} NodeRecords (the loader's side, not part of upsert)", lambda: make_nodes(len(nodes)))
-            # the store's _Scratch.write as is, with and without the cyclic garbage collector
-            clock("nodes: `_Scratch.write` as is (gc enabled)", lambda: _Scratch(Path(scratch)).write(LABEL, columns, props, node_rows()))
-            clock("nodes: `_Scratch.write` as is, gc disabled", lambda: _Scratch(Path(scratch)).write(LABEL, columns, props, node_rows()), gc_off=True)
-            # the same steps one by one (mirrors _Scratch.write)
-            rows = clock("nodes: step: row lists `[key] + [props.get(p) ...]`", lambda: list(node_rows()))
-            cols = clock("nodes: step: transpose `zip(*rows)`", lambda: list(zip(*rows, strict=True)))
-            arrays = clock("nodes: step: `pa.array` per column (typed)", lambda: [pa.array(list(c), type=f.type) for c, f in zip(cols, fields, strict=True)])
-            table = pa.Table.from_arrays(arrays, schema=schema)
-            del rows, cols, arrays
-            path = f"{scratch}/nodes.parquet"
-            clock("nodes: step: `pq.write_table`", lambda: pq.write_table(table, path))
-            # alternatives for the Python side
-            clock("nodes: ALT Arrow columns straight from the records", lambda: pa.Table.from_arrays(
-                [pa.array([r.key for r in nodes], pa.string())]
-                + [pa.array([r.properties.get(p.name) for r in nodes], type=_ARROW_TYPES[p.type]) for p in props],
-                schema=schema,
-            ))
+            # the store's _Scratch.write, with the cyclic garbage collector on, and paused as a load pauses it
+            clock("nodes: `_Scratch.write` (Arrow columns from the records + Parquet), gc enabled", lambda: write_nodes(scratch))
+            path = clock("nodes: `_Scratch.write`, gc paused (as in a load)", lambda: write_nodes(scratch), gc_off=True)
+            clock("nodes: PREVIOUS Arrow table from row lists + transpose (before ef20d61), gc enabled", previous_node_table)
+            clock("nodes: PREVIOUS Arrow table from row lists + transpose, gc paused", previous_node_table, gc_off=True)
+            table = pq.read_table(path)
+            clock("nodes: step: `pq.write_table`", lambda: pq.write_table(table, f"{scratch}/again.parquet"))
             csv_path = f"{scratch}/nodes.csv"
             clock("nodes: ALT CSV writing (`pyarrow.csv`, lists as text)", lambda: pacsv.write_csv(_csv_ready(table), csv_path))
 
@@ -487,11 +488,7 @@ def anatomy_embedded(nodes: list[NodeRecord], rels: list[RelRecord], repeat: int
                 clock("nodes: COMMIT", lambda: store._execute("COMMIT"))
                 clock("nodes: existing-key look-up `UNWIND $keys`, table FULL (a reload)", lambda: store._execute(key_lookup, {"keys": keys}).get_all())
 
-                rrows = [[r.start, r.end] + [r.properties.get(p.name) for p in rprops] for r in rels]
-                rtable = pa.Table.from_arrays([pa.array(list(c), type=f.type) for c, f in zip(zip(*rrows), rfields, strict=True)], schema=rschema)
-                del rrows
-                rpath = f"{scratch}/rels.parquet"
-                pq.write_table(rtable, rpath)
+                rpath = _Scratch(Path(scratch)).write(REL_TYPE, _endpoints(rels), rprops, rels)
                 pairs = [{"s": r.start, "t": r.end} for r in rels]
                 lookup = (
                     f"UNWIND $pairs AS pair MATCH (a:{LABEL} {{key: pair.s}})-[r:{REL_TYPE}]->(b:{LABEL} {{key: pair.t}}) "
@@ -507,6 +504,11 @@ def anatomy_embedded(nodes: list[NodeRecord], rels: list[RelRecord], repeat: int
                 if len(rels) <= 40_000 or FULL_PAIR_LOOKUP:
                     clock("rels: existing-pair look-up `UNWIND $pairs`, table FULL (a reload)", lambda: store._execute(
                         lookup.replace("RETURN a.key, b.key", "RETURN a.key, b.key, r"), {"pairs": pairs}).get_all())
+
+            with fresh_embedded() as store:  # statements auto-committed, as in a staged load
+                clock("nodes: COPY auto-committed (no explicit transaction, as in a staged load)", lambda: store._execute(f"COPY {LABEL} FROM '{path}'"))
+                clock("rels: COPY auto-committed (no explicit transaction, as in a staged load)", lambda: store._execute(
+                    f"COPY {REL_TYPE} FROM '{rpath}' (from='{LABEL}', to='{LABEL}')"))
 
             with fresh_embedded() as store:
                 store._execute("BEGIN TRANSACTION")
@@ -612,7 +614,7 @@ def report(results: dict[str, dict[str, Measure]], args: argparse.Namespace, hea
     print("| store | path | nodes rows/s | relationships rows/s | nodes CPU rows/s | relationships CPU rows/s | node runs s | relationship runs s |")
     print("|---|---|---:|---:|---:|---:|---|---|")
     names = {
-        "embedded": ("bulk: `upsert` (COPY from Parquet, one transaction)", f"baseline: UNWIND MERGE, batches of {args.unwind_batch}, one transaction"),
+        "embedded": ("bulk: `upsert` (COPY from Parquet; nodes in one transaction, relationships staged)", f"baseline: UNWIND MERGE, batches of {args.unwind_batch}, one transaction"),
         "neo4j": ("bulk: `upsert` (UNWIND batches of 10k, one transaction)", f"baseline: one auto-committed MERGE per row ({args.naive_sample}-row sample, extrapolated)"),
     }
     for store, m in results.items():
