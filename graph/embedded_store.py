@@ -38,7 +38,7 @@ from .ddl import ladybug_ddl, schema_fingerprint
 from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreLocked, StoreUnavailable
 from .models import NodeRecord, RelRecord
 from .schema import Property
-from .store import GraphStore, LoadReport, Progress, QueryResult, entity, plain
+from .store import GraphStore, LoadReport, MissingEndpoints, Progress, QueryResult, entity, plain
 
 DB_FILE = "graph.lbdb"
 STAGING_FILE = "graph.staging.lbdb"  # a large load's copy of the database (see EmbeddedStore._staged)
@@ -86,6 +86,8 @@ class EmbeddedStore(GraphStore):
             raise ConfigError(f"cannot create the embedded store folder {self.folder}: {error.strerror}") from None
         self._lock()
         self._check_fingerprint()
+        if not read_only:
+            _remove_with_sidecars(self.folder / STAGING_FILE)  # left by a staged load that was killed
         try:
             self._db = ladybug.Database(str(db_path), read_only=read_only)
             self._local = threading.local()
@@ -148,14 +150,8 @@ class EmbeddedStore(GraphStore):
         return conn
 
     def close(self) -> None:
-        for conn in getattr(self, "_connections", []):
-            conn.close()
-        self._connections = []
-        self._local = threading.local()
-        db = getattr(self, "_db", None)
-        if db is not None:
-            db.close()
-            self._db = None
+        if hasattr(self, "_db"):
+            self._close_engine()
         self._unlock()
 
     # -- schema ------------------------------------------------------------------------------
@@ -227,9 +223,15 @@ class EmbeddedStore(GraphStore):
         try:
             yield
         except BaseException:
-            self._execute("ROLLBACK")
+            self._rollback()
             raise
         self._execute("COMMIT")
+
+    def _rollback(self) -> None:
+        try:
+            self._execute("ROLLBACK")
+        except QueryError:
+            pass  # a failed COPY already ended the transaction; the error that matters is the one being raised
 
     def _staging_pays(self, new_relationships: int) -> bool:
         """Whether a load brings enough new relationships for :meth:`_staged` to beat one transaction.
@@ -346,7 +348,12 @@ class EmbeddedStore(GraphStore):
             changed = [r for r in old if not _unchanged(existing[(r.start, r.end)], r.properties, props)]
             if new:
                 path = files.write(rel_type, _endpoints(new), props, new)
-                self._execute(f"COPY {rel_type} FROM '{path}' (from='{start_label}', to='{end_label}')")
+                try:
+                    self._execute(f"COPY {rel_type} FROM '{path}' (from='{start_label}', to='{end_label}')")
+                except QueryError as error:
+                    if str(error).startswith("Copy exception: Unable to find primary key value"):
+                        raise MissingEndpoints from None
+                    raise
             if changed:
                 path = files.write(rel_type, _endpoints(changed), props, changed)
                 assignments = ", ".join(f"r.{p.name} = {p.name}" for p in props)
@@ -375,7 +382,7 @@ class EmbeddedStore(GraphStore):
                 self._execute(f"MATCH (n:{label}) DETACH DELETE n")
             self._execute("COMMIT")
         except BaseException:
-            self._execute("ROLLBACK")
+            self._rollback()
             raise
 
 

@@ -23,7 +23,7 @@ from .ddl import neo4j_ddl
 from .errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from .models import NodeRecord, RelRecord
 from .schema import Property
-from .store import GraphStore, LoadReport, Progress, QueryResult, entity, plain, record_params
+from .store import GraphStore, LoadReport, MissingEndpoints, Progress, QueryResult, entity, plain, record_params
 
 BATCH_SIZE = 10_000
 
@@ -145,7 +145,8 @@ class Neo4jStore(GraphStore):
             dates = _date_names(self.schema.relationship(rel_type).properties)
             cypher = (
                 f"UNWIND $rows AS row MATCH (a:{start_label} {{key: row.start}}) MATCH (b:{end_label} {{key: row.end}}) "
-                f"MERGE (a)-[r:{rel_type}]->(b) SET r = row.props{_dates_from_strings('r', 'row.props', dates)}"
+                f"MERGE (a)-[r:{rel_type}]->(b) SET r = row.props{_dates_from_strings('r', 'row.props', dates)} "
+                "RETURN count(*) AS written"
             )
             rows = [{"start": r.start, "end": r.end, "props": _properties_row(r, dates)} for r in records]
             statements.append(_Statement("relationships", cypher, rows))
@@ -173,8 +174,13 @@ class _Statement:
 
     def write(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: list[dict[str, Any]]) -> int:
         """Write one batch; the number created comes from the server's counters (no extra match to count them)."""
-        counters = tx.run(self.cypher, rows=batch).consume().counters
-        return counters.nodes_created if self.stage == "nodes" else counters.relationships_created
+        result = tx.run(self.cypher, rows=batch)
+        if self.stage == "nodes":
+            return result.consume().counters.nodes_created
+        # A row whose endpoint is missing matches nothing and would vanish without a word.
+        if result.single(strict=True)["written"] < len(batch):
+            raise MissingEndpoints
+        return result.consume().counters.relationships_created
 
     def tally(self, report: LoadReport, created: int, rows: int) -> None:
         if self.stage == "nodes":

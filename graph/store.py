@@ -20,12 +20,16 @@ from typing import Any
 
 import networkx as nx
 
-from .errors import ConfigError
+from .errors import ConfigError, ValidationError
 from .models import NodeRecord, RelRecord
 from .schema import SCHEMA, Schema
 
 Progress = Callable[[str, int], None]
 """Called as ``progress(stage, rows_done)`` while a load runs."""
+
+
+class MissingEndpoints(Exception):  # noqa: N818 - an internal signal between a store's _write and upsert
+    """A store's write found fewer relationship endpoints than rows; :meth:`GraphStore.upsert` explains which."""
 
 
 @dataclass
@@ -105,7 +109,31 @@ class GraphStore(ABC):
         """Merge nodes on key and relationships on (start, type, end); loading twice changes nothing."""
         self._require_writable()
         self.ensure_schema()
-        return self._write(list(nodes), list(rels), atomic=atomic, progress=progress)
+        nodes, rels = list(nodes), list(rels)
+        try:
+            return self._write(nodes, rels, atomic=atomic, progress=progress)
+        except MissingEndpoints:
+            raise self._endpoints_error(nodes, rels) from None
+
+    def _endpoints_error(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord]) -> ValidationError:
+        """Name the relationship endpoints that are neither in this load nor in the store.
+
+        Looked up only after a write came up short, so a sound load pays nothing for it.
+        """
+        from .dialect import nodes_by_key
+
+        loaded = {(n.label, n.key) for n in nodes}
+        wanted: dict[str, set[str]] = {}
+        for rel in rels:
+            for label, key in ((rel.start_label, rel.start), (rel.end_label, rel.end)):
+                if (label, key) not in loaded:
+                    wanted.setdefault(label, set()).add(key)
+        found: set[tuple[str, str]] = set()
+        for cypher, params in nodes_by_key(self.kind, {label: sorted(keys) for label, keys in wanted.items()}):
+            found.update((row[0]["_label"], row[0]["key"]) for row in self.run(cypher, params).rows)
+        missing = sorted((label, key) for label, keys in wanted.items() for key in keys if (label, key) not in found)
+        shown = ", ".join(f"{label} {key!r}" for label, key in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        return ValidationError(f"nothing was written: relationships refer to nodes that are neither in this load nor in the store: {shown or 'unknown'}")
 
     def _require_writable(self) -> None:
         if self.read_only:

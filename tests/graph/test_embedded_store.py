@@ -212,7 +212,9 @@ def test_a_staged_load_killed_midway_leaves_the_previous_content(tmp_path, alway
     assert STAGING_FILE in _store_files(tmp_path)  # killed with the copy half written
     with open_store(f"embedded:{tmp_path}", read_only=True) as store:
         assert (store.all_nodes(), store.all_relationships()) == before
-    with open_store(f"embedded:{tmp_path}") as store:  # the next staged load clears the leftover and succeeds
+    assert STAGING_FILE in _store_files(tmp_path)  # a reader leaves it alone
+    with open_store(f"embedded:{tmp_path}") as store:  # the next writer clears the leftover, and its load succeeds
+        assert STAGING_FILE not in _store_files(tmp_path)
         store.upsert(small.nodes, small.relationships)
         assert (store.all_nodes(), store.all_relationships()) == before
     assert _store_files(tmp_path) == ["graph.lbdb", "koppel.lock", "schema.fingerprint"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from koppel.graph.errors import ValidationError
 from koppel.graph.models import NodeRecord, RelRecord
 from koppel.loaders.facts import parse_facts
 
@@ -62,3 +63,18 @@ def test_a_load_outside_one_transaction_writes_and_reports_the_same(empty_store,
     again = empty_store.upsert(small.nodes, small.relationships, atomic=False)
     assert again.as_dict() == {"nodes_created": 0, "nodes_updated": 8, "relationships_created": 0, "relationships_updated": 10}
     assert empty_store.stats()["nodes"] == 8 and empty_store.stats()["relationships"] == 10
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+def test_a_relationship_to_a_missing_node_is_refused_by_name_and_nothing_is_written(empty_store, small, atomic):
+    """Neither store may drop such a row silently (Neo4j's MATCH would) or answer with its engine's words."""
+    empty_store.upsert(small.nodes, small.relationships)
+    before = (empty_store.all_nodes(), empty_store.all_relationships())
+    stray = RelRecord("RESULTED_IN", "visit-2013-07", "no-such-event", "Event", "Event", {"sources": ["test-doc#L11"]})
+    known = RelRecord("RESULTED_IN", "visit-2013-07", "follow-up", "Event", "Event", {"sources": ["test-doc#L12"]})
+    follow_up = NodeRecord("Event", "follow-up", {"name": "Vervolg", "kind": "visit", "sources": ["test-doc#L12"]})
+    with pytest.raises(ValidationError, match="Event 'no-such-event'") as caught:
+        empty_store.upsert([follow_up], [known, stray], atomic=atomic)
+    assert "follow-up'" not in str(caught.value)  # loaded in the same call, so not missing
+    if atomic:
+        assert (empty_store.all_nodes(), empty_store.all_relationships()) == before
