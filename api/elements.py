@@ -28,7 +28,7 @@ def node_element(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def edge_element(source: str, target: str, rel: dict[str, Any]) -> dict[str, Any]:
-    props = {k: v for k, v in rel.items() if k not in ("_type", "sources")}
+    props = {k: v for k, v in rel.items() if not k.startswith("_") and k != "sources"}
     return {
         "data": {
             "id": edge_id(source, rel["_type"], target),
@@ -67,7 +67,7 @@ class ElementSet:
 
 
 def from_rows(columns: list[str], rows: list[list[Any]]) -> dict[str, list[dict[str, Any]]] | None:
-    """Elements for the nodes found in query results (relationships need their endpoints, so only nodes and paths)."""
+    """Elements for the nodes and paths found in query results (a lone relationship does not name its endpoints: return the path)."""
     found = ElementSet()
     for row in rows:
         for value in row:
@@ -82,6 +82,9 @@ def _collect(value: Any, found: ElementSet) -> None:
         elif "nodes" in value and "relationships" in value:
             for node in value["nodes"]:
                 _collect(node, found)
+            for rel in value["relationships"]:
+                if rel.get("_start") and rel.get("_end"):
+                    found.add_edge(rel["_start"], rel["_end"], rel)
     elif isinstance(value, list):
         for item in value:
             _collect(item, found)

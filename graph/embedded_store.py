@@ -38,7 +38,7 @@ from .ddl import ladybug_ddl, schema_fingerprint
 from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreLocked, StoreUnavailable
 from .models import NodeRecord, RelRecord
 from .schema import Property
-from .store import GraphStore, LoadReport, MissingEndpoints, Progress, QueryResult, entity, plain
+from .store import GraphStore, LoadReport, MissingEndpoints, Progress, QueryResult, entity, path_step, plain
 
 DB_FILE = "graph.lbdb"
 STAGING_FILE = "graph.staging.lbdb"  # a large load's copy of the database (see EmbeddedStore._staged)
@@ -472,9 +472,12 @@ def _normalise(value: Any) -> Any:
     """LadybugDB values in the shape both stores share (see :mod:`koppel.graph.store`)."""
     if isinstance(value, dict):
         if "_NODES" in value and "_RELS" in value:
+            keys = {_internal_id(n["_ID"]): n.get("key") for n in value["_NODES"]}
             return {
                 "nodes": [_normalise(n) for n in value["_NODES"]],
-                "relationships": [_normalise(r) for r in value["_RELS"]],
+                "relationships": [
+                    path_step(_normalise(r), keys.get(_internal_id(r["_SRC"])), keys.get(_internal_id(r["_DST"]))) for r in value["_RELS"]
+                ],
             }
         if "_SRC" in value and "_LABEL" in value:
             return entity("_type", value["_LABEL"], {k: v for k, v in value.items() if not k.startswith("_")})
@@ -486,6 +489,10 @@ def _normalise(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return plain(value)
+
+
+def _internal_id(value: dict[str, int]) -> tuple[int, int]:
+    return value["table"], value["offset"]
 
 
 def _engine_message(error: Exception) -> str:

@@ -23,7 +23,7 @@ from .ddl import neo4j_ddl
 from .errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from .models import NodeRecord, RelRecord
 from .schema import Property
-from .store import GraphStore, LoadReport, MissingEndpoints, Progress, QueryResult, entity, plain, record_params
+from .store import GraphStore, LoadReport, MissingEndpoints, Progress, QueryResult, entity, path_step, plain, record_params
 
 BATCH_SIZE = 10_000
 
@@ -248,7 +248,13 @@ def _normalise(value: Any) -> Any:
     if isinstance(value, Relationship):
         return entity("_type", value.type, dict(value))
     if isinstance(value, Path):
-        return {"nodes": [_normalise(n) for n in value.nodes], "relationships": [_normalise(r) for r in value.relationships]}
+        keys = {n.element_id: n.get("key") for n in value.nodes}
+        return {
+            "nodes": [_normalise(n) for n in value.nodes],
+            "relationships": [
+                path_step(_normalise(r), keys.get(r.start_node.element_id), keys.get(r.end_node.element_id)) for r in value.relationships
+            ],
+        }
     if isinstance(value, list):
         return [_normalise(v) for v in value]
     if isinstance(value, dict):

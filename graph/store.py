@@ -7,7 +7,9 @@ spec such as ``embedded:/path/to/folder`` or ``neo4j://host:7687``.
 
 Query results are normalised so that both stores answer identically: nodes
 become ``{"_label": ..., "key": ..., ...}``, relationships ``{"_type": ...,
-...}``, dates ISO strings, unset properties absent.
+...}``, paths ``{"nodes": [...], "relationships": [...]}`` whose relationships
+also name their ends (``_start``, ``_end``), dates ISO strings, unset
+properties absent.
 """
 
 from __future__ import annotations
@@ -223,6 +225,11 @@ def entity(kind_key: str, kind: str, properties: dict[str, Any]) -> dict[str, An
             continue
         out[name] = plain(value)
     return out
+
+
+def path_step(relationship: dict[str, Any], start: str | None, end: str | None) -> dict[str, Any]:
+    """A relationship of a path with the keys of its start and end nodes (``_start``, ``_end``): a path alone does not say which way it points."""
+    return {**relationship, "_start": start, "_end": end}
 
 
 def record_params(record: NodeRecord | RelRecord) -> dict[str, Any]:

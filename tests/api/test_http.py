@@ -157,6 +157,19 @@ def test_cypher_needs_a_token_and_is_read_only(client):
     assert 100 < len(detail) <= 500 and detail.endswith("…")
 
 
+def test_cypher_paths_come_back_as_nodes_and_directed_edges(client):
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    cypher = "MATCH p = (c:Country {key: 'IRQ'})<-[:CONCERNS]-(l:Linkage) RETURN p ORDER BY l.key LIMIT 2"
+    body = client.post("/api/cypher", json={"cypher": cypher}, headers=auth).json()
+    elements = body["elements"]
+    assert len(body["rows"]) == 2 and len(elements["edges"]) == 2
+    for edge in elements["edges"]:
+        data = edge["data"]
+        assert data["type"] == "CONCERNS" and data["target"] == "IRQ" and data["sources"]
+        assert data["id"] == f"{data['source']}|CONCERNS|IRQ" and not any(k.startswith("_") for k in data["properties"])
+    assert {e["data"]["source"] for e in elements["edges"]} <= {n["data"]["id"] for n in elements["nodes"]}
+
+
 def test_cypher_is_disabled_without_configured_tokens(seeded_store):
     with make_client(seeded_store, tokens="") as client:
         assert_problem(client.post("/api/cypher", json={"cypher": "RETURN 1"}), 403, "KOPPEL_API_TOKENS")

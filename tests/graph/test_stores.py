@@ -142,3 +142,12 @@ def test_export_to_networkx(empty_store, small):
     countries = empty_store.to_networkx(labels=["Country", "CountryGroup"])
     assert set(countries.nodes) == {"NLD", "IRQ", "silk-route"}
     assert list(countries.edges(keys=True)) == [("IRQ", "silk-route", "MEMBER_OF")]
+
+
+def test_a_path_names_which_way_each_relationship_points(empty_store, small):
+    """Walked against its direction, a relationship still says where it starts and ends."""
+    empty_store.upsert(small.nodes, small.relationships)
+    path = empty_store.run("MATCH p = (g:CountryGroup {key: 'silk-route'})<-[:MEMBER_OF]-(c:Country {key: 'IRQ'}) RETURN p").value()
+    assert [n["key"] for n in path["nodes"]] == ["silk-route", "IRQ"]
+    (step,) = path["relationships"]
+    assert (step["_type"], step["_start"], step["_end"]) == ("MEMBER_OF", "IRQ", "silk-route")
