@@ -223,6 +223,13 @@ def test_live_server_answers_the_frontend(live_server):
     assert status == 413
     status, _, stats = fetch(f"{live_server}/api/countries")
     assert status == 200 and len(stats["countries"]) == 28
+    # A second request comes from memory, and a client holding the ETag gets 304.
+    status, headers, _ = fetch(f"{live_server}/api/countries")
+    assert status == 200 and headers["x-cache"] == "hit"
+    request = urllib.request.Request(f"{live_server}/api/countries", headers={"If-None-Match": headers["etag"]})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:  # urllib reports a 304 as an error
+        urllib.request.urlopen(request, timeout=30)
+    assert not_modified.value.code == 304 and not_modified.value.read() == b""
 
 
 @pytest.mark.parametrize("store_kind", ["neo4j"])
