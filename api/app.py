@@ -42,7 +42,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.responses = ResponseMemory(settings.cache_bytes, None if settings.store_kind == "embedded" else settings.cache_ttl)
+    app.state.responses = ResponseMemory(settings.cache_bytes, settings.cache_lifetime)
     app.state.holder = StoreHolder(settings, on_close=app.state.responses.clear)
     problems.install(app)
     # The last added runs first: log and limit, then CORS headers on every answer, then the cache.

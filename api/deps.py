@@ -40,7 +40,7 @@ class StoreHolder:
         """The store's names, read once and kept as long as cached answers are (see :mod:`koppel.api.cache`)."""
         store = self.get()
         with self._lock:
-            lifetime = None if store.kind == "embedded" else self.settings.cache_ttl
+            lifetime = self.settings.cache_lifetime
             if self._index is None or (lifetime is not None and time.monotonic() - self._index_built > lifetime):
                 self._index, self._index_built = SearchIndex.build(store), time.monotonic()
             return self._index

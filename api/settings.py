@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field
 
 from koppel.graph.settings import Settings
+from koppel.graph.store import store_scheme
 
 
 class ApiSettings(Settings):
@@ -21,8 +22,9 @@ class ApiSettings(Settings):
         return int(self.cache_mb * 1024 * 1024)
 
     @property
-    def store_kind(self) -> str:
-        return "embedded" if self.store.split(":", 1)[0].lower() == "embedded" else "neo4j"
+    def cache_lifetime(self) -> float | None:
+        """How long cached answers (and the search index) live: an embedded store cannot change while served."""
+        return None if store_scheme(self.store) == "embedded" else self.cache_ttl
 
     @property
     def tokens(self) -> frozenset[str]:

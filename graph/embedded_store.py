@@ -24,7 +24,6 @@ import os
 import shutil
 import tempfile
 import threading
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,7 +37,19 @@ from .ddl import ladybug_ddl, schema_fingerprint
 from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreLocked, StoreUnavailable
 from .models import NodeRecord, RelRecord
 from .schema import Property
-from .store import GraphStore, LoadReport, MissingEndpoints, Progress, QueryResult, entity, path_step, plain
+from .store import (
+    GraphStore,
+    LoadReport,
+    MissingEndpoints,
+    Progress,
+    QueryResult,
+    RelTable,
+    by_label,
+    by_table,
+    entity,
+    path_step,
+    plain,
+)
 
 DB_FILE = "graph.lbdb"
 STAGING_FILE = "graph.staging.lbdb"  # a large load's copy of the database (see EmbeddedStore._staged)
@@ -89,9 +100,7 @@ class EmbeddedStore(GraphStore):
         if not read_only:
             _remove_with_sidecars(self.folder / STAGING_FILE)  # left by a staged load that was killed
         try:
-            self._db = ladybug.Database(str(db_path), read_only=read_only)
-            self._local = threading.local()
-            self._connections: list[ladybug.Connection] = []
+            self._open_engine(db_path)
             self._conn  # noqa: B018 - open the first connection now, so errors surface here
         except RuntimeError as error:
             self._unlock()
@@ -208,7 +217,7 @@ class EmbeddedStore(GraphStore):
     # -- writes ------------------------------------------------------------------------------
     def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
         report = LoadReport()
-        groups = _rel_groups(rels)
+        groups = by_table(rels)
         into_empty = {group for group in groups if self._rel_table_empty(*group)}
         scope = self._staged if self._staging_pays(sum(len(groups[g]) for g in into_empty)) else self._transaction
         with tempfile.TemporaryDirectory(prefix="koppel-load-") as scratch, _gc_paused(), scope():
@@ -283,16 +292,13 @@ class EmbeddedStore(GraphStore):
             self._db = None
 
     def _open_engine(self, path: Path) -> None:
-        self._db = ladybug.Database(str(path))
+        self._db = ladybug.Database(str(path), read_only=self.read_only)
         self._local = threading.local()
-        self._connections = []
+        self._connections: list[ladybug.Connection] = []
 
     def _write_nodes(self, nodes: Sequence[NodeRecord], files: _Scratch, report: LoadReport, progress: Progress | None) -> None:
-        by_label: dict[str, list[NodeRecord]] = defaultdict(list)
-        for node in nodes:
-            by_label[node.label].append(node)
         done = 0
-        for label, records in by_label.items():
+        for label, records in by_label(nodes).items():
             props = [p for p in self.schema.node(label).properties.values() if p.name != "key"]
             existing = self._existing_nodes(label, [r.key for r in records])
             new = [r for r in records if r.key not in existing]
@@ -327,7 +333,7 @@ class EmbeddedStore(GraphStore):
         return not self._execute(f"MATCH (:{start_label})-[r:{rel_type}]->(:{end_label}) RETURN count(r)").get_next()[0]
 
     def _write_rels(
-        self, groups: _RelGroups, into_empty: set[_RelGroup], files: _Scratch, report: LoadReport, progress: Progress | None
+        self, groups: dict[RelTable, list[RelRecord]], into_empty: set[RelTable], files: _Scratch, report: LoadReport, progress: Progress | None
     ) -> None:
         done = 0
         for (rel_type, start_label, end_label), records in groups.items():
@@ -376,14 +382,9 @@ class EmbeddedStore(GraphStore):
             self._schema_ready = False
             return
         self.ensure_schema()
-        self._execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             for label in self.schema.labels:
                 self._execute(f"MATCH (n:{label}) DETACH DELETE n")
-            self._execute("COMMIT")
-        except BaseException:
-            self._rollback()
-            raise
 
 
 class _Scratch:
@@ -420,17 +421,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-_RelGroup = tuple[str, str, str]  # (type, start label, end label): one COPY target
-_RelGroups = dict[_RelGroup, list[RelRecord]]
-
-
-def _rel_groups(rels: Sequence[RelRecord]) -> _RelGroups:
-    groups: _RelGroups = defaultdict(list)
-    for rel in rels:
-        groups[(rel.type, rel.start_label, rel.end_label)].append(rel)
-    return groups
 
 
 def _sidecars(path: Path) -> list[Path]:

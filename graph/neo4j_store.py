@@ -23,7 +23,19 @@ from .ddl import neo4j_ddl
 from .errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from .models import NodeRecord, RelRecord
 from .schema import Property
-from .store import GraphStore, LoadReport, MissingEndpoints, Progress, QueryResult, entity, path_step, plain, record_params
+from .store import (
+    GraphStore,
+    LoadReport,
+    MissingEndpoints,
+    Progress,
+    QueryResult,
+    by_label,
+    by_table,
+    entity,
+    path_step,
+    plain,
+    record_params,
+)
 
 BATCH_SIZE = 10_000
 
@@ -126,22 +138,16 @@ class Neo4jStore(GraphStore):
         return report
 
     def _node_statements(self, nodes: Sequence[NodeRecord]) -> list[_Statement]:
-        by_label: dict[str, list[NodeRecord]] = defaultdict(list)
-        for node in nodes:
-            by_label[node.label].append(node)
         statements = []
-        for label, records in by_label.items():
+        for label, records in by_label(nodes).items():
             dates = _date_names(self.schema.node(label).properties)
             cypher = f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n = row{_dates_from_strings('n', 'row', dates)}"
             statements.append(_Statement("nodes", cypher, [_node_row(r, dates) for r in records]))
         return statements
 
     def _rel_statements(self, rels: Sequence[RelRecord]) -> list[_Statement]:
-        by_type: dict[tuple[str, str, str], list[RelRecord]] = defaultdict(list)
-        for rel in rels:
-            by_type[(rel.type, rel.start_label, rel.end_label)].append(rel)
         statements = []
-        for (rel_type, start_label, end_label), records in by_type.items():
+        for (rel_type, start_label, end_label), records in by_table(rels).items():
             dates = _date_names(self.schema.relationship(rel_type).properties)
             cypher = (
                 f"UNWIND $rows AS row MATCH (a:{start_label} {{key: row.start}}) MATCH (b:{end_label} {{key: row.end}}) "

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -227,6 +228,31 @@ def entity(kind_key: str, kind: str, properties: dict[str, Any]) -> dict[str, An
     return out
 
 
+RelTable = tuple[str, str, str]
+"""(type, start label, end label): where one group of relationships is written."""
+
+
+def by_label(nodes: Iterable[NodeRecord]) -> dict[str, list[NodeRecord]]:
+    """Node records grouped by label, in the order first seen."""
+    groups: dict[str, list[NodeRecord]] = defaultdict(list)
+    for node in nodes:
+        groups[node.label].append(node)
+    return groups
+
+
+def by_table(rels: Iterable[RelRecord]) -> dict[RelTable, list[RelRecord]]:
+    """Relationship records grouped by type and endpoint labels, in the order first seen."""
+    groups: dict[RelTable, list[RelRecord]] = defaultdict(list)
+    for rel in rels:
+        groups[(rel.type, rel.start_label, rel.end_label)].append(rel)
+    return groups
+
+
+def store_scheme(spec: str) -> str:
+    """The scheme of a store spec: ``embedded`` or a Neo4j URI scheme, lower case."""
+    return spec.split(":", 1)[0].lower()
+
+
 def path_step(relationship: dict[str, Any], start: str | None, end: str | None) -> dict[str, Any]:
     """A relationship of a path with the keys of its start and end nodes (``_start``, ``_end``): a path alone does not say which way it points."""
     return {**relationship, "_start": start, "_end": end}
@@ -248,7 +274,7 @@ def open_store(spec: str | None = None, *, read_only: bool = False, settings: An
 
     settings = settings or Settings()
     spec = spec or settings.store
-    scheme = spec.split(":", 1)[0].lower() if ":" in spec else spec.lower()
+    scheme = store_scheme(spec)
     if scheme == "embedded":
         from .embedded_store import EmbeddedStore
 

@@ -65,17 +65,22 @@ store.upsert(nodes, [], progress=hang)
 """
 
 
-def test_a_load_killed_midway_leaves_the_previous_content(tmp_path):
-    small = parse_facts([SMALL])
-    with open_store(f"embedded:{tmp_path}") as store:
-        store.upsert(small.nodes, small.relationships)
-        before = (store.all_nodes(), store.all_relationships())
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+def kill_midway(script: str, folder) -> None:
+    """Run a load ``script`` on ``folder`` in another process and SIGKILL it once it prints "midway"."""
+    process = subprocess.Popen([sys.executable, "-c", script, str(folder)], stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout.readline().strip() == "midway"
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+
+
+def test_a_load_killed_midway_leaves_the_previous_content(tmp_path):
+    small = parse_facts([SMALL])
+    with open_store(f"embedded:{tmp_path}") as store:
+        store.upsert(small.nodes, small.relationships)
+        before = (store.all_nodes(), store.all_relationships())
+    kill_midway(KILL_SCRIPT, tmp_path)
     with open_store(f"embedded:{tmp_path}", read_only=True) as store:
         assert (store.all_nodes(), store.all_relationships()) == before
     with open_store(f"embedded:{tmp_path}") as store:  # and it is writable again
@@ -203,12 +208,7 @@ def test_a_staged_load_killed_midway_leaves_the_previous_content(tmp_path, alway
     with open_store(f"embedded:{tmp_path}") as store:
         store.upsert(small.nodes, small.relationships)
         before = (store.all_nodes(), store.all_relationships())
-    process = subprocess.Popen([sys.executable, "-c", KILL_STAGED_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout.readline().strip() == "midway"
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+    kill_midway(KILL_STAGED_SCRIPT, tmp_path)
     assert STAGING_FILE in _store_files(tmp_path)  # killed with the copy half written
     with open_store(f"embedded:{tmp_path}", read_only=True) as store:
         assert (store.all_nodes(), store.all_relationships()) == before
