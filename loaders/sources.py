@@ -65,9 +65,10 @@ def sources_dir(configured: Path | None = None) -> Path:
 
 @lru_cache(maxsize=32)
 def document_lines(folder: Path, document: str) -> tuple[str, ...]:
-    path = folder / f"{document}.txt"
-    if not path.is_file():
-        raise NotFound(f"source document {document!r} is not in {folder}")
+    # <id>.txt, .md or .html in the folder or one folder down (koppel.loaders.documents).
+    from .documents import document_path
+
+    path = document_path(folder, document)
     return tuple(path.read_text(encoding="utf-8").splitlines())
 
 
