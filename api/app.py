@@ -21,7 +21,7 @@ from . import problems
 from .cache import ResponseCache, ResponseMemory
 from .deps import Holder, StoreHolder
 from .middleware import LimitsAndAccessLog
-from .routers import countries, documents, graph, queries, search
+from .routers import countries, documents, graph, queries, schema, search
 from .settings import ApiSettings
 
 STATIC = Path(str(resources.files("koppel.api").joinpath("static")))
@@ -51,7 +51,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type", "If-None-Match"], expose_headers=["ETag"])
     app.add_middleware(LimitsAndAccessLog, max_body_bytes=settings.max_body_bytes)
 
-    for module in (countries, graph, search, queries, documents):
+    for module in (countries, graph, search, queries, documents, schema):
         app.include_router(module.router, responses=problems.PROBLEM_RESPONSES)
 
     @app.get("/healthz", tags=["health"], summary="The process is up")

@@ -33,6 +33,12 @@ class NodeType:
     label: str
     description: str
     properties: dict[str, Property]
+    names: dict[str, str] = field(default_factory=dict)
+    """Display names by language code (``nl``, ``en``)."""
+    style: dict[str, Any] = field(default_factory=dict)
+    """How the faces draw it: ``colour`` (``#rrggbb``), ``shape`` (a Cytoscape.js node shape), ``size`` (pixels)."""
+    searchable: bool = True
+    """Whether name search (:mod:`koppel.queries.search`) indexes this label."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,10 @@ class RelType:
     description: str
     properties: dict[str, Property]
     endpoints: tuple[tuple[str, str], ...]
+    names: dict[str, str] = field(default_factory=dict)
+    """Display names by language code (``nl``, ``en``)."""
+    style: dict[str, Any] = field(default_factory=dict)
+    """How the faces draw it when it stands out: ``colour``, ``width`` (pixels), ``line`` (solid, dashed, dotted)."""
 
     def allows(self, from_label: str, to_label: str) -> bool:
         return (from_label, to_label) in self.endpoints
@@ -75,6 +85,11 @@ class Schema:
         for spec in [*self.nodes.values(), *self.relationships.values()]:
             found.update(p.name for p in spec.properties.values() if p.type == "date")
         return frozenset(found)
+
+    @property
+    def searchable_labels(self) -> list[str]:
+        """Labels whose names and aliases name search indexes, in schema order."""
+        return [label for label, spec in self.nodes.items() if spec.searchable]
 
     def node(self, label: str) -> NodeType:
         try:
@@ -120,6 +135,20 @@ def _properties(raw: dict[str, Any] | None, where: str) -> dict[str, Property]:
     return props
 
 
+DISPLAY_LANGUAGES = ("nl", "en")
+
+
+def _names(spec: dict[str, Any], where: str) -> dict[str, str]:
+    """The display names of a label or type: one non-empty string per language of :data:`DISPLAY_LANGUAGES` (none declared: empty)."""
+    if "names" not in spec:
+        return {}
+    names = spec.get("names") or {}
+    missing = [lang for lang in DISPLAY_LANGUAGES if not isinstance(names.get(lang), str) or not names[lang].strip()]
+    if missing:
+        raise ValueError(f"{where}.names: no display name for {', '.join(missing)}")
+    return {lang: names[lang] for lang in DISPLAY_LANGUAGES}
+
+
 def parse_schema(raw: dict[str, Any]) -> Schema:
     """Build a :class:`Schema` from the parsed YAML, checking it is coherent."""
     node_common = _properties(raw["common"]["node"], "common.node")
@@ -129,7 +158,14 @@ def parse_schema(raw: dict[str, Any]) -> Schema:
         if not _IDENTIFIER.match(label):
             raise ValueError(f"node label {label!r} is not an identifier")
         own = _properties(spec.get("properties"), f"nodes.{label}")
-        nodes[label] = NodeType(label, spec.get("description", ""), {**node_common, **own})
+        nodes[label] = NodeType(
+            label,
+            spec.get("description", ""),
+            {**node_common, **own},
+            names=_names(spec, f"nodes.{label}"),
+            style=dict(spec.get("style") or {}),
+            searchable=bool(spec.get("searchable", True)),
+        )
     relationships = {}
     for rel_type, spec in raw["relationships"].items():
         if not _IDENTIFIER.match(rel_type):
@@ -141,7 +177,14 @@ def parse_schema(raw: dict[str, Any]) -> Schema:
         if len(set(endpoints)) != len(endpoints):
             raise ValueError(f"relationships.{rel_type}: an endpoint pair is listed twice")
         own = _properties(spec.get("properties"), f"relationships.{rel_type}")
-        relationships[rel_type] = RelType(rel_type, spec.get("description", ""), {**rel_common, **own}, endpoints)
+        relationships[rel_type] = RelType(
+            rel_type,
+            spec.get("description", ""),
+            {**rel_common, **own},
+            endpoints,
+            names=_names(spec, f"relationships.{rel_type}"),
+            style=dict(spec.get("style") or {}),
+        )
     return Schema(nodes, relationships, node_common, rel_common)
 
 

@@ -13,9 +13,11 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from koppel.graph.errors import ValidationError
+from koppel.graph.schema import SCHEMA
 from koppel.graph.store import GraphStore
 
-SEARCHABLE_LABELS = ("Country", "CountryGroup", "Organisation", "Person", "Donor", "Forum", "Dossier", "Agreement", "Project", "Event", "Document", "Linkage")
+SEARCHABLE_LABELS = tuple(SCHEMA.searchable_labels)
+"""Labels name search indexes: those ``graph/schema.yaml`` marks ``searchable``."""
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,357 @@
+"""Typed answers: what :class:`koppel.queries.engine.Koppel` returns, the HTTP API sends and ``--json`` prints.
+
+Each answer is a pydantic model, so ``/openapi.json`` documents every response
+body and the CLI prints the same JSON (``model_dump(mode="json")``) as the API.
+Answers whose producers are still changing (linkage candidates, profile items,
+analytics rows) allow extra fields: what is declared here is guaranteed, more
+may be present.
+
+Shapes, in the project's words:
+
+* graph payloads are Cytoscape.js elements (:class:`Elements`): nodes keyed by
+  the node ``key``, edges by ``"start|TYPE|end"``;
+* every item that comes from the graph carries ``sources`` (locators
+  ``<document-id>#L<from>-L<to>``) where the graph has them;
+* dates are ISO strings (``YYYY-MM-DD``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Answer(BaseModel):
+    """Base of every answer: JSON out via :meth:`as_json`; unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def as_json(self) -> dict[str, Any]:
+        """The answer as JSON-ready data, exactly as the HTTP API sends it."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class Open(Answer):
+    """An answer that may carry more fields than it declares (their producers are still growing)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+# -- the schema, for the faces -----------------------------------------------------------------
+
+class PropertyInfo(Answer):
+    name: str
+    type: str = Field(description="string, string[], int, float, bool or date.")
+    required: bool
+    description: str = ""
+    values: list[str] | None = Field(None, description="The only values allowed, where the schema lists them.")
+
+
+class LabelInfo(Answer):
+    label: str = Field(examples=["Country"])
+    names: dict[str, str] = Field(description="Display names by language: `nl`, `en`.", examples=[{"nl": "Land", "en": "Country"}])
+    style: dict[str, Any] = Field(description="`colour` (#rrggbb), `shape` (a Cytoscape.js node shape), `size` (pixels).", examples=[{"colour": "#1f5fa8", "shape": "ellipse", "size": 34}])
+    searchable: bool = Field(description="Whether name search indexes this label.")
+    description: str
+    properties: list[PropertyInfo]
+
+
+class RelTypeInfo(Answer):
+    type: str = Field(examples=["MEMBER_OF"])
+    names: dict[str, str] = Field(description="Display names by language: `nl`, `en`.", examples=[{"nl": "lid van", "en": "member of"}])
+    style: dict[str, Any] = Field(description="For types drawn apart from a plain edge: `colour`, `width` (pixels), `line` (solid, dashed, dotted); else empty.")
+    description: str
+    endpoints: list[tuple[str, str]] = Field(description="The (start label, end label) pairs it may join.")
+    properties: list[PropertyInfo]
+
+
+class SchemaAnswer(Answer):
+    """The graph schema as the faces show it (from ``graph/schema.yaml``): labels and relationship types in schema order."""
+
+    languages: list[str] = Field(description="Languages of the display names.", examples=[["nl", "en"]])
+    labels: list[LabelInfo]
+    relationship_types: list[RelTypeInfo]
+
+
+# -- the store ------------------------------------------------------------------------------------
+
+class Stats(Answer):
+    store: str = Field(description="embedded or neo4j.")
+    location: str
+    nodes: int
+    relationships: int
+    labels: dict[str, int] = Field(description="Node count per label (zero counts included).")
+    relationship_types: dict[str, int] = Field(description="Relationship count per type (zero counts included).")
+
+
+class LoadAnswer(Answer):
+    store: str
+    files: list[str]
+    nodes_created: int
+    nodes_updated: int
+    relationships_created: int
+    relationships_updated: int
+
+
+class CheckAnswer(Answer):
+    files: list[str]
+    nodes: int = Field(description="Node records that match the schema.")
+    relationships: int = Field(description="Relationship records that match the schema.")
+
+
+# -- graph elements -------------------------------------------------------------------------------
+
+class NodeData(Answer):
+    id: str = Field(description="The node key.")
+    label: str
+    type: str
+    name: str
+    properties: dict[str, Any]
+    sources: list[str]
+
+
+class EdgeData(Answer):
+    id: str = Field(description="`start|TYPE|end`.", examples=["NLD|MEMBER_OF|eu"])
+    source: str
+    target: str
+    label: str
+    type: str
+    name: str
+    properties: dict[str, Any]
+    sources: list[str]
+
+
+class NodeElement(Answer):
+    data: NodeData
+
+
+class EdgeElement(Answer):
+    data: EdgeData
+
+
+class Elements(Answer):
+    """Cytoscape.js elements JSON: every graph payload of koppel has this shape."""
+
+    nodes: list[NodeElement] = Field(default_factory=list)
+    edges: list[EdgeElement] = Field(default_factory=list)
+
+
+class NodeAnswer(Answer):
+    node: dict[str, Any] = Field(description="The node's properties and `label`.")
+    elements: Elements
+
+
+# -- countries ------------------------------------------------------------------------------------
+
+class CountrySummary(Open):
+    key: str
+    name: str | None = None
+    name_en: str | None = None
+    has_iso_code: bool | None = None
+    return_cooperation: dict[str, Any] | None = Field(None, description="The latest assessment: level, trend, as_of.")
+    counts: dict[str, int]
+
+
+class Countries(Answer):
+    countries: list[CountrySummary]
+
+
+class ProfileItem(Open):
+    """A node tied to the country: its properties plus how it is tied (``via``, ``through``) and the evidence of those ties."""
+
+    key: str
+    label: str
+    name: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    via: list[str] = Field(default_factory=list, description="Relationship type chains from the country, e.g. `MEMBER_OF/PARTY_TO`.")
+    through: list[str] = Field(default_factory=list, description="Keys of the nodes in between.")
+    evidence: list[str] = Field(default_factory=list, description="Locators of the relationships that tie it.")
+
+
+class Profile(Open):
+    """Everything the graph holds about one country, section by section."""
+
+    country: dict[str, Any]
+    as_of: str | None = None
+    groups: list[ProfileItem] = Field(default_factory=list)
+    return_cooperation: list[ProfileItem] = Field(default_factory=list)
+    dossiers: list[ProfileItem] = Field(default_factory=list)
+    agreements: list[ProfileItem] = Field(default_factory=list)
+    forums: list[ProfileItem] = Field(default_factory=list)
+    projects: list[ProfileItem] = Field(default_factory=list)
+    donors: list[ProfileItem] = Field(default_factory=list)
+    events: list[ProfileItem] = Field(default_factory=list)
+    linkages: list[ProfileItem] = Field(default_factory=list)
+    partners: list[ProfileItem] = Field(default_factory=list)
+
+
+# -- linkages -------------------------------------------------------------------------------------
+
+class ReasonPath(Open):
+    nodes: list[str] = Field(default_factory=list, description="Node keys along the path.")
+    edges: list[str] = Field(default_factory=list, description="Edge ids `start|TYPE|end` along the path.")
+
+
+class Reason(Open):
+    """One factor of a candidate's score: its value in [0, 1], its weight, why, the graph path and its locators."""
+
+    factor: str = Field(examples=["demand"])
+    weight: float
+    value: float
+    text: str
+    path: ReasonPath = Field(default_factory=ReasonPath)
+    sources: list[str] = Field(default_factory=list)
+
+
+class DossierRef(Open):
+    key: str
+    name: str | None = None
+    domain: str | None = None
+    label: str | None = None
+
+
+class Candidate(Open):
+    """A linkage that could still be made: the dossier or instrument, direction, channel, score and reasons."""
+
+    dossier: DossierRef
+    direction: str = Field(description="positive (an offer) or negative (pressure).")
+    channel: str = Field(description="bilateral, eu, forum or coalition.")
+    score: float = Field(ge=0, le=1)
+    factors: dict[str, float] = Field(default_factory=dict)
+    reasons: list[Reason] = Field(default_factory=list)
+
+
+class ExistingLinkage(Open):
+    key: str
+    name: str | None = None
+    dossier: DossierRef | None = None
+    direction: str | None = None
+    status: str | None = None
+    outcome: str | None = None
+    channel: str | None = None
+    date: str | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class LinkageAnswer(Open):
+    """Linkages in play and ranked candidates for one country, and what the graph is missing to judge it."""
+
+    country: str
+    name: str | None = None
+    as_of: str | None = None
+    assessment: dict[str, Any] | None = None
+    existing: list[ExistingLinkage] = Field(default_factory=list)
+    candidates: list[Candidate] = Field(default_factory=list)
+    missing: list[Any] = Field(default_factory=list)
+
+
+# -- search, evidence, catalogue ------------------------------------------------------------------
+
+class SearchHit(Open):
+    key: str
+    label: str
+    name: str | None = None
+    name_en: str | None = None
+    matched: str = Field(description="The name or alias that matched.")
+    score: float = Field(description="0-100; 100 is an exact match.")
+
+
+class SearchAnswer(Answer):
+    query: str
+    results: list[SearchHit]
+
+
+class EvidenceAnswer(Answer):
+    """The passage a locator cites, de-hyphenated, with its document and line range."""
+
+    locator: str
+    document: str
+    from_line: int
+    to_line: int
+    text: str
+
+
+class QueryParameterInfo(Open):
+    name: str
+    type: str
+    required: bool = True
+
+
+class QueryInfo(Answer):
+    name: str
+    question: str
+    parameters: list[dict[str, Any]]
+    columns: list[dict[str, Any]]
+
+
+class Catalogue(Answer):
+    queries: list[QueryInfo]
+
+
+class Rows(Answer):
+    """Rows of a catalogue query or ad-hoc Cypher, with the graph they contain as elements (or null)."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool = False
+    elements: Elements | None = None
+
+
+# -- analytics ------------------------------------------------------------------------------------
+
+class Broker(Open):
+    key: str
+    name: str | None = None
+    label: str | None = None
+    paths: int
+    share: float
+
+
+class BrokersAnswer(Open):
+    country: str
+    partner: str | None = None
+    distance: int | None = None
+    paths: int = 0
+    brokers: list[Broker] = Field(default_factory=list)
+    examples: list[Any] = Field(default_factory=list)
+
+
+class SimilarCountry(Open):
+    key: str
+    name: str | None = None
+    score: float
+    shared: list[str] = Field(default_factory=list)
+
+
+class SimilarAnswer(Open):
+    country: str
+    features: list[str] = Field(default_factory=list)
+    similar: list[SimilarCountry] = Field(default_factory=list)
+
+
+class Central(Open):
+    key: str
+    name: str | None = None
+    label: str | None = None
+    betweenness: float
+    degree: float
+
+
+class CentralityAnswer(Open):
+    label: str | None = None
+    nodes: int
+    edges: int
+    exact: bool
+    k: int | None = None
+    ranking: list[Central] = Field(default_factory=list)
+
+
+class Health(Answer):
+    status: str = Field(examples=["ok"])
+
+
+class Readiness(Answer):
+    status: str = Field(examples=["ready"])
+    store: str
+    location: str
