@@ -22,6 +22,7 @@ from rich.table import Table
 from koppel.graph.errors import KoppelError, ValidationError
 from koppel.graph.settings import Settings
 from koppel.graph.store import GraphStore, open_store
+from koppel.graph.values import check_params
 from koppel.loaders import seed_files
 from koppel.loaders.facts import parse_facts
 from koppel.loaders.sources import evidence as cited_passage
@@ -164,7 +165,8 @@ def query(
         raise ValidationError("give a catalogue query NAME or --cypher \"...\" (one of the two; see --list)")
     if write and not cypher:
         raise ValidationError("--write applies to --cypher only; catalogue queries only read")
-    params = dict(parse_param(p) for p in param or [])
+    # Checked against what both stores hold before any driver sees them (koppel.graph.values).
+    params = check_params(dict(parse_param(p) for p in param or []), allow_empty_lists=bool(name))
     with _open(store, read_only=not write) as graph:
         result = run_named(graph, name, params) if name else graph.run(cypher, params, read_only=not write)
     if as_json:

@@ -17,6 +17,7 @@ nothing reaches a store unless the whole input is valid.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from pydantic import ValidationError as PydanticError
 from koppel.graph.errors import ValidationError
 from koppel.graph.models import NodeRecord, RelRecord, node_model, rel_model
 from koppel.graph.schema import SCHEMA, Schema
+from koppel.graph.values import check_value
 
 from .reference import country_reference
 
@@ -58,30 +60,151 @@ class Facts:
     relationships: list[RelRecord]
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32  # mappings and lists inside each other; a facts record needs 4
+TOP_LEVEL = ("document", "nodes", "relationships")
+# Fields that name a record, a label or a type: text (or a number used as a key), never a list or map.
+_NAME_FIELDS = {"nodes": ("label", "key"), "relationships": ("type", "from", "to")}
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line each mapping starts on."""
+    """A safe YAML loader for facts files.
+
+    It remembers the line each mapping starts on, refuses aliases (``*name``:
+    a 510-byte alias bomb would otherwise expand to millions of values),
+    duplicate keys, nesting deeper than :data:`MAX_DEPTH` and impossible dates
+    (``2014-02-30``), each as a :class:`yaml.MarkedYAMLError` with its line.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"aliases (*{event.anchor}) are not allowed in facts files; write the value out", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be text or a number", key_node.start_mark) from None
+            if duplicate:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} in one mapping", key_node.start_mark)
+            seen.add(key)
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
         return mapping
 
+    def construct_yaml_timestamp(self, node):  # noqa: ANN001 - PyYAML's signature
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a calendar date", node.start_mark) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"duplicate key {key!r} in one object")
+        data[key] = value
+    return data
+
+
+def _json_depth(value: Any, depth: int = 1) -> int:
+    if isinstance(value, dict):
+        return max((_json_depth(v, depth + 1) for v in value.values()), default=depth)
+    if isinstance(value, list):
+        return max((_json_depth(v, depth + 1) for v in value), default=depth)
+    return depth
+
 
 def read_raw(path: Path) -> dict[str, Any]:
-    """Parse one facts file into plain data, with line numbers where the format has them."""
+    """Parse one facts file into plain data, with line numbers where the format has them.
+
+    Raises :class:`ValidationError` with one line naming the file (and line
+    where known) for anything that is not a well-formed facts file: bytes that
+    are not UTF-8, YAML/JSON syntax, aliases, duplicate keys, nesting deeper
+    than :data:`MAX_DEPTH`, impossible dates, unknown top-level sections,
+    ``nodes``/``relationships`` that are not lists of mappings, and a list or
+    map where a label, key, type or endpoint belongs.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                raise ValidationError(f"{path}: a facts file is at most {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it")
+            raw = handle.read()
     except OSError as error:
         raise ValidationError(f"{path}: cannot read facts file: {error.strerror or error}") from None
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ValidationError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}); save the file as UTF-8") from None
+    is_json = path.suffix.lower() == ".json"
+    try:
+        if is_json:
+            data = json.loads(text, object_pairs_hook=_json_pairs)
+            if _json_depth(data) > MAX_DEPTH:
+                raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
         else:
             data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        raise ValidationError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {error}") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ValidationError(f"{where}: not valid YAML: {_one_line(error.problem or error.context or 'syntax error')}") from None
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"{path}:{error.lineno}: not valid JSON: {_one_line(error.msg)}") from None
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        kind = "JSON" if is_json else "YAML"
+        reason = "nested too deep" if isinstance(error, RecursionError) else _one_line(error)
+        raise ValidationError(f"{path}: not valid {kind}: {reason}") from None
     if not isinstance(data, dict) or not ({"nodes", "relationships"} & data.keys()):
         raise ValidationError(f"{path}: a facts file is a mapping with 'nodes' and/or 'relationships' lists")
+    unknown = [str(k) for k in data if k not in TOP_LEVEL and k != _LINE]
+    if unknown:
+        raise ValidationError(f"{path}: unknown top-level section(s) {', '.join(repr(k) for k in unknown)}; a facts file has only {', '.join(TOP_LEVEL)}")
+    document = data.get("document")
+    if document is not None and not isinstance(document, str):
+        raise ValidationError(f"{path}:{data.get(_LINE, 1)}: 'document' is one document id (text), not a {type(document).__name__}")
+    for section, fields in _NAME_FIELDS.items():
+        records = data.get(section)
+        if records is None:
+            continue
+        if not isinstance(records, list):
+            raise ValidationError(f"{path}: '{section}' is a list of mappings, not a {type(records).__name__}")
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                continue  # reported with the other problems of the file
+            line = record.get(_LINE)
+            where = f"{path}:{line}" if line else str(path)
+            for field in fields:
+                value = record.get(field)
+                if value is not None and not isinstance(value, str | int) or isinstance(value, bool):
+                    raise ValidationError(f"{where}: {section}[{index}] field '{field}': expected text, got a {type(value).__name__}")
+            for field, value in record.items():
+                if field != _LINE:
+                    check_value(value, f"{where}: {section}[{index}] field '{field}'")  # e.g. a 20-digit integer
     return data
 
 

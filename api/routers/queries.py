@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from koppel.graph.values import check_params
 from koppel.queries.catalogue import get_query, load_catalogue, run_named
 
 from ..deps import Holder, Settings, Store, Token
@@ -52,7 +53,7 @@ def run_query(
     body: Annotated[NamedQueryRun, Body()] = NamedQueryRun(),
 ) -> dict[str, Any]:
     get_query(name)
-    result = run_named(store, name, body.params, timeout=settings.query_timeout)
+    result = run_named(store, name, check_params(body.params, allow_empty_lists=True), timeout=settings.query_timeout)
     rows = result.rows[: settings.row_limit]
     return {
         "columns": result.columns,
@@ -64,7 +65,7 @@ def run_query(
 
 @router.post("/cypher", summary="Ad-hoc read-only Cypher (bearer token; timeout and row limit apply)")
 def run_cypher(body: CypherRun, _: Token, holder: Holder, settings: Settings) -> dict[str, Any]:
-    columns, rows, truncated = holder.sandbox.run(body.cypher, body.params, timeout=settings.query_timeout, row_limit=settings.row_limit)
+    columns, rows, truncated = holder.sandbox.run(body.cypher, check_params(body.params), timeout=settings.query_timeout, row_limit=settings.row_limit)
     return {
         "columns": columns,
         "rows": [dict(zip(columns, row)) for row in rows],
