@@ -100,19 +100,28 @@ def check(files: Annotated[list[Path], typer.Argument(help="Facts files (YAML or
 
 @app.command()
 def load(
-    files: Annotated[list[Path] | None, typer.Argument(help="Facts files (YAML or JSON); none loads the seed graph.")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Facts files (YAML or JSON); none loads the default: the seed graph and the data layers.")] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Load facts files into the store: validated first, then written in one transaction; loading twice changes nothing."""
-    paths = files or seed_files()
-    facts = parse_facts(paths)
+    notes: list[str] = []
+    if files:
+        paths: list[Any] = list(files)
+        facts = parse_facts(paths)
+    else:  # the default load: the seed and every layer of koppel.loaders.layers.DEFAULT_LAYERS
+        from koppel.loaders.layers import DEFAULT_LAYERS, default_facts
+
+        facts, notes = default_facts()
+        paths = [f"default layer {name}" for name, _ in DEFAULT_LAYERS]
+        for note in notes:
+            err.print(note, markup=False, highlight=False)
     with _open(store, read_only=False) as graph:
         total = {"nodes": len(facts.nodes), "relationships": len(facts.relationships)}
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True) as bar:
             tasks = {stage: bar.add_task(f"writing {stage}", total=count) for stage, count in total.items()}
             report = graph.upsert(facts.nodes, facts.relationships, progress=lambda stage, done: bar.update(tasks[stage], completed=done))
-        result = {"store": graph.location, "files": [str(p) for p in paths], **report.as_dict()}
+        result = {"store": graph.location, "files": [str(p) for p in paths], **report.as_dict(), **({"layers": notes} if notes else {})}
     if as_json:
         _print_json(result)
     else:
