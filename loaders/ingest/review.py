@@ -1,0 +1,265 @@
+"""Review: decisions on candidates, and the facts the accepted ones make.
+
+A decision is ``accept``, ``reject`` or ``edit`` (accept with a corrected
+value), stored per candidate id with who and when (UTC) in the workspace's
+``decisions.json``; a candidate keeps its id (document, field, value) across
+re-ingests, so a decided fact is not asked again.
+
+:func:`accepted_facts` turns the accepted candidates into a facts mapping in
+the ordinary facts format (``nodes``/``relationships`` with ``sources``
+locators): per treaty an ``Agreement`` (key ``treaty-<bwb id>``) and its
+``Document``, ``PARTY_TO`` from each party, ``AMENDS`` where the amended
+treaty is in the corpus, and the party nodes (countries by ISO code, the
+Benelux group, the EU and its member states). :func:`load_accepted` validates
+them with :func:`koppel.loaders.facts.parse_facts` and writes them with one
+``store.upsert`` (all or nothing); party nodes that the store already holds are
+not rewritten, only linked to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from koppel.graph.errors import NotFound, ValidationError
+
+from .countries import KINGDOM_PARTS, country_names, plain
+from .pipeline import Workspace
+
+_GROUPS = {
+    "benelux": {"label": "CountryGroup", "key": "benelux", "name": "Benelux-staten", "name_nl": "Benelux-staten", "name_en": "Benelux states",
+                "kind": "union", "description": "Belgium, Luxembourg and the Netherlands acting jointly as parties to a treaty."},
+    "europese-unie": {"label": "Organisation", "key": "europese-unie", "name": "Europese Unie", "name_nl": "Europese Unie", "name_en": "European Union",
+                      "kind": "international_organisation", "acronym": "EU"},
+    "eu-lidstaten": {"label": "CountryGroup", "key": "eu-lidstaten", "name": "Lidstaten van de EU", "name_en": "EU member states", "kind": "union"},
+}
+
+
+def _who(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _find(workspace: Workspace, candidate: str) -> dict[str, Any]:
+    for doc in workspace.candidates.values():
+        for row in doc["candidates"]:
+            if row["id"] == candidate:
+                return row
+    raise NotFound(f"no candidate {candidate!r} in the ingest workspace {workspace.folder}")
+
+
+def decide(workspace: Workspace, candidate: str, decision: str, *, by: str | None = None, value: Any = None) -> dict[str, Any]:
+    """Record one decision (accept, reject, edit with ``value``) and save; returns the decision record."""
+    if decision not in ("accept", "reject", "edit"):
+        raise ValidationError(f"decision {decision!r} is not accept, reject or edit")
+    row = _find(workspace, candidate)
+    if decision == "edit":
+        if value is None:
+            raise ValidationError("an edit needs a new value (--value)")
+        _check_edit(row, value)
+    record = {
+        "decision": decision,
+        "by": _who(by),
+        "at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "document": row["document"],
+        "field": row["field"],
+        "value": value if decision == "edit" else row["value"],
+    }
+    workspace.decisions[candidate] = record
+    workspace.save()
+    return record
+
+
+def _check_edit(row: dict[str, Any], value: Any) -> None:
+    if row["field"] == "signed_on":
+        if not isinstance(value, dict) or "date" not in value:
+            raise ValidationError('a signed_on value is {"date": "YYYY-MM-DD", "precision": "day"}')
+        try:
+            dt.date.fromisoformat(value["date"])
+        except (TypeError, ValueError):
+            raise ValidationError(f"signed_on date {value.get('date')!r} is not YYYY-MM-DD") from None
+    if row["field"] == "party" and (not isinstance(value, dict) or "key" not in value):
+        raise ValidationError('a party value is {"key": "<ISO3 or key>", "label": "Country", "role": "counterpart"}')
+
+
+def accept_above(workspace: Workspace, threshold: float, *, field: str | None = None, by: str | None = None) -> int:
+    """Accept every pending candidate with confidence >= ``threshold`` (of one field if given); returns how many."""
+    if not 0 <= threshold <= 1:
+        raise ValidationError(f"confidence threshold {threshold} is not between 0 and 1")
+    who = _who(by)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    count = 0
+    for row in workspace.pending():
+        if row["confidence"] >= threshold and (field is None or row["field"] == field):
+            workspace.decisions[row["id"]] = {"decision": "accept", "by": who, "at": now, "document": row["document"],
+                                              "field": row["field"], "value": row["value"], "rule": f"confidence >= {threshold}"}
+            count += 1
+    if count:
+        workspace.save()
+    return count
+
+
+def _accepted(workspace: Workspace) -> dict[str, list[dict[str, Any]]]:
+    per_doc: dict[str, list[dict[str, Any]]] = {}
+    for doc_id, doc in workspace.candidates.items():
+        for row in doc["candidates"]:
+            decision = workspace.decisions.get(row["id"])
+            if decision and decision["decision"] in ("accept", "edit"):
+                per_doc.setdefault(doc_id, []).append({**row, "value": decision["value"]})
+    return per_doc
+
+
+def _country_node(iso3: str, locator: str) -> dict[str, Any]:
+    node: dict[str, Any] = {"label": "Country", "key": iso3, "sources": [locator]}
+    import pycountry
+
+    if pycountry.countries.get(alpha_3=iso3) is None:
+        name_nl, name_en = country_names(iso3)
+        node.update({"name": name_nl, "name_nl": name_nl, "name_en": name_en, "has_iso_code": True,
+                     "status": "territory" if iso3 in KINGDOM_PARTS else "state",
+                     "description": "A state that no longer exists (ISO 3166-3 code)." if iso3 not in KINGDOM_PARTS else "A former part of the Kingdom of the Netherlands (ISO 3166-3 code)."})
+    elif iso3 in KINGDOM_PARTS:
+        node["status"] = "territory"
+    return node
+
+
+def accepted_facts(workspace: Workspace) -> dict[str, Any]:
+    """The accepted candidates as a facts mapping (``nodes``, ``relationships``), see the module docstring."""
+    nodes: dict[str, dict[str, Any]] = {}
+    rels: list[dict[str, Any]] = []
+    agreements: dict[str, dict[str, Any]] = {}
+    amends: list[tuple[str, dict[str, Any]]] = []
+    for doc_id, rows in sorted(_accepted(workspace).items()):
+        head = next((r for r in rows if r["field"] == "agreement"), None)
+        if head is None:
+            continue
+        key = f"treaty-{doc_id.lower()}"
+        value = head["value"]
+        agreement: dict[str, Any] = {
+            "label": "Agreement", "key": key, "name": value["name"], "name_nl": value["name"], "bwb_id": value.get("bwb_id", doc_id),
+            "agreement_type": "treaty", "status": "signed", "sources": [head["locator"]],
+        }
+        if value.get("title_en"):
+            agreement["title_en"] = agreement["name_en"] = value["title_en"]
+        if value.get("instrument"):
+            agreement["instrument"] = value["instrument"]
+        parties = []
+        for row in rows:
+            f, v, loc = row["field"], row["value"], row["locator"]
+            if f == "agreement":
+                continue
+            if loc not in agreement["sources"]:
+                agreement["sources"].append(loc)
+            if f == "domain":
+                agreement["domain"] = v
+            elif f == "signed_on":
+                agreement["date_signed"] = v["date"]
+                agreement["date_signed_precision"] = v.get("precision", "day")
+            elif f == "signed_place":
+                agreement["signed_place"] = v
+            elif f == "not_in_force":
+                agreement["not_in_force"] = True
+            elif f == "eu_readmission":
+                agreement["eu_level"] = True
+                agreement["readmission_clause"] = True
+            elif f == "party":
+                parties.append(row)
+            elif f == "amends":
+                amends.append((key, row))
+        for row in parties:
+            v, loc = row["value"], row["locator"]
+            party_key = v["key"]
+            if v.get("label", "Country") == "Country":
+                node = nodes.setdefault(party_key, _country_node(party_key, loc))
+            else:
+                node = nodes.setdefault(party_key, {**_GROUPS[party_key], "sources": [loc]})
+            if loc not in node["sources"] and len(node["sources"]) < 50:
+                node["sources"].append(loc)
+            if party_key == "europese-unie":
+                agreement["eu_level"] = True
+            rel = {"type": "PARTY_TO", "from": party_key, "to": key, "role": v.get("role", "signatory"), "sources": [loc]}
+            if v.get("note"):
+                rel["note"] = v["note"]
+            rels.append(rel)
+        nodes[key] = agreement
+        agreements[key] = agreement
+        document = {"label": "Document", "key": doc_id.lower(), "name": value["name"], "doc_type": "treaty_text", "title": value["name"],
+                    "file": f"treaties/{doc_id}.md", "sources": [head["locator"]]}
+        nodes.setdefault(document["key"], document)
+    rels += _resolve_amends(amends, agreements, rels)
+    return {"nodes": list(nodes.values()), "relationships": rels}
+
+
+_DATE_IN_TITLE = re.compile(r"\b(?:op|van|of|du)\s+(\d{1,2}\s+\w+\s+\d{4})")
+
+
+def _resolve_amends(amends: list[tuple[str, dict[str, Any]]], agreements: dict[str, dict[str, Any]], rels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """AMENDS where exactly one accepted treaty with the same counterparts matches the date (or title) the amending title names."""
+    from .dates import parse_date
+
+    parties: dict[str, set[str]] = {}
+    for rel in rels:
+        if rel["type"] == "PARTY_TO" and rel.get("role") == "counterpart":
+            parties.setdefault(rel["to"], set()).add(rel["from"])
+    out = []
+    for key, row in amends:
+        target_title = plain(row["value"].get("target_title", ""))
+        date_match = _DATE_IN_TITLE.search(target_title)
+        parsed = parse_date(date_match.group(1)) if date_match else None
+        mine = parties.get(key, set())
+        matches = []
+        for other, agreement in agreements.items():
+            if other == key or not mine or parties.get(other, set()) != mine:
+                continue
+            if parsed and agreement.get("date_signed") == parsed[0].isoformat():
+                matches.append(other)
+            elif not parsed and plain(agreement["name"]) in target_title:
+                matches.append(other)
+        if len(matches) == 1:
+            out.append({"type": "AMENDS", "from": key, "to": matches[0], "role": row["value"]["role"], "sources": [row["locator"]]})
+    return out
+
+
+def write_facts(facts: dict[str, Any], path: Path, *, skip_keys: set[str] | None = None, header: str = "") -> int:
+    """Write a facts mapping as YAML (leaving out nodes keyed in ``skip_keys``); returns the node count written."""
+    nodes = [n for n in facts["nodes"] if not skip_keys or n["key"] not in skip_keys]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".yaml", encoding="utf-8") as out:
+        out.write(header)
+        yaml.safe_dump({"nodes": nodes, "relationships": facts["relationships"]}, out, allow_unicode=True, sort_keys=False, width=200)
+    Path(out.name).replace(path)
+    return len(nodes)
+
+
+def load_accepted(workspace: Workspace, store: Any) -> dict[str, Any]:
+    """Validate the accepted facts and write them with one ``store.upsert``; returns the load report as a dict.
+
+    Party nodes (countries, groups) already in the store are linked to, not rewritten.
+    """
+    from koppel.loaders.facts import parse_facts
+
+    facts = accepted_facts(workspace)
+    if not facts["nodes"]:
+        raise ValidationError("no accepted facts to load: accept candidates with koppel review first")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "accepted.yaml"
+        write_facts(facts, path)
+        parsed = parse_facts([path])
+    shared = [n for n in parsed.nodes if n.label in ("Country", "CountryGroup", "Organisation")]
+    existing: set[str] = set()
+    for label in {n.label for n in shared}:
+        keys = [n.key for n in shared if n.label == label]
+        existing |= {row[0] for row in store.run(f"MATCH (n:{label}) WHERE n.key IN $keys RETURN n.key", {"keys": keys}).rows}
+    nodes = [n for n in parsed.nodes if n.key not in existing]
+    report = store.upsert(nodes, parsed.relationships)
+    return {"nodes": len(nodes), "relationships": len(parsed.relationships), "linked_existing": len(existing), **report.as_dict()}

@@ -1,0 +1,365 @@
+"""The treaty extractors: a BWB treaty text into candidate facts, each citing its lines.
+
+From one treaty (``../shared/sources/treaties/BWBV*.md``, see its SOURCE.md):
+
+* ``agreement``: the treaty itself: Dutch title (first ``##`` heading), English
+  title (an ``####`` heading in English right after it), BWB id, instrument
+  (from the title's first words);
+* ``domain``: one of twelve domains, from the title's words;
+* ``party``: each party named in the title's "tussen ... en ..." part: a
+  country by ISO code (see :mod:`.countries`), the Benelux states, the EU
+  (with its member states); parts of the Kingdom named anywhere in the title;
+* ``signed_on`` / ``signed_place``: the date and place of the closing clause
+  ("GEDAAN te ... op ...", "Done at ...", "Fait à ..."); see :mod:`.dates`;
+* ``amends``: the earlier treaty a protocol or implementing arrangement
+  changes, supplements or carries out, where the title says so and the corpus
+  holds it (matched by its BWB link in the text or by title);
+* ``not_in_force``: the status line "Treedt in werking op een nader te bepalen
+  tijdstip" on every article;
+* ``eu_readmission``: an EU-level agreement whose text holds a readmission
+  commitment.
+
+A value that cannot be read with confidence is not guessed: it becomes an
+``issue`` (field, reason, lines) that ``koppel review`` lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from koppel.loaders.documents import Document
+
+from .countries import KINGDOM_PARTS, find_countries, plain
+from .dates import parse_date
+
+EXTRACTOR = "treaties/1"
+
+INSTRUMENTS = [
+    ("notawisseling", "notawisseling"), ("briefwisseling", "briefwisseling"), ("wisseling van brieven", "briefwisseling"),
+    ("exchange of notes", "notawisseling"), ("exchange of letters", "briefwisseling"), ("echange de notes", "notawisseling"),
+    ("echange de lettres", "briefwisseling"), ("memorandum", "memorandum"), ("protocol", "protocol"), ("protocole", "protocol"),
+    ("verklaring", "verklaring"), ("declaration", "verklaring"), ("regeling", "regeling"), ("arrangement", "regeling"),
+    ("akkoord", "akkoord"), ("accoord", "akkoord"), ("accord", "akkoord"), ("overeenkomst", "overeenkomst"), ("agreement", "overeenkomst"),
+    ("verdrag", "verdrag"), ("tractaat", "verdrag"), ("convention", "verdrag"), ("treaty", "verdrag"), ("traite", "verdrag"),
+]
+
+# Domain rules in order of precedence: the first that matches the title wins.
+DOMAINS: list[tuple[str, str]] = [
+    ("readmission", r"overname|terug- en overname|readmission|reprise des personnes|terugname"),
+    ("visa", r"visum|visa\b|paspoort|passport"),
+    ("social_security", r"sociale zekerheid|social security|securite sociale|kinderbijslag|sociale verzekering|ziektekosten|pensioen|uitkering"),
+    ("tax", r"belasting|dubbele heffing|tax|impot|fiscal|heffingen"),
+    ("investment", r"investering|investment|kapitaalbelegging"),
+    ("aviation", r"lucht|air services|air transport|aerien|aviation|vliegveld"),
+    ("justice", r"uitlevering|rechtshulp|strafzaken|gevonniste|strafvonnissen|extradition|legal assistance|overbrenging van veroordeelde|tenuitvoerlegging|rechterlijke|vonnissen|burgerlijke zaken|handelszaken|executie|rechtspleging"),
+    ("police_drugs", r"politie|drugs|verdovende|narcotic|psychotrope|criminaliteit|drugshandel|misdaad|terrorisme"),
+    ("labour_migration", r"werving|tewerkstelling|arbeidskrachten|werknemers|emigratie|immigratie|migratie|working holiday|jongerenuitwisseling|stagiairs|arbeid"),
+    ("culture_education", r"cultur|onderwijs|wetenschap|educat|school|universit|jeugd"),
+    ("development", r"ontwikkelingssamenwerking|technische samenwerking|technical co-?operation|ontwikkeling|financiele samenwerking|hulp|bijstand|schuld|development|deskundigen|vrijwilligers"),
+    ("trade_economic", r"handel|economisch|scheepvaart|commerc|trade|economic|associatie|vriendschap|samenwerking|partnerschap|nederzetting|vestiging"),
+]
+
+_TITLE = re.compile(r"^##(?!#)\s*(.+?)\s*$")
+_SUBTITLE = re.compile(r"^####\s*(.+?)\s*$")
+_CLOSING = re.compile(r"(?:^|(?<=[.:;*>]\s)|(?<=[.:;*>]))\W{0,3}(?:GEDAAN|Gedaan|DONE|Done|FAIT|Fait|OPGEMAAKT|Opgemaakt)\b(?=[\s,]+(?:in|te|at|à|a|op|on|le|this)\b)|\b(?:GEDAAN|DONE|FAIT)\b")
+_CLOSING_WORDS = ("GEDAAN", "Gedaan", "DONE", "Done", "FAIT", "Fait", "OPGEMAAKT", "Opgemaakt")
+_STATUS_PENDING = "treedt in werking op een nader te bepalen tijdstip"
+_ARTICLE = re.compile(r"^###\s*(artikel|article)\b", re.IGNORECASE)
+_EU = re.compile(r"europese (gemeenschap|unie|economische gemeenschap)|european (community|union)|communaute europeenne|union europeenne|euratom")
+_READMISSION_TEXT = re.compile(r"\b(readmission|readmit|overname van (zijn|hun|eigen) onderdanen|terugname|overnemen van (zijn|hun) onderdanen|overname van onderdanen|terug- en overname|terugovername|overname)\b")
+_BENELUX = re.compile(r"benelux|belgi\w*.{0,60}luxemburg|luxemburg\w*.{0,60}belgi", re.DOTALL)
+_PARTY_SPLIT = re.compile(r"\b(tussen|between|entre)\b")
+_SUBJECT_START = re.compile(
+    r"\b(inzake|betreffende|tot (het|de|regeling|vermijding|wijziging|aanvulling|uitvoering|bevordering|vaststelling)|houdende|nopens|"
+    r"met betrekking tot|ter |voor de|op het gebied|aangaande|concerning|on the|for the|regarding|relating to|with respect|relatif|"
+    r"concernant|sur |pour |tendant|en vue van|in verband met|ten behoeve van de|over de)"
+)
+_AMENDS = re.compile(r"\b(tot wijziging van|houdende wijziging van|wijziging van|tot aanvulling van|aanvulling op|ter aanvulling van|aanvullend|"
+                     r"voor de uitvoering van|ter uitvoering van|tot uitvoering van|inzake de toepassing van|bij de|amending|supplementary to|"
+                     r"implementing|additional to)\b")
+
+
+@dataclass
+class Candidate:
+    """One candidate fact: what a text says, where, how sure the extractor is.
+
+    ``field`` is one of agreement, domain, party, signed_on, signed_place,
+    amends, not_in_force, eu_readmission; ``value`` a JSON-able value;
+    ``lines`` (from, to) 1-based; ``confidence`` in [0, 1].
+    """
+
+    document: str
+    field: str
+    value: Any
+    lines: tuple[int, int]
+    confidence: float
+    certainty: str = "stated"
+    method: str = "extracted"
+    note: str | None = None
+
+    @property
+    def locator(self) -> str:
+        a, b = self.lines
+        return f"{self.document}#L{a}" if a == b else f"{self.document}#L{a}-L{b}"
+
+    def identity(self) -> str:
+        """What the candidate is about, independent of its value where only one value may hold."""
+        if self.field == "party":
+            return f"{self.document}|party|{self.value['key']}"
+        return f"{self.document}|{self.field}"
+
+
+@dataclass
+class Extraction:
+    """The candidates and the values left out (``issues``: field, reason, lines) of one treaty."""
+
+    document: str
+    candidates: list[Candidate] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+
+    def leave_out(self, name: str, reason: str, lines: tuple[int, int] | None = None) -> None:
+        self.issues.append({"field": name, "reason": reason, "lines": list(lines) if lines else None})
+
+
+def _instrument(title: str) -> str | None:
+    low = plain(title)
+    head = low[:60]
+    best: tuple[int, str] | None = None
+    for word, instrument in INSTRUMENTS:
+        position = head.find(word)
+        if position >= 0 and (best is None or position < best[0]):
+            best = (position, instrument)
+    if best is None:
+        return None
+    # "Overeenkomst in de vorm van een briefwisseling" is an exchange of letters
+    if best[1] in ("overeenkomst", "akkoord") and re.search(r"in de vorm van een (brief|nota)wisseling", low[:120]):
+        return "briefwisseling" if "brief" in low[:120] else "notawisseling"
+    return best[1]
+
+
+def _domain(title: str) -> tuple[str, float] | None:
+    low = plain(title)
+    hits = [name for name, pattern in DOMAINS if re.search(pattern, low)]
+    if not hits:
+        return None
+    strong = {"readmission", "visa", "social_security", "tax", "investment", "aviation", "justice", "police_drugs"}
+    confidence = 0.97 if hits[0] in strong else 0.9
+    if len(hits) > 1 and hits[0] not in strong:
+        confidence = 0.8
+    return hits[0], confidence
+
+
+_KINGDOM_FOR = re.compile(r",?\s*\b(ten behoeve van|met betrekking tot|voor|in respect of|for|pour)\s+(de |het |l'|les |the )?"
+                          r"(nederlandse antillen|aruba|curacao|sint maarten|netherlands antilles|antilles neerlandaises)"
+                          r"(\s+en\s+(aruba|de nederlandse antillen))?,?")
+
+
+def _party_part(title: str) -> str:
+    """The 'tussen A en B' part of a title (up to where the subject begins); 'for Aruba' phrases removed."""
+    low = _KINGDOM_FOR.sub(" ", plain(title))
+    match = _PARTY_SPLIT.search(low)
+    if not match:
+        return ""
+    rest = low[match.end():]
+    subject = _SUBJECT_START.search(rest)
+    # subject words inside a bracketed list of Benelux states do not end the parties
+    return rest[: subject.start()] if subject and subject.start() > 8 else rest
+
+
+def extract(document: Document) -> Extraction:
+    """Candidates for one treaty text (see the module docstring)."""
+    doc_id = document.info.id
+    lines = document.lines
+    result = Extraction(doc_id)
+
+    title_no = next((i for i, line in enumerate(lines[:40], start=1) if _TITLE.match(line)), None)
+    if title_no is None:
+        result.leave_out("agreement", "no '##' title heading in the first 40 lines")
+        return result
+    title = _TITLE.match(lines[title_no - 1]).group(1).strip()
+    title_en = None
+    for j in range(title_no, min(title_no + 4, len(lines))):
+        sub = _SUBTITLE.match(lines[j])
+        if sub:
+            text = sub.group(1).strip()
+            if re.search(r"\b(between|agreement|convention|treaty|protocol|exchange|of the)\b", text, re.IGNORECASE) and text != title:
+                title_en = text
+            break
+    instrument = _instrument(title)
+    agreement = {"name": title, "bwb_id": doc_id}
+    if title_en:
+        agreement["title_en"] = title_en
+    if instrument:
+        agreement["instrument"] = instrument
+    else:
+        result.leave_out("instrument", "the title does not begin with a known instrument word", (title_no, title_no))
+    result.candidates.append(Candidate(doc_id, "agreement", agreement, (title_no, title_no), 0.99 if instrument else 0.9))
+
+    domain = _domain(title)
+    if domain:
+        result.candidates.append(Candidate(doc_id, "domain", domain[0], (title_no, title_no), domain[1]))
+    else:
+        result.leave_out("domain", "no domain word in the title", (title_no, title_no))
+
+    _parties(result, title, title_no)
+    _signature(result, lines)
+    _amends(result, title, title_no)
+    _marker(result, lines)
+    _eu_readmission(result, title, title_no, lines)
+    return result
+
+
+def _parties(result: Extraction, title: str, title_no: int) -> None:
+    doc_id = result.document
+    part = _party_part(title)
+    where = (title_no, title_no)
+    low = plain(title)
+    eu = bool(_EU.search(part)) if part else False
+    found = [m.iso3 for m in find_countries(part)] if part else []
+    benelux = bool(part and _BENELUX.search(part)) and {"BEL", "LUX"} <= set(found) | ({"BEL", "LUX"} if "benelux" in part else set())
+    if not part:
+        result.leave_out("party", "the title has no 'tussen/between/entre' part naming the parties", where)
+        return
+    parties: dict[str, dict[str, Any]] = {}
+    if eu:
+        parties["europese-unie"] = {"key": "europese-unie", "label": "Organisation", "role": "signatory"}
+        if re.search(r"(haar|hun|zijn|its|their|ses) (lid-?staten|member states|etats membres)", part):
+            parties["eu-lidstaten"] = {"key": "eu-lidstaten", "label": "CountryGroup", "role": "signatory"}
+    if benelux:
+        parties["benelux"] = {"key": "benelux", "label": "CountryGroup", "role": "signatory"}
+        for iso3 in ("BEL", "LUX", "NLD"):
+            parties[iso3] = {"key": iso3, "label": "Country", "role": "signatory", "note": "one of the Benelux states acting jointly"}
+    for iso3 in found:
+        if iso3 in KINGDOM_PARTS or iso3 in parties:
+            continue
+        role = "signatory" if iso3 == "NLD" else "counterpart"
+        parties[iso3] = {"key": iso3, "label": "Country", "role": role}
+    # The Kingdom is a party whenever a treaty of this corpus is not EU-only
+    if "NLD" not in parties and not eu:
+        if re.search(r"nederland|koninkrijk der nederlanden|pays-bas|netherlands", low):
+            parties["NLD"] = {"key": "NLD", "label": "Country", "role": "signatory"}
+    for match in find_countries(title):
+        if match.iso3 in KINGDOM_PARTS and match.iso3 not in parties:
+            parties[match.iso3] = {"key": match.iso3, "label": "Country", "role": "kingdom_part",
+                                   "note": f"the Kingdom acts for {KINGDOM_PARTS[match.iso3]}"}
+    counterparts = [p for p in parties.values() if p["role"] == "counterpart"]
+    if benelux and not counterparts and not eu:
+        # a treaty among the Benelux states themselves
+        for iso3 in ("BEL", "LUX"):
+            parties[iso3] = {"key": iso3, "label": "Country", "role": "counterpart"}
+        parties.pop("benelux")
+        counterparts = [parties["BEL"], parties["LUX"]]
+    if not counterparts and not eu:
+        result.leave_out("party", "no counterpart country recognised in the title's parties", where)
+    confidence = 0.97 if (len(counterparts) == 1 or eu or benelux) else 0.85
+    for party in parties.values():
+        result.candidates.append(Candidate(result.document, "party", party, where, confidence))
+    del doc_id
+
+
+_PLACE = re.compile(
+    r"^\W{0,3}(?:gedaan|done|fait|opgemaakt)\b(?:\s+(?:in\s+(?:tweevoud|duplicate|twee exemplaren|two originals|two copies|drievoud|triplicate|deux exemplaires)))?[\s,]*"
+    r"(?:te|at|in|a|à)\s+(?P<place>[^,;]+?)(?=\s*(?:,|\s+op\b|\s+on\b|\s+le\b|\s+de\b|\s+den\b|\s+this\b|\s+the\b|\s+\d|\s+in\b|$))",
+    re.IGNORECASE,
+)
+
+
+def _signature(result: Extraction, lines: tuple[str, ...]) -> None:
+    doc_id = result.document
+    clauses = []
+    for i, line in enumerate(lines, start=1):
+        if not any(word in line for word in _CLOSING_WORDS):
+            continue
+        found = _CLOSING.search(line)
+        if found:
+            clauses.append((i, line[found.start():]))
+    if not clauses:
+        result.leave_out("signed_on", "no closing clause (GEDAAN te / Done at / Fait à)")
+        return
+    dates = []
+    for number, line in clauses:
+        text = line.strip("*_ ")
+        text = re.split(r"\*|\|", text)[0][:400]
+        two_places = re.search(r"\b(en te|and at|et a|et à)\b", text, re.IGNORECASE)
+        parsed = None if two_places else parse_date(text)
+        place = _PLACE.match(text)
+        dates.append((number, text, parsed, place.group("place").strip() if place else None, bool(two_places)))
+    readable = [d for d in dates if d[2]]
+    if not readable:
+        first = dates[0]
+        reason = "the closing clause names two places and dates" if first[4] else "the date in the closing clause could not be read"
+        result.leave_out("signed_on", reason, (first[0], first[0]))
+    else:
+        distinct = {d[2] for d in readable}
+        number, text, (date, precision), place, _ = readable[0]
+        if len(distinct) > 1:
+            # language versions or a later protocol: the first clause is the treaty's; say so by a lower confidence
+            confidence = 0.75
+            note = f"{len(distinct)} different dates in {len(readable)} closing clauses; the first is taken"
+        else:
+            confidence = 0.97 if precision == "day" else 0.85
+            note = None
+        result.candidates.append(Candidate(doc_id, "signed_on", {"date": date.isoformat(), "precision": precision}, (number, number), confidence, note=note))
+    placed = [d for d in dates if d[3] and not d[4]]
+    if placed:
+        number, _text, _parsed, place, _ = placed[0]
+        place = re.sub(r"\s+", " ", place).strip(" .")
+        if 1 < len(place) <= 40 and not re.search(r"\d", place):
+            places = {plain(d[3]) for d in placed}
+            confidence = 0.95 if len(places) == 1 else 0.8
+            result.candidates.append(Candidate(doc_id, "signed_place", place, (number, number), confidence))
+        else:
+            result.leave_out("signed_place", "the place in the closing clause could not be read", (number, number))
+    else:
+        result.leave_out("signed_place", "no place of signature in the closing clause", (dates[0][0], dates[0][0]))
+
+
+def _amends(result: Extraction, title: str, title_no: int) -> None:
+    low = plain(title)
+    match = _AMENDS.search(low)
+    head_protocol = _instrument(title) == "protocol" or low.startswith(("aanvullend", "administratief", "uitvoeringsakkoord", "uitvoeringsovereenkomst"))
+    if not match and not head_protocol:
+        return
+    word = match.group(1) if match else ""
+    if "wijziging" in word or "amending" in word:
+        role = "amends"
+    elif "uitvoering" in word or "toepassing" in word or "implementing" in word or low.startswith(("administratief", "uitvoerings")):
+        role = "implements"
+    else:
+        role = "supplements"
+    target_text = title[match.end():] if match else title
+    result.candidates.append(Candidate(result.document, "amends", {"role": role, "target_title": target_text.strip()[:300]},
+                                       (title_no, title_no), 0.6, note="the amended treaty is resolved against the corpus at review"))
+
+
+def _marker(result: Extraction, lines: tuple[str, ...]) -> None:
+    articles = [i for i, line in enumerate(lines, start=1) if _ARTICLE.match(line)]
+    statuses = []
+    for number in articles:
+        for j in range(number, min(number + 3, len(lines))):
+            text = lines[j].strip().lower()
+            if text.startswith("treedt in werking") or text.startswith("vervalt") or text.startswith("is nog niet in werking"):
+                statuses.append((j + 1, text))
+                break
+    pending = [s for s in statuses if _STATUS_PENDING in s[1]]
+    if pending and len(pending) == len(articles):
+        result.candidates.append(Candidate(result.document, "not_in_force", True, (pending[0][0], pending[0][0]), 0.95,
+                                           note=f"every article ({len(articles)}) carries the 'not yet in force' status"))
+    elif pending:
+        result.leave_out("not_in_force", f"{len(pending)} of {len(articles)} articles carry the 'not yet in force' status", (pending[0][0], pending[0][0]))
+
+
+def _eu_readmission(result: Extraction, title: str, title_no: int, lines: tuple[str, ...]) -> None:
+    part = _party_part(title)
+    if not part or not _EU.search(part):
+        return
+    for number, line in enumerate(lines, start=1):
+        low = plain(line)
+        if re.search(r"\b(readmission|readmit|overname|terugname|terug te nemen|over te nemen)\b", low) and re.search(
+            r"onderdanen|nationals|personen|persons|ressortissants", low
+        ):
+            result.candidates.append(Candidate(result.document, "eu_readmission", True, (number, number), 0.9,
+                                               note="an EU-level agreement with a readmission commitment"))
+            return
