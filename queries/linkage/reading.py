@@ -1,0 +1,525 @@
+"""Reading one country's neighbourhood into a typed :class:`Neighbourhood`: the only module of the package that runs Cypher.
+
+:func:`read` reads the country's edges (one ``UNION ALL`` query anchored on
+the country's key), the nodes on them (key lookups), and the rows that do
+not depend on the country (precedents, generic instruments, the partner
+side; cached per store for :data:`PRECEDENT_TTL` seconds). Everything it
+returns is already filtered by ``as_of`` (:func:`koppel.graph.validity.valid_on`)
+and sorted, so the candidate functions downstream are pure and deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from koppel.graph import dialect
+from koppel.graph.errors import NotFound
+from koppel.graph.store import GraphStore
+from koppel.graph.validity import valid_on
+from koppel.queries.linkage.weights import Weights
+
+# -- reading the neighbourhood ------------------------------------------------------------------
+
+# The country, and the number of Linkage nodes (which tells when cached precedents are stale).
+Q_COUNTRY = "MATCH (c:Country {key: $iso3}) RETURN c AS country, COUNT { MATCH (l:Linkage) } AS linkages"
+
+# The country's neighbourhood as one edge list: every part is anchored on an
+# indexed key ($iso3, $nl, $eu) or on a small label (Forum, Linkage), and all
+# parts return the same scalar columns, so both stores run it as one query.
+_EDGE = "{{type(r)}} AS type, r.sources AS rs, r.valid_from AS rf, r.valid_to AS rt"
+_PARTS = {
+    "in": "MATCH (c:Country {key: $iso3})<-[r:BETWEEN|CONCERNS|PART_OF|SHARES_PROBLEM_WITH|DONOR_OF]-(x:Dossier|Linkage|Assessment|Agreement|CountryGroup|Organisation|Country|Donor) RETURN '%s' AS part, x.key AS src, {{label(x)}} AS src_label, " + _EDGE + ", c.key AS dst, 'Country' AS dst_label",
+    "out": "MATCH (c:Country {key: $iso3})-[r]->(x) RETURN '%s' AS part, c.key AS src, 'Country' AS src_label, " + _EDGE + ", x.key AS dst, {{label(x)}} AS dst_label",
+    "org-in": "MATCH (c:Country {key: $iso3})<-[:PART_OF]-(o:Organisation)<-[r]-(x) RETURN '%s' AS part, x.key AS src, {{label(x)}} AS src_label, " + _EDGE + ", o.key AS dst, 'Organisation' AS dst_label",
+    "org-out": "MATCH (c:Country {key: $iso3})<-[:PART_OF]-(o:Organisation)-[r:PARTY_TO|WANTS|MEMBER_OF|PARTICIPATES_IN]->(x) RETURN '%s' AS part, o.key AS src, 'Organisation' AS src_label, " + _EDGE + ", x.key AS dst, {{label(x)}} AS dst_label",
+    "dossier-in": "MATCH (c:Country {key: $iso3})<-[:BETWEEN]-(d:Dossier)<-[r:WANTS|CONTROLS|LINKS]-(x) RETURN '%s' AS part, x.key AS src, {{label(x)}} AS src_label, " + _EDGE + ", d.key AS dst, 'Dossier' AS dst_label",
+    "org-dossier-in": "MATCH (c:Country {key: $iso3})<-[:PART_OF]-(:Organisation)<-[:BETWEEN]-(d:Dossier)<-[r:WANTS|CONTROLS|LINKS]-(x) RETURN '%s' AS part, x.key AS src, {{label(x)}} AS src_label, " + _EDGE + ", d.key AS dst, 'Dossier' AS dst_label",
+    "link-out": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(l:Linkage)-[r:LINKS]->(t) RETURN '%s' AS part, l.key AS src, 'Linkage' AS src_label, " + _EDGE + ", t.key AS dst, {{label(t)}} AS dst_label",
+    "dossier-link-out": "MATCH (c:Country {key: $iso3})<-[:BETWEEN]-(:Dossier)<-[:LINKS]-(l:Linkage)-[r:LINKS]->(t) RETURN '%s' AS part, l.key AS src, 'Linkage' AS src_label, " + _EDGE + ", t.key AS dst, {{label(t)}} AS dst_label",
+    "target-forum": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(:Linkage)-[:LINKS]->(t)-[r:PART_OF]->(f:Forum) RETURN '%s' AS part, t.key AS src, {{label(t)}} AS src_label, " + _EDGE + ", f.key AS dst, 'Forum' AS dst_label",
+    "group-out": "MATCH (c:Country {key: $iso3})-[:MEMBER_OF]->(g)-[r:PARTICIPATES_IN|MEMBER_OF|PARTY_TO]->(x) RETURN '%s' AS part, g.key AS src, {{label(g)}} AS src_label, " + _EDGE + ", x.key AS dst, {{label(x)}} AS dst_label",
+    "like-minded": "MATCH (c:Country {key: $iso3})<-[:SHARES_PROBLEM_WITH]-(s)<-[r:MEMBER_OF]-(m) RETURN '%s' AS part, m.key AS src, {{label(m)}} AS src_label, " + _EDGE + ", s.key AS dst, {{label(s)}} AS dst_label",
+}
+Q_EDGES = "\nUNION ALL\n".join(template % part for part, template in _PARTS.items())
+
+# The partner side (the Netherlands and the EU) is the same for every country: read with the
+# global rows below and cached with them.
+_PARTNER_PARTS = {
+    "nl-out": "MATCH (n:Country {key: $nl})-[r:MEMBER_OF|PARTICIPATES_IN]->(x:CountryGroup|Organisation|Forum) RETURN '%s' AS part, n.key AS src, 'Country' AS src_label, " + _EDGE + ", x.key AS dst, {{label(x)}} AS dst_label",
+    "nl-group-forum": "MATCH (n:Country {key: $nl})-[:MEMBER_OF]->(g)-[r:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN '%s' AS part, g.key AS src, {{label(g)}} AS src_label, " + _EDGE + ", f.key AS dst, 'Forum' AS dst_label",
+    "nl-org": "MATCH (n:Country {key: $nl})<-[r:PART_OF]-(o:Organisation) RETURN '%s' AS part, o.key AS src, 'Organisation' AS src_label, " + _EDGE + ", n.key AS dst, 'Country' AS dst_label",
+    "nl-org2": "MATCH (n:Country {key: $nl})<-[:PART_OF]-(p:Organisation)<-[r:PART_OF]-(o:Organisation) RETURN '%s' AS part, o.key AS src, 'Organisation' AS src_label, " + _EDGE + ", p.key AS dst, 'Organisation' AS dst_label",
+    "eu-org": "MATCH (e:Organisation {key: $eu})<-[r:PART_OF]-(o:Organisation) RETURN '%s' AS part, o.key AS src, 'Organisation' AS src_label, " + _EDGE + ", e.key AS dst, 'Organisation' AS dst_label",
+}
+Q_PARTNER_EDGES = "\nUNION ALL\n".join(template % part for part, template in _PARTNER_PARTS.items())
+
+# Precedents: every linkage with what it links and the countries it concerns. Global (a scan of
+# the Linkage label), so read once per store and cached (see _precedent_rows).
+Q_PRECEDENTS = """
+MATCH (l:Linkage)-[r:LINKS]->(t)
+RETURN l.key AS linkage, l.direction AS direction, l.outcome AS outcome, l.channel AS channel,
+       l.date AS date, l.valid_from AS valid_from, l.valid_to AS valid_to, l.sources AS sources,
+       r.valid_from AS rf, r.valid_to AS rt, t.key AS target, {{label(t)}} AS label, t.domain AS domain,
+       t.agreement_type AS agreement_type
+"""
+Q_PRECEDENT_COUNTRIES = "MATCH (l:Linkage)-[r:CONCERNS]->(c:Country) RETURN l.key AS linkage, c.key AS country, c.name AS name, c.name_en AS name_en, c.name_nl AS name_nl, r.valid_from AS rf, r.valid_to AS rt"
+
+# The generic instruments: dossiers that are part of a policy framework and held with no country.
+# Global as well, so read with the precedents and cached with them.
+Q_GENERIC = """
+MATCH (f:Forum)<-[r:PART_OF]-(d:Dossier)
+WHERE NOT EXISTS { MATCH (d)-[:BETWEEN]->(:Country) }
+RETURN d AS dossier, f AS framework, r.sources AS rs, r.valid_from AS rf, r.valid_to AS rt
+"""
+Q_GENERIC_CONTROL = """
+MATCH (f:Forum)<-[:PART_OF]-(d:Dossier)<-[r:CONTROLS]-(k)
+WHERE NOT EXISTS { MATCH (d)-[:BETWEEN]->(:Country) }
+RETURN DISTINCT d.key AS dossier, k.key AS controller, r.sources AS rs, r.valid_from AS rf, r.valid_to AS rt
+"""
+
+# Only when nothing else shows a bilateral channel: the first event about the country.
+Q_CONTACT = """
+MATCH (c:Country {key: $iso3})<-[r:TARGETS|CONCERNS|LOCATED_IN]-(x:Event)
+RETURN x AS node, {{type(r)}} AS type, r.sources AS rs, r.valid_from AS rf, r.valid_to AS rt
+ORDER BY x.key, type LIMIT 1
+"""
+
+PRECEDENT_TTL = 30.0
+"""Seconds cached precedents are trusted; they are read again sooner when the number of Linkage nodes changes."""
+_GLOBAL: weakref.WeakKeyDictionary[GraphStore, tuple[tuple[int, str, str], float, dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def _global_rows(reader: _Reader, linkage_count: int, nl: str, eu: str) -> dict[str, Any]:
+    """The reads that do not depend on the country: precedents, generic instruments, the partner side; cached per store.
+
+    They are the only reads of :func:`linkages` not anchored on a key; they
+    change rarely, so they are kept for :data:`PRECEDENT_TTL` seconds, and
+    read again at once when the number of Linkage nodes differs.
+    """
+    cached = _GLOBAL.get(reader.store)
+    now = time.monotonic()
+    if cached and cached[0] == (linkage_count, nl, eu) and now - cached[1] < PRECEDENT_TTL:
+        return cached[2]
+    rows = {
+        "links": reader.rows(Q_PRECEDENTS),
+        "countries": reader.rows(Q_PRECEDENT_COUNTRIES),
+        "generic": reader.rows(Q_GENERIC),
+        "generic-control": reader.rows(Q_GENERIC_CONTROL),
+        "partner": reader.rows(Q_PARTNER_EDGES, nl=nl, eu=eu),
+    }
+    try:
+        _GLOBAL[reader.store] = ((linkage_count, nl, eu), now, rows)
+    except TypeError:  # a store that cannot be weakly referenced is simply not cached
+        pass
+    return rows
+
+def _valid(item: dict[str, Any] | None, as_of: dt.date | None) -> bool:
+    """Whether a node or relationship holds on ``as_of`` (:func:`koppel.graph.validity.valid_on`)."""
+    return item is None or valid_on(item, as_of)
+
+
+class _Reader:
+    """Runs the neighbourhood queries for one store kind, translated once."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def rows(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        return self.store.run(_translate(cypher, self.store.kind), params, read_only=True).records()
+
+
+_TRANSLATED: dict[tuple[str, str], str] = {}
+
+
+def _translate(cypher: str, kind: str) -> str:
+    key = (cypher, kind)
+    if key not in _TRANSLATED:
+        _TRANSLATED[key] = dialect.translate(cypher, kind)
+    return _TRANSLATED[key]
+
+
+def _precedent_table(
+    link_rows: list[dict[str, Any]], country_rows: list[dict[str, Any]], as_of: dt.date | None
+) -> tuple[list[dict[str, Any]], dict[tuple[str, ...], list[int]]]:
+    """Precedent rows valid on ``as_of``, sorted by (linkage, target), with an index by kind.
+
+    The index maps ``("domain", domain, direction)``, ``("channel", channel)``,
+    ``("channel-domain", channel, domain)`` and ``("agreement_type", type)`` to
+    row positions, so each candidate finds its precedents without a scan.
+    """
+    countries: dict[str, set[str]] = defaultdict(set)
+    country_names: dict[str, dict[str, Any]] = {}
+    for r in country_rows:
+        if _valid({"valid_from": r["rf"], "valid_to": r["rt"]}, as_of):
+            countries[r["linkage"]].add(r["country"])
+            country_names[r["country"]] = {"key": r["country"], "name": r["name"], "name_en": r["name_en"], "name_nl": r["name_nl"]}
+    rows = []
+    for row in link_rows:
+        link = {k: row[k] for k in ("direction", "outcome", "channel", "date", "valid_from", "valid_to", "sources") if row[k] is not None}
+        link["key"] = row["linkage"]
+        if not (_valid(link, as_of) and _valid({"valid_from": row["rf"], "valid_to": row["rt"]}, as_of)):
+            continue
+        rows.append({
+            "linkage": link, "target": row["target"], "label": row["label"], "domain": row["domain"],
+            "agreement_type": row["agreement_type"], "countries": sorted(countries.get(row["linkage"], ())),
+            "country_nodes": [country_names[c] for c in sorted(countries.get(row["linkage"], ()))],
+        })
+    # Rows come in whatever order a store returns them: sort, since the first rows are shown as examples.
+    rows.sort(key=lambda p: (p["linkage"]["key"], p["target"]))
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for position, row in enumerate(rows):
+        link = row["linkage"]
+        index[("domain", row["domain"] or "", link.get("direction") or "")].append(position)
+        index[("channel", link.get("channel") or "")].append(position)
+        index[("channel-domain", link.get("channel") or "", row["domain"] or "")].append(position)
+        if row["agreement_type"]:
+            index[("agreement_type", row["agreement_type"])].append(position)
+    return rows, dict(index)
+
+
+def rel_from(rel_type: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A relationship from a row's ``rs``/``rf``/``rt`` columns (sources, valid_from, valid_to)."""
+    rel = {"_type": rel_type, "sources": row.get("rs"), "valid_from": row.get("rf"), "valid_to": row.get("rt")}
+    return {k: v for k, v in rel.items() if v is not None}
+
+
+def edge(start: str, rel_type: str, end: str) -> str:
+    return f"{start}|{rel_type}|{end}"
+
+
+def sources_of(*items: dict[str, Any] | None) -> list[str]:
+    found: list[str] = []
+    for item in items:
+        for locator in (item or {}).get("sources") or []:
+            if locator not in found:
+                found.append(locator)
+    return found
+
+
+def brief(node: dict[str, Any], label: str | None = None) -> dict[str, Any]:
+    return {
+        "key": node["key"],
+        "name": node.get("name_en") or node.get("name"),
+        "domain": node.get("domain"),
+        "label": label or node.get("_label"),
+    }
+
+
+
+Entry = dict[str, Any]
+Path = dict[str, Any]
+"""A graph path as reasons cite it: ``{"nodes": [keys], "edges": ["start|TYPE|end"], "sources": [locators]}``."""
+
+
+@dataclass
+class Neighbourhood:
+    """Everything :func:`linkages` needs to know about one country, valid on ``as_of`` and sorted.
+
+    Node dicts carry their properties (and ``key``); relationship dicts carry
+    ``_type``, ``sources``, ``valid_from``, ``valid_to``. ``dossiers`` maps a
+    dossier key to ``{"node", "between": [(side, rel)], "wants": [(who, rel)],
+    "controls": [(who, rel)]}``; ``agreements`` maps an agreement key to
+    ``{"node", "edges": [(via, TYPE, rel)]}``; ``existing`` has one entry per
+    Linkage concerning the country, ``{"linkage", "targets": [{"node", "label",
+    "rel", "forums"}]}``. ``channels`` maps each open channel (bilateral, eu,
+    forum, coalition) to the :data:`Path` that shows it.
+    """
+
+    store: GraphStore
+    country: dict[str, Any]
+    as_of: dt.date | None
+    nl: str
+    eu: str
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    assessments: list[dict[str, Any]] = field(default_factory=list)
+    counterparts: list[str] = field(default_factory=list)
+    partner_side: dict[str, str] = field(default_factory=dict)
+    nl_memberships: list[Entry] = field(default_factory=list)
+    nl_in_eu: bool = False
+    dossiers: dict[str, Entry] = field(default_factory=dict)
+    existing: list[Entry] = field(default_factory=list)
+    agreements: dict[str, Entry] = field(default_factory=dict)
+    forums: dict[str, Entry] = field(default_factory=dict)
+    nl_forums: dict[str, list[tuple[str, str, dict[str, Any]]]] = field(default_factory=dict)
+    like_minded: list[Entry] = field(default_factory=list)
+    generic: list[Entry] = field(default_factory=list)
+    precedents: list[Entry] = field(default_factory=list)
+    precedent_index: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    channels: dict[str, Path] = field(default_factory=dict)
+    fragility: float = 0.0
+    fragility_factors: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.country["key"]
+
+    def ok(self, *items: dict[str, Any] | None) -> bool:
+        """Whether every item holds on ``as_of``."""
+        return all(_valid(i, self.as_of) for i in items)
+
+    def is_origin_country(self) -> bool:
+        """Enough data to recommend: an assessment, a dossier or a linkage concerning the country."""
+        return bool(self.assessments or self.dossiers or self.existing)
+
+    def covered(self) -> dict[str, set[str]]:
+        """What existing linkages and dossiers already use: target keys, domains, forums, channels, agreement types."""
+        cov: dict[str, set[str]] = {"keys": set(), "domains": set(), "forums": set(), "channels": set(), "agreement_types": set()}
+        for row in self.existing:
+            link = row["linkage"]
+            cov["channels"].add(link.get("channel") or "")
+            for target in row["targets"]:
+                node = target["node"]
+                cov["keys"].add(node["key"])
+                if node.get("domain"):
+                    cov["domains"].add(node["domain"])
+                if node.get("agreement_type"):
+                    cov["agreement_types"].add(node["agreement_type"])
+                if link.get("channel") == "forum":
+                    cov["forums"].update(target["forums"] or [])
+        for entry in self.dossiers.values():
+            cov["domains"].add(entry["node"].get("domain") or "")
+        for entry in self.agreements.values():
+            cov["agreement_types"].add(entry["node"].get("agreement_type") or "")
+        return cov
+
+    def shared_forums(self) -> list[tuple[str, Path, dict[str, Any]]]:
+        """Forums both the country (directly or through a group) and the Netherlands take part in, with the path showing it."""
+        shared = []
+        for key in sorted(self.forums):
+            if key not in self.nl_forums:
+                continue
+            entry = self.forums[key]
+            c_via, c_type, c_rel = sorted(entry["edges"], key=lambda e: (e[0] != self.key, e[0]))[0]
+            n_via, n_type, n_rel = sorted(self.nl_forums[key], key=lambda e: (e[0] != self.nl, e[0]))[0]
+            nodes = [self.key] + ([c_via] if c_via != self.key else []) + [key] + ([n_via] if n_via != self.nl else []) + [self.nl]
+            edges = [edge(c_via, c_type, key), edge(n_via, n_type, key)]
+            if c_via != self.key:
+                edges.insert(0, edge(self.key, "MEMBER_OF", c_via))
+            if n_via != self.nl:
+                edges.append(edge(self.nl, "MEMBER_OF", n_via))
+            shared.append((key, {"nodes": nodes, "edges": edges, "sources": sources_of(c_rel, n_rel)}, entry["node"]))
+        return shared
+
+    def nl_eu_rel(self) -> dict[str, Any] | None:
+        """The Netherlands' membership of the EU, if recorded."""
+        return next((m["rel"] for m in self.nl_memberships if m["key"] == self.eu), None)
+
+
+def read(store: GraphStore, iso3: str, as_of: dt.date | None, weights: Weights) -> Neighbourhood:
+    """The neighbourhood of the country keyed ``iso3`` (an ISO alpha-3 code, any case, or a slug), valid on ``as_of``.
+
+    Raises :class:`NotFound` when no Country has that key.
+    """
+    reader = _Reader(store)
+    iso3 = iso3.strip()
+    key = iso3.upper() if len(iso3) == 3 else iso3
+    found = reader.rows(Q_COUNTRY, iso3=key)
+    if not found:
+        raise NotFound(f"no country with key {iso3!r} in the graph (ISO 3166-1 alpha-3 codes, e.g. IRQ, or a slug such as somaliland)")
+    hood = Neighbourhood(
+        store=store, country=found[0]["country"], as_of=as_of,
+        nl=weights.partners.get("netherlands", "NLD"), eu=weights.partners.get("eu", "europese-unie"),
+    )
+    _read_edges(hood, reader, found[0]["linkages"])
+    hood.channels = _open_channels(hood, reader)
+    factors = [f for f in hood.country.get("risk_factors") or [] if f in weights.risk_factors]
+    hood.fragility = max((weights.risk_factors[f] for f in factors), default=0.0)
+    hood.fragility_factors = factors
+    return hood
+
+
+def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> None:
+    store = reader.store
+    edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    labels: dict[str, str] = {hood.key: "Country"}
+    shared = _global_rows(reader, linkage_count, hood.nl, hood.eu)
+    for row in [*reader.rows(Q_EDGES, iso3=hood.key), *(dict(r) for r in shared["partner"])]:
+        rel = {k: v for k, v in (("_type", row["type"]), ("sources", row["rs"]), ("valid_from", row["rf"]), ("valid_to", row["rt"])) if v is not None}
+        row["rel"] = rel
+        if not hood.ok(rel):
+            continue
+        edges[row["part"]].append(row)
+        labels.setdefault(row["src"], row["src_label"])
+        labels.setdefault(row["dst"], row["dst_label"])
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for key, label in labels.items():
+        if label != "Country":
+            wanted[label].append(key)
+    nodes: dict[str, dict[str, Any]] = {hood.key: hood.country}
+    for cypher, params in dialect.nodes_by_key(store.kind, wanted):
+        for row in store.run(cypher, params, read_only=True).rows:
+            nodes[row[0]["key"]] = row[0]
+    hood.nodes = nodes
+
+    def node(key: str) -> dict[str, Any]:
+        return nodes.get(key) or {"key": key, "_label": labels.get(key, "")}
+
+    valid = {k for k, n in nodes.items() if hood.ok(n)}
+    live: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    live.update({part: [r for r in rows if (r["src"] in valid or r["src"] not in nodes) and (r["dst"] in valid or r["dst"] not in nodes)]
+                 for part, rows in edges.items()})
+
+    hood.assessments = sorted(
+        (node(r["src"]) for r in live["in"] if r["type"] == "CONCERNS" and r["src_label"] == "Assessment"),
+        key=lambda a: (a.get("as_of") or "", a["key"]),
+    )
+    level1 = {r["src"] for r in live["in"] if r["type"] == "PART_OF" and r["src_label"] == "Organisation"}
+    level2 = {r["src"] for r in live["org-in"] if r["type"] == "PART_OF" and r["src_label"] == "Organisation"}
+    hood.counterparts = sorted(level1 | level2)
+
+    partner_side: dict[str, str] = {hood.nl: "netherlands", hood.eu: "eu"}
+    for r in live["nl-org"] + live["nl-org2"]:
+        partner_side.setdefault(r["src"], "netherlands")
+    for r in live["eu-org"]:
+        partner_side.setdefault(r["src"], "eu")
+    hood.partner_side = partner_side
+    hood.nl_memberships = sorted(
+        ({"key": r["dst"], "label": r["dst_label"], "rel": r["rel"]} for r in live["nl-out"] if r["type"] == "MEMBER_OF"),
+        key=lambda m: m["key"],
+    )
+    hood.nl_in_eu = any(m["key"] == hood.eu for m in hood.nl_memberships)
+
+    dossiers: dict[str, Entry] = {}
+    for r in live["in"] + live["org-in"]:
+        if r["type"] == "BETWEEN" and r["src_label"] == "Dossier":
+            entry = dossiers.setdefault(r["src"], {"node": node(r["src"]), "between": [], "wants": [], "controls": []})
+            entry["between"].append((r["dst"], r["rel"]))
+    for r in live["dossier-in"] + live["org-dossier-in"]:
+        if r["dst"] in dossiers and r["type"] in ("WANTS", "CONTROLS"):
+            dossiers[r["dst"]]["wants" if r["type"] == "WANTS" else "controls"].append((r["src"], r["rel"]))
+    for entry in dossiers.values():
+        entry["between"].sort(key=lambda b: (b[0] != hood.key, b[0]))
+        entry["wants"].sort(key=lambda w: w[0])
+        entry["controls"].sort(key=lambda c: c[0])
+    hood.dossiers = dict(sorted(dossiers.items()))
+
+    # One entry per Linkage: the linkage node and every target it links (sorted by key).
+    forums_of: dict[str, set[str]] = defaultdict(set)
+    for r in live["target-forum"]:
+        forums_of[r["src"]].add(r["dst"])
+    links: dict[str, dict[str, Entry]] = defaultdict(dict)
+    for r in live["link-out"] + live["dossier-link-out"]:
+        if r["src"] in nodes and r["dst"] in nodes:
+            links[r["src"]].setdefault(r["dst"], {
+                "node": node(r["dst"]), "label": r["dst_label"], "rel": r["rel"], "forums": sorted(forums_of.get(r["dst"], ())),
+            })
+    hood.existing = [
+        {"linkage": node(key), "targets": [targets[t] for t in sorted(targets)]} for key, targets in sorted(links.items())
+    ]
+
+    agreements: dict[str, Entry] = {}
+
+    def add_agreement(key: str, via: str, rel_type: str, rel: dict[str, Any]) -> None:
+        agreements.setdefault(key, {"node": node(key), "edges": []})["edges"].append((via, rel_type, rel))
+
+    for r in live["out"]:
+        if r["type"] in ("PARTY_TO", "SIGNED") and r["dst_label"] == "Agreement":
+            add_agreement(r["dst"], hood.key, r["type"], r["rel"])
+    for r in live["in"]:
+        if r["type"] == "CONCERNS" and r["src_label"] == "Agreement":
+            add_agreement(r["src"], hood.key, "CONCERNS", r["rel"])
+    for r in live["group-out"] + live["org-out"]:
+        if r["type"] == "PARTY_TO" and r["dst_label"] == "Agreement":
+            add_agreement(r["dst"], r["src"], "PARTY_TO", r["rel"])
+    for entry in agreements.values():
+        entry["edges"].sort(key=lambda e: (e[0] != hood.key, e[0], e[1]))
+    hood.agreements = dict(sorted(agreements.items()))
+
+    forums: dict[str, Entry] = {}
+    for r in live["out"] + live["group-out"] + live["org-out"]:
+        if r["dst_label"] == "Forum" and r["type"] in ("PARTICIPATES_IN", "MEMBER_OF"):
+            forums.setdefault(r["dst"], {"node": node(r["dst"]), "edges": []})["edges"].append((r["src"], r["type"], r["rel"]))
+    for entry in forums.values():
+        entry["edges"].sort(key=lambda e: (e[0], e[1]))
+    hood.forums = forums
+    nl_forums: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+    for r in live["nl-out"] + live["nl-group-forum"]:
+        if r["dst_label"] == "Forum":
+            nl_forums[r["dst"]].append((r["src"], r["type"], r["rel"]))
+    for edges_of in nl_forums.values():
+        edges_of.sort(key=lambda e: (e[0], e[1]))
+    hood.nl_forums = dict(nl_forums)
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for r in live["like-minded"]:
+        members[r["dst"]].append(r["src"])
+    hood.like_minded = sorted(
+        ({"node": node(r["src"]), "label": r["src_label"], "rel": r["rel"], "members": sorted(members.get(r["src"], []))}
+         for r in live["in"] if r["type"] == "SHARES_PROBLEM_WITH"),
+        key=lambda m: m["node"]["key"],
+    )
+    controls: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for r in shared["generic-control"]:
+        rel = rel_from("CONTROLS", r)
+        if hood.ok(rel):
+            controls[r["dossier"]].append((r["controller"], rel))
+    hood.generic = sorted(
+        ({"dossier": r["dossier"], "framework": r["framework"], "rel": rel_from("PART_OF", r),
+          "controls": sorted(controls.get(r["dossier"]["key"], []), key=lambda c: c[0])}
+         for r in shared["generic"] if hood.ok(r["dossier"], r["framework"], rel_from("PART_OF", r))),
+        key=lambda g: (g["dossier"]["key"], g["framework"]["key"]),
+    )
+    if hood.as_of is None:
+        if "table" not in shared:
+            shared["table"] = _precedent_table(shared["links"], shared["countries"], None)
+        hood.precedents, hood.precedent_index = shared["table"]
+    else:
+        hood.precedents, hood.precedent_index = _precedent_table(shared["links"], shared["countries"], hood.as_of)
+
+
+def _open_channels(hood: Neighbourhood, reader: _Reader) -> dict[str, Path]:
+    """Which channels are open to the country, each with the path that shows it."""
+    open_: dict[str, Path] = {}
+    # bilateral: any dossier or agreement with the Netherlands, or a Dutch event or project.
+    for key, entry in hood.dossiers.items():
+        controllers = {c for c, _ in entry["controls"]}
+        if any(hood.partner_side.get(c) == "netherlands" for c in controllers) or any(
+            hood.partner_side.get(s) == "netherlands" for s, _ in entry["between"]
+        ):
+            side, rel = entry["between"][0]
+            open_["bilateral"] = {"nodes": [key, side], "edges": [edge(key, "BETWEEN", side)], "sources": sources_of(rel)}
+            break
+    if "bilateral" not in open_:
+        for key, entry in hood.agreements.items():
+            if entry["node"].get("agreement_type") in ("mou", "treaty"):
+                via, rel_type, rel = entry["edges"][0]
+                open_["bilateral"] = {"nodes": [via, key], "edges": [edge(via, rel_type, key)] if rel_type != "CONCERNS" else [edge(key, "CONCERNS", via)], "sources": sources_of(rel)}
+                break
+    if "bilateral" not in open_:
+        for row in reader.rows(Q_CONTACT, iso3=hood.key):
+            rel = rel_from(row["type"], row)
+            if hood.ok(row["node"], rel):
+                node = row["node"]["key"]
+                open_["bilateral"] = {"nodes": [node, hood.key], "edges": [edge(node, row["type"], hood.key)], "sources": sources_of(row["node"], rel)}
+    # eu: the Netherlands is in the EU, and the EU deals with the country (a dossier, agreement or linkage).
+    if hood.nl_in_eu:
+        eu_path = None
+        for key, entry in hood.dossiers.items():
+            for controller, rel in entry["controls"]:
+                if hood.partner_side.get(controller) == "eu":
+                    eu_path = {"nodes": [hood.nl, hood.eu, key], "edges": [edge(hood.nl, "MEMBER_OF", hood.eu), edge(controller, "CONTROLS", key)], "sources": sources_of(rel)}
+                    break
+            if eu_path:
+                break
+        if eu_path is None:
+            for key, entry in hood.agreements.items():
+                if entry["node"].get("agreement_type") in ("readmission_agreement", "visa_facilitation_agreement", "mobility_partnership"):
+                    via, rel_type, rel = entry["edges"][0]
+                    eu_path = {"nodes": [hood.nl, hood.eu, key, via], "edges": [edge(hood.nl, "MEMBER_OF", hood.eu), edge(via, rel_type, key)], "sources": sources_of(rel)}
+                    break
+        if eu_path is None:
+            eu_path = {"nodes": [hood.nl, hood.eu], "edges": [edge(hood.nl, "MEMBER_OF", hood.eu)], "sources": sources_of(hood.nl_eu_rel()), "weak": True}
+        open_["eu"] = eu_path
+    shared = hood.shared_forums()
+    if shared:
+        open_["forum"] = shared[0][1]
+    if hood.like_minded:
+        row = hood.like_minded[0]
+        node = row["node"]["key"]
+        open_["coalition"] = {"nodes": [node, hood.key], "edges": [edge(node, "SHARES_PROBLEM_WITH", hood.key)], "sources": sources_of(row["rel"])}
+    return open_
