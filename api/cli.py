@@ -132,6 +132,132 @@ def load(
         )
 
 
+# -- ingest and review (issue 11) ------------------------------------------------------------
+
+IngestDirOption = Annotated[
+    Path | None,
+    typer.Option("--workspace", envvar="KOPPEL_INGEST_DIR", help="Ingest workspace: registered documents, candidates, decisions (default: the user data folder)."),
+]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of documents (.md, .txt, .html).")],
+    workspace: IngestDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register documents and extract candidate facts for review; an unchanged document is skipped."""
+    from koppel.loaders.ingest.pipeline import Workspace, ingest as run_ingest, workspace_dir
+
+    space = Workspace(workspace_dir(workspace))
+    report = run_ingest(paths, space)
+    if as_json:
+        _print_json({"workspace": str(space.folder), **report})
+        return
+    if not report["new"] and not report["changed"]:
+        err.print(f"nothing to do: {len(report['unchanged'])} document(s) unchanged since the last ingest")
+        return
+    err.print(
+        f"ingested {len(report['new'])} new and {len(report['changed'])} changed document(s) "
+        f"({len(report['unchanged'])} unchanged): {report['candidates']} candidate facts, {report['issues']} values left out for review; "
+        f"workspace {space.folder}"
+    )
+    for doc_id, diff in report["diff"].items():
+        err.print(f"  {doc_id}: {len(diff['added'])} candidate(s) added, {len(diff['gone'])} gone since the last ingest")
+
+
+@app.command()
+def review(
+    workspace: IngestDirOption = None,
+    document: Annotated[str | None, typer.Option("--document", help="Only this document id.")] = None,
+    field: Annotated[str | None, typer.Option("--field", help="Only candidates of this field (party, domain, signed_on, ...).")] = None,
+    accept: Annotated[list[str] | None, typer.Option("--accept", help="Accept the candidate with this id.")] = None,
+    reject: Annotated[list[str] | None, typer.Option("--reject", help="Reject the candidate with this id.")] = None,
+    edit: Annotated[str | None, typer.Option("--edit", help="Accept the candidate with this id with the value of --value.")] = None,
+    value: Annotated[str | None, typer.Option("--value", help="New value for --edit (JSON, or a plain string).")] = None,
+    accept_all_above: Annotated[float | None, typer.Option("--accept-all-above", help="Accept every pending candidate with at least this confidence (with --field: of that field).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who decides (default: the login name).")] = None,
+    issues: Annotated[bool, typer.Option("--issues", help="List the values the extractors left out, with the reason.")] = False,
+    no_load: Annotated[bool, typer.Option("--no-load", help="Record decisions without loading the accepted facts.")] = False,
+    export: Annotated[Path | None, typer.Option("--export", help="Write the accepted facts to this facts file (YAML).")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most candidates to list.")] = 50,
+    sources: SourcesOption = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List pending candidates by document with the cited passage; accept, reject or edit them; load the accepted facts."""
+    from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
+    from koppel.loaders.ingest.review import accept_above, accepted_facts, decide, load_accepted, write_facts
+
+    space = Workspace(workspace_dir(workspace))
+    if not space.candidates:
+        raise ValidationError(f"the ingest workspace {space.folder} holds no candidates: run koppel ingest first")
+    decided = []
+    for candidate in accept or []:
+        decided.append(decide(space, candidate, "accept", by=by))
+    for candidate in reject or []:
+        decided.append(decide(space, candidate, "reject", by=by))
+    if edit:
+        parsed: Any = value
+        if value is not None:
+            try:
+                parsed = json.loads(value)
+            except json.JSONDecodeError:
+                parsed = value
+        decided.append(decide(space, edit, "edit", by=by, value=parsed))
+    bulk = accept_above(space, accept_all_above, field=field, by=by) if accept_all_above is not None else 0
+    if export:
+        count = write_facts(accepted_facts(space), export)
+        err.print(f"wrote {count} nodes of accepted facts to {export}")
+    if decided or bulk:
+        result: dict[str, Any] = {"decided": len(decided) + bulk, "pending": len(space.pending())}
+        if not no_load:
+            with _open(store, read_only=False) as graph:
+                result["load"] = load_accepted(space, graph)
+        if as_json:
+            _print_json(result)
+        else:
+            load = result.get("load")
+            err.print(
+                f"{result['decided']} decision(s) recorded, {result['pending']} candidate(s) pending"
+                + (f"; loaded {load['nodes_created']} new and {load['nodes_updated']} changed nodes, "
+                   f"{load['relationships_created']} new relationships" if load else "")
+            )
+        return
+    if export:
+        return
+    rows = [r for r in space.pending() if (document is None or r["document"] == document) and (field is None or r["field"] == field)]
+    if issues:
+        left = [{"document": d, **i} for d, doc in sorted(space.candidates.items()) for i in doc["issues"] if document is None or d == document]
+        if as_json:
+            _print_json(left[:limit])
+        else:
+            for item in left[:limit]:
+                lines = f"#L{item['lines'][0]}" if item.get("lines") else ""
+                out.print(f"{item['document']}{lines}  {item['field']}: {item['reason']}", markup=False)
+            err.print(f"{len(left)} value(s) left out")
+        return
+    folder = sources_dir(sources)
+    shown = rows[:limit]
+    for row in shown:
+        try:
+            row["passage"] = cited_passage(row["locator"], folder).text[:240]
+        except KoppelError:
+            row["passage"] = None
+    if as_json:
+        _print_json({"pending": len(rows), "candidates": shown})
+        return
+    current = None
+    for row in shown:
+        if row["document"] != current:
+            current = row["document"]
+            out.print(f"\n[bold]{current}[/bold]  {space.candidates[current].get('title', '')[:100]}")
+        out.print(f"  {row['id']}  {row['field']:<14} {json.dumps(row['value'], ensure_ascii=False)[:90]}  ({row['confidence']:.2f}, {row['locator']})", markup=False)
+        if row.get("passage"):
+            out.print(f"      \u201c{row['passage'][:160]}\u201d", markup=False)
+    err.print(f"{len(rows)} candidate(s) pending" + (f", {len(shown)} shown" if len(shown) < len(rows) else ""))
+
+
 # -- looking ---------------------------------------------------------------------------------
 
 @app.command()

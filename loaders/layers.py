@@ -40,9 +40,16 @@ def _data_layer() -> tuple[Facts, list[str]]:
     return merge_facts(facts for facts, _ in loaded), summary + [line for _, report in loaded for line in report.lines()]
 
 
+def _treaties_layer() -> tuple[Facts, list[str]]:
+    from .ingest.review import reviewed_layer
+
+    return reviewed_layer()
+
+
 DEFAULT_LAYERS: list[tuple[str, Layer]] = [
     ("seed", _seed_layer),
     ("data", _data_layer),
+    ("treaties", _treaties_layer),
 ]
 """(name, loader) of every layer of the default load, in merge order; the seed comes first."""
 

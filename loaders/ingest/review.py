@@ -236,9 +236,28 @@ def write_facts(facts: dict[str, Any], path: Path, *, skip_keys: set[str] | None
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".yaml", encoding="utf-8") as out:
         out.write(header)
-        yaml.safe_dump({"nodes": nodes, "relationships": facts["relationships"]}, out, allow_unicode=True, sort_keys=False, width=200)
+        yaml.safe_dump({"nodes": nodes, "relationships": facts["relationships"]}, out, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None)
+    Path(out.name).chmod(0o644)
     Path(out.name).replace(path)
     return len(nodes)
+
+
+def reviewed_files() -> list[Path]:
+    """The shipped reviewed facts files (``koppel/loaders/reviewed/*.yaml``): the treaty corpus."""
+    from importlib import resources
+
+    folder = resources.files("koppel.loaders").joinpath("reviewed")
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def reviewed_layer() -> tuple[Any, list[str]]:
+    """The reviewed treaty corpus as a layer of the default load: (Facts, report lines)."""
+    from koppel.loaders.facts import parse_facts
+
+    files = reviewed_files()
+    facts = parse_facts(files)
+    agreements = sum(1 for n in facts.nodes if n.label == "Agreement")
+    return facts, [f"treaties: {agreements} reviewed treaties from {', '.join(p.name for p in files)}"]
 
 
 def load_accepted(workspace: Workspace, store: Any) -> dict[str, Any]:
