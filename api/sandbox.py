@@ -1,10 +1,14 @@
 """Ad-hoc analyst Cypher, run where a crash or a runaway query cannot take the API down.
 
-Every query is first checked by :func:`koppel.graph.guard.check_read_only`
-(on Neo4j also by the planner's query type from EXPLAIN), then run in a
-worker process that holds its own read-only store. The parent waits at most
-the timeout; past it the worker is killed (which also ends the query on the
-embedded engine; Neo4j cancels it through the transaction timeout) and a
+Every query is first parsed and checked by :func:`koppel.graph.guard.check_read_only`;
+what runs is the canonical text of the parse (see :mod:`koppel.graph.cypher`),
+never the raw text. On Neo4j a second gate asks the planner (EXPLAIN): the
+query type must be 'r' and no plan operator may be one of
+:data:`FORBIDDEN_OPERATORS` (EXPLAIN calls ``SHOW``/``TERMINATE``/``LOAD CSV``/
+procedure calls reads, so the operators are checked too). The query then runs
+in a worker process that holds its own read-only store. The parent waits at
+most the timeout; past it the worker is killed (which also ends the query on
+the embedded engine; Neo4j cancels it through the transaction timeout) and a
 fresh worker is started for the next query.
 """
 
@@ -15,17 +19,15 @@ import threading
 from typing import Any
 
 from koppel.graph import errors
+from koppel.graph.factory import StoreConfig
 from koppel.graph.guard import check_read_only
 
 _CONTEXT = mp.get_context("spawn")
 
 
-def _worker(connection: Any, store_spec: str, settings: dict[str, Any]) -> None:
-    from koppel.graph.settings import Settings
-    from koppel.graph.store import open_store
-
+def _worker(connection: Any, config: StoreConfig) -> None:
     try:
-        store = open_store(store_spec, read_only=True, settings=Settings(**settings))
+        store = config.open(read_only=True)
     except errors.KoppelError as error:
         connection.send(("error", type(error).__name__, str(error)))
         return
@@ -36,10 +38,7 @@ def _worker(connection: Any, store_spec: str, settings: dict[str, Any]) -> None:
         except EOFError:
             return
         try:
-            if store.kind == "neo4j":
-                kind = store.explain_type(cypher, params)
-                if kind != "r":
-                    raise errors.ReadOnlyViolation(f"refused: the planner classifies this query as {kind!r}, not read-only")
+            store.check_read_only(cypher, params)  # the guard again, and the planner where the store has one
             result = store.run(cypher, params, read_only=True, timeout=timeout)
             rows = result.rows[:row_limit]
             connection.send(("ok", result.columns, (rows, len(result.rows) > row_limit)))
@@ -50,16 +49,16 @@ def _worker(connection: Any, store_spec: str, settings: dict[str, Any]) -> None:
 class CypherSandbox:
     """A supervised worker process for ad-hoc read-only Cypher; one query at a time."""
 
-    def __init__(self, store_spec: str, settings: dict[str, Any]) -> None:
-        self.store_spec = store_spec
-        self.settings = settings
+    def __init__(self, config: StoreConfig) -> None:
+        """``config`` (picklable, credentials included) is what the worker process opens, read-only."""
+        self.config = config
         self._lock = threading.Lock()
         self._process: Any = None
         self._connection: Any = None
 
     def _start(self) -> None:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_worker, args=(child, self.store_spec, self.settings), daemon=True)
+        process = _CONTEXT.Process(target=_worker, args=(child, self.config), daemon=True)
         process.start()
         child.close()
         try:
@@ -81,8 +80,12 @@ class CypherSandbox:
         self._process = self._connection = None
 
     def run(self, cypher: str, params: dict[str, Any], *, timeout: float, row_limit: int) -> tuple[list[str], list[list[Any]], bool]:
-        """Columns, rows (at most ``row_limit``) and whether rows were cut off."""
-        check_read_only(cypher)
+        """Columns, rows (at most ``row_limit``) and whether rows were cut off.
+
+        Raises :class:`ReadOnlyViolation` (not a read), :class:`QueryError` (does not
+        parse, unbounded cost, engine error) or :class:`QueryTimeout`.
+        """
+        cypher = check_read_only(cypher, params).canonical
         with self._lock:
             if self._process is None or not self._process.is_alive():
                 self._start()
