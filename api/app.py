@@ -14,14 +14,16 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from . import problems
 from .cache import ResponseCache, ResponseMemory
+from koppel.queries.answers import Health, Readiness
+
 from .deps import Holder, StoreHolder
 from .middleware import LimitsAndAccessLog
-from .routers import countries, documents, graph, queries, schema, search
+from .routers import analyse, countries, documents, graph, queries, schema, search
 from .settings import ApiSettings
 
 STATIC = Path(str(resources.files("koppel.api").joinpath("static")))
@@ -51,18 +53,20 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type", "If-None-Match"], expose_headers=["ETag"])
     app.add_middleware(LimitsAndAccessLog, max_body_bytes=settings.max_body_bytes)
 
-    for module in (countries, graph, search, queries, documents, schema):
+    for module in (countries, graph, search, queries, documents, schema, analyse):
         app.include_router(module.router, responses=problems.PROBLEM_RESPONSES)
 
-    @app.get("/healthz", tags=["health"], summary="The process is up")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get("/healthz", tags=["health"], summary="The process is up", response_model=Health)
+    async def healthz() -> Health:
+        return Health(status="ok")
 
-    @app.get("/readyz", tags=["health"], summary="The store is reachable", responses={503: {"description": "Store unreachable"}})
-    def readyz(holder: Holder) -> JSONResponse:
-        store = holder.get()
-        store.run("RETURN 1 AS one")
-        return JSONResponse({"status": "ready", "store": store.kind, "location": store.location})
+    @app.head("/healthz", include_in_schema=False)
+    async def healthz_head() -> Response:
+        return Response(status_code=200)
+
+    @app.get("/readyz", tags=["health"], summary="The store is reachable", response_model=Readiness, responses={503: {"description": "Store unreachable"}})
+    def readyz(holder: Holder) -> Readiness:
+        return Readiness(**holder.engine.ready())
 
     if (STATIC / "index.html").is_file():
         app.mount("/assets", StaticFiles(directory=STATIC / "assets", check_dir=False), name="assets")

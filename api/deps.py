@@ -1,17 +1,20 @@
-"""Dependencies of the HTTP API: settings, the store, the ad-hoc query sandbox, the token check."""
+"""Dependencies of the HTTP API: settings, the engine (and its store), the ad-hoc query sandbox, the token check.
+
+One :class:`~koppel.queries.engine.Koppel` per app, built from the app's
+settings (never re-read from the environment), answers every route.
+"""
 
 from __future__ import annotations
 
 import secrets
-import threading
-import time
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
 from koppel.graph import errors
-from koppel.graph.store import GraphStore, open_store
+from koppel.graph.store import GraphStore
+from koppel.queries.engine import Koppel
 from koppel.queries.search import SearchIndex
 
 from .sandbox import CypherSandbox
@@ -19,39 +22,27 @@ from .settings import ApiSettings
 
 
 class StoreHolder:
-    """Opens the configured store (read-only) on first use and again after it became unreachable."""
+    """The app's engine, and the sandbox for ad-hoc Cypher, over the configured store (read-only).
+
+    The engine opens the store on first use and again after :meth:`close`
+    (an outage closes it, so the next request reconnects).
+    """
 
     def __init__(self, settings: ApiSettings, on_close: Callable[[], None] = lambda: None) -> None:
         self.settings = settings
-        self._on_close = on_close  # cached answers go with the store they came from
-        self._store: GraphStore | None = None
-        self._index: SearchIndex | None = None
-        self._index_built = 0.0
-        self._lock = threading.Lock()
-        self.sandbox = CypherSandbox(settings.store, settings.model_dump(by_alias=False, include={"neo4j_user", "neo4j_password", "neo4j_database"}))
+        self.engine = Koppel(settings, read_only=True, cache_ttl=settings.cache_ttl)
+        self.engine.on_close(on_close)  # cached answers go with the store they came from
+        self.sandbox = CypherSandbox(self.engine.config)
 
     def get(self) -> GraphStore:
-        with self._lock:
-            if self._store is None:
-                self._store = open_store(self.settings.store, read_only=True, settings=self.settings)
-            return self._store
+        return self.engine.store
 
     def search_index(self) -> SearchIndex:
         """The store's names, read once and kept as long as cached answers are (see :mod:`koppel.api.cache`)."""
-        store = self.get()
-        with self._lock:
-            lifetime = self.settings.cache_lifetime
-            if self._index is None or (lifetime is not None and time.monotonic() - self._index_built > lifetime):
-                self._index, self._index_built = SearchIndex.build(store), time.monotonic()
-            return self._index
+        return self.engine.search_index()
 
     def close(self) -> None:
-        with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
-            self._index = None
-            self._on_close()
+        self.engine.close()
         self.sandbox.close()
 
 
@@ -61,6 +52,10 @@ async def get_settings(request: Request) -> ApiSettings:
 
 async def get_holder(request: Request) -> StoreHolder:
     return request.app.state.holder
+
+
+async def get_engine(request: Request) -> Koppel:
+    return request.app.state.holder.engine
 
 
 def get_store(holder: Annotated[StoreHolder, Depends(get_holder)]) -> GraphStore:
@@ -92,4 +87,5 @@ class Unauthorized(errors.KoppelError):
 Settings = Annotated[ApiSettings, Depends(get_settings)]
 Store = Annotated[GraphStore, Depends(get_store)]
 Holder = Annotated[StoreHolder, Depends(get_holder)]
+Engine = Annotated[Koppel, Depends(get_engine)]
 Token = Annotated[None, Depends(require_token)]

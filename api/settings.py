@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field
 
 from koppel.graph.settings import Settings
-from koppel.graph.store import store_scheme
+from koppel.graph.factory import store_class
 
 
 class ApiSettings(Settings):
@@ -23,8 +23,8 @@ class ApiSettings(Settings):
 
     @property
     def cache_lifetime(self) -> float | None:
-        """How long cached answers (and the search index) live: an embedded store cannot change while served."""
-        return None if store_scheme(self.store) == "embedded" else self.cache_ttl
+        """How long cached answers (and the search index) live: for ever on a store that cannot change while served."""
+        return self.cache_ttl if store_class(self.store).changes_while_served else None
 
     @property
     def tokens(self) -> frozenset[str]:

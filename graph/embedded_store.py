@@ -80,6 +80,7 @@ _READ_ONLY_REFUSALS = {
 
 class EmbeddedStore(GraphStore):
     kind = "embedded"
+    changes_while_served = False  # a reader holds a shared lock: no writer gets in while it is open
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.folder = Path(path).expanduser().resolve()
@@ -172,6 +173,10 @@ class EmbeddedStore(GraphStore):
             self._execute(statement)
         (self.folder / FINGERPRINT_FILE).write_text(schema_fingerprint(self.schema) + "\n")
         self._schema_ready = True
+
+    def has_schema(self) -> bool:
+        """Whether every label's table exists (not after ``clear(drop_schema=True)`` until the next load)."""
+        return self._has_schema()
 
     def _has_schema(self) -> bool:
         tables = {row[0] for row in self._execute("CALL show_tables() RETURN name").get_all()}

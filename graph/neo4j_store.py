@@ -109,6 +109,13 @@ class Neo4jStore(GraphStore):
         except neo4j_errors.Neo4jError as error:
             raise QueryError(error.message or str(error)) from None
 
+    def check_read_only(self, cypher: str, params: dict[str, Any] | None = None) -> None:
+        """The token guard, then the planner: a query Neo4j does not classify as read-only ('r') is refused."""
+        super().check_read_only(cypher, params)
+        kind = self.explain_type(cypher, params)
+        if kind != "r":
+            raise ReadOnlyViolation(f"refused: the planner classifies this query as {kind!r}, not read-only")
+
     def explain_type(self, cypher: str, params: dict[str, Any] | None = None) -> str:
         """The query type the server's planner reports: 'r', 'w', 'rw' or 's' (schema)."""
         try:

@@ -3,7 +3,7 @@
 :class:`GraphStore` is what every other part of koppel talks to. The embedded
 store (:mod:`.embedded_store`, LadybugDB, the default) and the Neo4j store
 (:mod:`.neo4j_store`) implement it; :func:`open_store` picks one from a store
-spec such as ``embedded:/path/to/folder`` or ``neo4j://host:7687``.
+spec such as ``embedded:/path/to/folder`` or ``neo4j://host:7687`` (it lives in :mod:`.factory`).
 
 Query results are normalised so that both stores answer identically: nodes
 become ``{"_label": ..., "key": ..., ...}``, relationships ``{"_type": ...,
@@ -19,13 +19,15 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, ValidationError
+from .factory import store_scheme  # noqa: F401 - importable from here as before
 from .models import NodeRecord, RelRecord
 from .schema import SCHEMA, Schema
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Progress = Callable[[str, int], None]
 """Called as ``progress(stage, rows_done)`` while a load runs."""
@@ -72,6 +74,8 @@ class GraphStore(ABC):
     location: str
     read_only: bool
     schema: Schema = SCHEMA
+    changes_while_served: bool = True
+    """Whether other processes may write the store while it is open read-only (answers kept in memory then expire)."""
 
     # -- what each store implements -------------------------------------------------
     @abstractmethod
@@ -94,11 +98,26 @@ class GraphStore(ABC):
         """Write new and changed records; all or nothing when ``atomic``."""
 
     @abstractmethod
-    def clear(self) -> None:
-        """Delete every node and relationship (the schema stays)."""
+    def clear(self, *, drop_schema: bool = False) -> None:
+        """Delete every node and relationship; ``drop_schema`` also drops the tables, constraints and indexes."""
 
     @abstractmethod
     def close(self) -> None: ...
+
+    # -- capabilities: where the stores differ, asked here and nowhere else -------------
+    def has_schema(self) -> bool:
+        """Whether the store can answer queries about every label (false after ``clear(drop_schema=True)`` on a store that needs tables)."""
+        return True
+
+    def check_read_only(self, cypher: str, params: dict[str, Any] | None = None) -> None:
+        """Refuse ad-hoc Cypher that is not provably read-only (:func:`koppel.graph.guard.check_read_only`).
+
+        Stores whose planner classifies queries add that check. Raises
+        :class:`~koppel.graph.errors.ReadOnlyViolation` or :class:`~koppel.graph.errors.QueryError`.
+        """
+        from .guard import check_read_only
+
+        check_read_only(cypher)
 
     # -- shared behaviour -----------------------------------------------------------
     def upsert(
@@ -143,7 +162,9 @@ class GraphStore(ABC):
             raise ConfigError(f"the store {self.location} is open read-only; this command writes")
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Node count per label and relationship count per type (zero counts included)."""
+        """Node count per label and relationship count per type (zero counts included; all zero on a store without schema)."""
+        if not self.has_schema():
+            return {"nodes": dict.fromkeys(self.schema.labels, 0), "relationships": dict.fromkeys(self.schema.rel_types, 0)}
         labels = {label: self.run(f"MATCH (n:{label}) RETURN count(n)").value() for label in self.schema.labels}
         types = {t: self.run(f"MATCH ()-[r:{t}]->() RETURN count(r)").value() for t in self.schema.rel_types}
         return {"nodes": labels, "relationships": types}
@@ -160,13 +181,19 @@ class GraphStore(ABC):
         }
 
     def all_nodes(self) -> list[dict[str, Any]]:
+        """Every node, label by label in schema order, by key (none on a store without schema)."""
         rows: list[dict[str, Any]] = []
+        if not self.has_schema():
+            return rows
         for label in self.schema.labels:
             rows += [r[0] for r in self.run(f"MATCH (n:{label}) RETURN n ORDER BY n.key").rows]
         return rows
 
     def all_relationships(self) -> list[dict[str, Any]]:
+        """Every relationship with the keys of its ends (``source``, ``target``), type by type (none on a store without schema)."""
         rows: list[dict[str, Any]] = []
+        if not self.has_schema():
+            return rows
         for rel_type in self.schema.rel_types:
             result = self.run(
                 f"MATCH (a)-[r:{rel_type}]->(b) RETURN a.key AS source, b.key AS target, r ORDER BY source, target"
@@ -181,6 +208,8 @@ class GraphStore(ABC):
         Nodes are keyed by ``key`` and carry their properties and ``label``;
         edges carry their properties, ``type`` and ``key`` (the type).
         """
+        import networkx as nx
+
         wanted_labels = set(labels or self.schema.labels)
         graph = nx.MultiDiGraph()
         for node in self.all_nodes():
@@ -248,11 +277,6 @@ def by_table(rels: Iterable[RelRecord]) -> dict[RelTable, list[RelRecord]]:
     return groups
 
 
-def store_scheme(spec: str) -> str:
-    """The scheme of a store spec: ``embedded`` or a Neo4j URI scheme, lower case."""
-    return spec.split(":", 1)[0].lower()
-
-
 def path_step(relationship: dict[str, Any], start: str | None, end: str | None) -> dict[str, Any]:
     """A relationship of a path with the keys of its start and end nodes (``_start``, ``_end``): a path alone does not say which way it points."""
     return {**relationship, "_start": start, "_end": end}
@@ -263,34 +287,12 @@ def record_params(record: NodeRecord | RelRecord) -> dict[str, Any]:
     return {k: v for k, v in record.properties.items() if v is not None and v != []}
 
 
-# -- choosing a store -----------------------------------------------------------------------
+# -- choosing a store: moved to :mod:`.factory` ------------------------------------------------
 
-NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+def __getattr__(name: str) -> Any:
+    """``open_store``, ``store_scheme`` and ``NEO4J_SCHEMES`` live in :mod:`.factory`; still importable from here."""
+    if name in ("open_store", "NEO4J_SCHEMES", "StoreConfig", "store_class"):
+        from . import factory
 
-
-def open_store(spec: str | None = None, *, read_only: bool = False, settings: Any | None = None) -> GraphStore:
-    """Open the store a spec names: ``embedded[:PATH]`` or a Neo4j URI (``bolt://``, ``neo4j://``, ``neo4j+s://``)."""
-    from .settings import Settings
-
-    settings = settings or Settings()
-    spec = spec or settings.store
-    scheme = store_scheme(spec)
-    if scheme == "embedded":
-        from .embedded_store import EmbeddedStore
-
-        path = spec.split(":", 1)[1] if ":" in spec and spec.split(":", 1)[1] else str(settings.default_embedded_path())
-        return EmbeddedStore(path, read_only=read_only)
-    if scheme in NEO4J_SCHEMES:
-        from .neo4j_store import Neo4jStore
-
-        return Neo4jStore(
-            spec,
-            user=settings.neo4j_user,
-            password=settings.neo4j_password,
-            database=settings.neo4j_database,
-            read_only=read_only,
-        )
-    raise ConfigError(
-        f"unknown store {spec!r}: use 'embedded:PATH' or a Neo4j URI with scheme "
-        + ", ".join(f"{s}://" for s in NEO4J_SCHEMES)
-    )
+        return getattr(factory, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

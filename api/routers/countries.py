@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
-from pydantic import AfterValidator
+from fastapi import APIRouter, Body, Path, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from koppel.queries.linkage import linkages
-from koppel.queries.profile import country_profile, country_summaries
+from koppel.queries.answers import Countries, LinkageAnswer, Profile
 
-from ..deps import Store
+from ..deps import Engine
 
 router = APIRouter(prefix="/api/countries", tags=["countries"])
 CountryKey = Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", examples=["IRQ"], description="ISO 3166-1 alpha-3 code or slug.")]
@@ -29,16 +28,42 @@ AsOf = Annotated[
 ]
 
 
-@router.get("", summary="Every country with its return cooperation and counts")
-def list_countries(store: Store) -> dict[str, Any]:
-    return {"countries": country_summaries(store)}
+@router.get("", summary="Every country with its return cooperation and counts", response_model=Countries)
+def list_countries(engine: Engine) -> Countries:
+    return engine.countries()
 
 
-@router.get("/{iso3}", summary="A country's profile, every item with its locators")
-def get_country(iso3: CountryKey, store: Store, as_of: AsOf = None) -> dict[str, Any]:
-    return country_profile(store, iso3, as_of=as_of)
+@router.get("/{iso3}", summary="A country's profile, every item with its locators", response_model=Profile)
+def get_country(iso3: CountryKey, engine: Engine, as_of: AsOf = None) -> Profile:
+    return engine.profile(iso3, as_of=as_of)
 
 
-@router.get("/{iso3}/linkages", summary="Existing and ranked candidate linkages, with scores, reasons, paths and locators")
-def get_linkages(iso3: CountryKey, store: Store, as_of: AsOf = None) -> dict[str, Any]:
-    return linkages(store, iso3, as_of=as_of)
+@router.get("/{iso3}/linkages", summary="Existing and ranked candidate linkages, with scores, reasons, paths and locators", response_model=LinkageAnswer)
+def get_linkages(iso3: CountryKey, engine: Engine, as_of: AsOf = None) -> LinkageAnswer:
+    return engine.linkages(iso3, as_of=as_of)
+
+
+class LinkageRun(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"as_of": "2013-01-01", "weights": {"weights": {"demand": 0.4, "risk": 0.8}}}]})
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Ignore facts not yet valid on this date (YYYY-MM-DD).")
+    weights: dict[str, Any] | None = Field(None, description="Weights as in `queries/weights.yaml` (what `koppel linkages --weights FILE` reads); keys left out keep their defaults.")
+
+
+@router.post("/{iso3}/linkages", summary="Linkages scored with your own weights (the body of a weights file, as JSON)", response_model=LinkageAnswer)
+def post_linkages(iso3: CountryKey, engine: Engine, body: Annotated[LinkageRun, Body()] = LinkageRun()) -> LinkageAnswer:
+    return engine.linkages(iso3, as_of=body.as_of, weights=body.weights if body.weights is not None else None)
+
+
+# -- issue 12: a country's return series for a chart (Eurostat MIGR_EIRTN) ---------------------------
+from ..deps import Store as _Store  # noqa: E402 - kept with the route it serves
+
+
+@router.get(
+    "/{iso3}/returns",
+    summary="Returns of a country's nationals per reporting state and year, with the Netherlands and the EU+EFTA total (persons, rounded to 5; caveats included)",
+)
+def get_returns(iso3: CountryKey, store: _Store) -> dict[str, Any]:
+    """Series per reporting state, the Netherlands, the EU+EFTA total, the Dutch share and the trends; every point cites its row (see :func:`koppel.queries.returns.return_series`)."""
+    from koppel.queries.returns import return_series
+
+    return return_series(store, iso3)

@@ -7,20 +7,19 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from koppel.loaders.sources import evidence, sources_dir
+from koppel.queries.answers import EvidenceAnswer
 
-from ..deps import Settings, Store
-from ..export import export_graph
+from ..deps import Engine
 
 router = APIRouter(prefix="/api", tags=["evidence"])
 
 
-@router.get("/evidence", summary="The passage a locator cites, de-hyphenated")
+@router.get("/evidence", summary="The passage a locator cites, de-hyphenated", response_model=EvidenceAnswer)
 def get_evidence(
-    settings: Settings,
+    engine: Engine,
     locator: Annotated[str, Query(max_length=300, examples=["kamerbrief-2014-02-25-strategische-landenbenadering-migratie#L70-L75"])],
-) -> dict[str, Any]:
-    return evidence(locator, sources_dir(settings.sources)).as_dict()
+) -> EvidenceAnswer:
+    return engine.evidence(locator)
 
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -35,6 +34,6 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/export", summary="The whole graph as JSON or GraphML", response_class=Response, responses=EXPORT_RESPONSES)
-def export(store: Store, format: Annotated[Literal["json", "graphml"], Query()] = "json") -> Response:  # noqa: A002
+def export(engine: Engine, format: Annotated[Literal["json", "graphml"], Query()] = "json") -> Response:  # noqa: A002
     media = "application/json" if format == "json" else "application/graphml+xml"
-    return Response(export_graph(store, format), media_type=media)
+    return Response(engine.export(format), media_type=media)

@@ -103,8 +103,13 @@ def test_node_neighbourhood_and_path_are_cytoscape_elements(client):
     assert len(limited["nodes"]) == 10
 
     path = client.get("/api/graph/path", params={"from": "NLD", "to": "IRQ"}).json()
-    assert path["paths"] and path["paths"][0]["nodes"][0] == "NLD" and path["paths"][0]["nodes"][-1] == "IRQ"
-    assert {e["data"]["id"] for e in path["elements"]["edges"]} == set(path["paths"][0]["edges"])
+    # The same elements shape as every graph payload: nodes in path order, one edge per step.
+    assert set(path) == {"nodes", "edges"}
+    keys = [n["data"]["id"] for n in path["nodes"]]
+    assert keys[0] == "NLD" and keys[-1] == "IRQ" and len(path["edges"]) == len(keys) - 1
+    steps = {frozenset((e["data"]["source"], e["data"]["target"])) for e in path["edges"]}
+    assert steps == {frozenset(pair) for pair in zip(keys, keys[1:])}
+    assert client.get("/api/graph/path", params={"from": "IRQ", "to": "IRQ"}).json()["nodes"][0]["data"]["id"] == "IRQ"
 
 
 def test_graph_input_errors(client):
