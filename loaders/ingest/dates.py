@@ -191,7 +191,7 @@ def _below_100_joined(word: str) -> int | None:
     return None
 
 
-_NUM_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|er|ste|de)?$")
+_NUM_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|er|ste|sten|de|den|eme|me)?$")
 _FILLER = {"op", "de", "den", "der", "the", "this", "day", "of", "le", "la", "van", "het", "jaar", "des", "year", "on",
            "maand", "month", "dag", "in", "en", "and", "et", "du", "mois", "an", "l", "onzes", "heeren", "heren",
            "our", "lord", "d", "jaars", "anno"}
@@ -207,7 +207,7 @@ def parse_date(text: str) -> tuple[dt.date, str] | None:
     Precision is ``day`` when day, month and year are given, ``month`` when only
     month and year are.
     """
-    plain = _plain(text)
+    plain = _plain(re.sub(r"<[^>]*>", "", text))
     if re.search(r"\d{1,2}\s*/\s*\d{1,2}|\d{4}\s*/\s*\d", plain):
         return None
     numeric = re.search(r"\b(\d{1,2})[-.](\d{1,2})[-.](\d{4})\b", plain)
@@ -227,6 +227,8 @@ def parse_date(text: str) -> tuple[dt.date, str] | None:
             j -= 1
         while day_tokens and day_tokens[0] in ("en", "et", "and"):
             day_tokens.pop(0)
+        if sum(1 for t in day_tokens if _NUM_DAY.match(t)) > 1:
+            return None  # "op 16 en 21 juni": two days of signature
         if day_tokens:
             day = _day_value(day_tokens)
         k = m + 1
@@ -241,7 +243,7 @@ def parse_date(text: str) -> tuple[dt.date, str] | None:
         else:
             words = []
             while k < len(tokens) and not re.fullmatch(r"\d+", tokens[k]) and tokens[k] not in MONTHS and len(words) < 8:
-                if tokens[k] in ("in", "twee", "two", "deux", "zijnde", "being") and words and not _YEAR_WORD.search(tokens[k]):
+                if tokens[k] in ("in", "zijnde", "being", "en deux", "tweevoud", "duplicate") and words and not _YEAR_WORD.search(tokens[k]):
                     # "... in tweevoud": stop at words that start the next clause
                     trial = year_from_words(" ".join(words))
                     if trial:
@@ -249,7 +251,7 @@ def parse_date(text: str) -> tuple[dt.date, str] | None:
                 words.append(tokens[k])
                 k += 1
             year = _longest_year(words)
-        if year is None or not 1800 <= year <= 2030:
+        if year is None or not 1800 <= year <= 2030 or day is None:
             continue
         try:
             date = dt.date(year, month, day) if day else dt.date(year, month, 1)

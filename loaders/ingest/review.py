@@ -200,33 +200,28 @@ def accepted_facts(workspace: Workspace) -> dict[str, Any]:
     return {"nodes": list(nodes.values()), "relationships": rels}
 
 
-_DATE_IN_TITLE = re.compile(r"\b(?:op|van|of|du)\s+(\d{1,2}\s+\w+\s+\d{4})")
-
-
 def _resolve_amends(amends: list[tuple[str, dict[str, Any]]], agreements: dict[str, dict[str, Any]], rels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """AMENDS where exactly one accepted treaty with the same counterparts matches the date (or title) the amending title names."""
-    from .dates import parse_date
-
     parties: dict[str, set[str]] = {}
     for rel in rels:
         if rel["type"] == "PARTY_TO" and rel.get("role") == "counterpart":
             parties.setdefault(rel["to"], set()).add(rel["from"])
     out = []
     for key, row in amends:
-        target_title = plain(row["value"].get("target_title", ""))
-        date_match = _DATE_IN_TITLE.search(target_title)
-        parsed = parse_date(date_match.group(1)) if date_match else None
+        value = row["value"]
+        target_title = plain(value.get("target_title", ""))
+        target_date = value.get("target_date")
         mine = parties.get(key, set())
         matches = []
         for other, agreement in agreements.items():
-            if other == key or not mine or parties.get(other, set()) != mine:
+            if other == key or not mine or not (parties.get(other, set()) & mine):
                 continue
-            if parsed and agreement.get("date_signed") == parsed[0].isoformat():
+            if target_date and agreement.get("date_signed") == target_date:
                 matches.append(other)
-            elif not parsed and plain(agreement["name"]) in target_title:
+            elif not target_date and plain(agreement["name"]) in target_title:
                 matches.append(other)
         if len(matches) == 1:
-            out.append({"type": "AMENDS", "from": key, "to": matches[0], "role": row["value"]["role"], "sources": [row["locator"]]})
+            out.append({"type": "AMENDS", "from": key, "to": matches[0], "role": value["role"], "sources": [row["locator"]]})
     return out
 
 

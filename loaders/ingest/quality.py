@@ -1,0 +1,93 @@
+"""Precision and recall of the treaty extractors against a hand-annotated sample.
+
+The sample (``tests/loaders/treaty_sample.yaml``) maps BWB ids to the values a
+reader found in the text: parties, domain, instrument, signed_on,
+signed_place, amends, not_in_force. :func:`evaluate` runs the extractors on
+those texts and counts, per field, the values given (``predicted``), the
+values right among them (``correct``) and the values in the annotation
+(``expected``): precision = correct / predicted, recall = correct / expected.
+Only candidates at or above ``min_confidence`` count, so the figures describe
+what ``--accept-all-above`` would accept. ``wrong`` lists every wrong value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from koppel.loaders.documents import document_path, read_document
+
+from .countries import plain
+from .treaties import extract
+
+FIELDS = ("parties", "domain", "instrument", "signed_on", "signed_place", "amends", "not_in_force")
+
+
+def _predicted(candidates: Iterable[Any], min_confidence: float) -> dict[str, Any]:
+    out: dict[str, Any] = {"parties": set(), "amends": False, "not_in_force": False}
+    for c in candidates:
+        if c.confidence < min_confidence:
+            continue
+        if c.field == "party":
+            out["parties"].add(c.value["key"])
+        elif c.field == "agreement" and c.value.get("instrument"):
+            out["instrument"] = c.value["instrument"]
+        elif c.field == "domain":
+            out["domain"] = c.value
+        elif c.field == "signed_on":
+            out["signed_on"] = c.value["date"]
+        elif c.field == "signed_place":
+            out["signed_place"] = c.value
+        elif c.field == "amends":
+            out["amends"] = True
+        elif c.field == "not_in_force":
+            out["not_in_force"] = True
+    return out
+
+
+def evaluate(sample: Path, sources: Path, *, min_confidence: float = 0.9) -> dict[str, Any]:
+    """Per field ``{predicted, correct, expected, precision, recall}`` and a list of ``wrong`` values."""
+    annotations = yaml.safe_load(Path(sample).read_text(encoding="utf-8"))
+    counts = {f: {"predicted": 0, "correct": 0, "expected": 0} for f in FIELDS}
+    wrong: list[dict[str, Any]] = []
+    for doc_id, gold in sorted(annotations.items()):
+        got = _predicted(extract(read_document(document_path(sources, doc_id))).candidates, min_confidence)
+        # parties: set comparison, item by item
+        gold_parties = set(gold["parties"])
+        counts["parties"]["expected"] += len(gold_parties)
+        counts["parties"]["predicted"] += len(got["parties"])
+        counts["parties"]["correct"] += len(got["parties"] & gold_parties)
+        for extra in sorted(got["parties"] - gold_parties):
+            wrong.append({"document": doc_id, "field": "parties", "got": extra, "expected": sorted(gold_parties)})
+        for name in ("domain", "instrument", "signed_on", "signed_place"):
+            expected = gold.get(name)
+            if isinstance(expected, dt.date):
+                expected = expected.isoformat()
+            value = got.get(name)
+            present = expected not in (None, [])
+            counts[name]["expected"] += int(present)
+            if value is None:
+                continue
+            counts[name]["predicted"] += 1
+            if name == "signed_place":
+                right = plain(value) in {plain(v) for v in expected or []}
+            else:
+                right = value == expected
+            counts[name]["correct"] += int(right)
+            if not right:
+                wrong.append({"document": doc_id, "field": name, "got": value, "expected": expected})
+        for name in ("amends", "not_in_force"):
+            expected, value = bool(gold.get(name)), bool(got.get(name))
+            counts[name]["expected"] += int(expected)
+            counts[name]["predicted"] += int(value)
+            counts[name]["correct"] += int(expected and value)
+            if value and not expected:
+                wrong.append({"document": doc_id, "field": name, "got": value, "expected": expected})
+    for c in counts.values():
+        c["precision"] = round(c["correct"] / c["predicted"], 3) if c["predicted"] else None
+        c["recall"] = round(c["correct"] / c["expected"], 3) if c["expected"] else None
+    return {"treaties": len(annotations), "min_confidence": min_confidence, "fields": counts, "wrong": wrong}
