@@ -120,7 +120,8 @@ class ResponseCache:
                 body.extend(message.get("body", b""))
 
         await self.app(scope, receive, hold)
-        if start.get("status") != 200:
+        no_store = any(k.lower() == b"cache-control" and b"no-store" in v.lower() for k, v in start.get("headers", []))
+        if start.get("status") != 200 or no_store:
             await send(start)
             await send({"type": "http.response.body", "body": bytes(body)})
             return

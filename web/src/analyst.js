@@ -17,7 +17,7 @@ const local = {
   running: false,
   results: null, // {columns, rows, source}
   error: null,
-  addToCanvas: false,
+  addToCanvas: true, // catalogue results add to the canvas unless unticked
   cypher: 'MATCH (c:Country)-[r]-(n)\nWHERE c.key = $key\nRETURN c, r, n\nLIMIT 50',
   cypherParams: '{"key": "IRQ"}',
   token: '',
@@ -206,6 +206,7 @@ async function run(app, call, source) {
     local.results = { columns: res.columns ?? [], rows: res.rows ?? [], source };
     const els = normalizeElements(res.elements);
     if (els.nodes.length) {
+      app.record();
       if (local.addToCanvas) app.canvas.merge(els);
       else app.canvas.set(els);
     }
@@ -240,6 +241,9 @@ function cypherSection(app) {
     'section',
     { class: 'block cypher' },
     h('h3', {}, t('analyst.cypher')),
+    app.state.capabilities && !app.state.capabilities.cypher
+      ? h('div', { class: 'notice', role: 'note', testid: 'cypher-off' }, h('strong', {}, t('cypher.off')), ' ', t('cypher.off.how'))
+      : null,
     h(
       'form',
       {
@@ -281,7 +285,7 @@ function cypherSection(app) {
       h('p', { class: 'hint', id: 'cypher-hint' }, t('analyst.cypher.hint')),
       h('label', { for: 'cypher-params' }, t('analyst.cypher.params')),
       h('input', { id: 'cypher-params', type: 'text', spellcheck: 'false', value: local.cypherParams, oninput: (e) => (local.cypherParams = e.target.value) }),
-      h('button', { type: 'submit', class: 'primary', testid: 'cypher-run', disabled: local.running }, local.running ? t('analyst.running') : t('analyst.run')),
+      h('button', { type: 'submit', class: 'primary', testid: 'cypher-run', disabled: local.running || (app.state.capabilities && !app.state.capabilities.cypher) }, local.running ? t('analyst.running') : t('analyst.run')),
     ),
   );
 }

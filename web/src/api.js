@@ -78,4 +78,14 @@ export const api = {
   runQuery: (name, params) => request('POST', `/api/queries/${enc(name)}`, { body: { params } }),
   cypher: (cypher, params, token) => request('POST', '/api/cypher', { body: { cypher, params }, token }),
   evidence: (locator) => request('GET', `/api/evidence${q({ locator })}`),
+  schema: () => request('GET', '/api/schema'),
+  capabilities: () => request('GET', '/api/capabilities'),
+  returns: (iso3) => request('GET', `/api/countries/${enc(iso3)}/returns`),
+  similar: (iso3) => request('GET', `/api/analyse/similar/${enc(iso3)}${q({ top: 5 })}`),
+  brokers: (iso3) => request('GET', `/api/analyse/brokers/${enc(iso3)}`),
+  views: () => request('GET', '/api/views'),
+  saveView: (name, hash) => request('POST', '/api/views', { body: { name, hash } }),
+  deleteView: (id) => request('DELETE', `/api/views/${enc(id)}`),
+  /** The URL of a country brief: HTML (printable) or PDF. */
+  briefUrl: (iso3, { lang, asOf, format } = {}) => `/api/countries/${enc(iso3)}/brief${q({ lang, as_of: asOf, format })}`,
 };

@@ -12,6 +12,7 @@ import {
   typeCounts,
   withDisplay,
   displayName,
+  shortLabels,
 } from './graph.js';
 
 cytoscape.use(fcose);
@@ -42,6 +43,22 @@ export class Canvas {
     this.cy.on('tap', (evt) => {
       if (evt.target === this.cy) this.handlers.onSelect?.(null);
     });
+    this.groups = new Map(); // group node id -> {nodes, edges} it stands for
+    container.tabIndex = 0;
+    container.setAttribute('role', 'application');
+    container.addEventListener('keydown', (e) => this.onKey(e));
+    this.cy.on('mouseover', 'node', (evt) => (container.title = evt.target.data('full') ?? ''));
+    this.cy.on('mouseout', 'node', () => (container.title = ''));
+    if (typeof ResizeObserver !== 'undefined') {
+      let timer = null;
+      new ResizeObserver(() => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.cy.resize();
+          if (this.cy.nodes().length && !this.layouting) this.fit();
+        }, 120);
+      }).observe(container);
+    }
     this.layouting = false;
     this.cy.on('layoutstart', () => (this.layouting = true));
     this.cy.on('layoutstop', () => {
@@ -91,9 +108,8 @@ export class Canvas {
       for (const id of byId.keys()) {
         const el = this.cy.getElementById(id);
         const data = mergedById.get(id);
-        if (el.nonempty() && data) {
-          el.data(el.isNode() ? { ...data, display: displayName(data, this.lang) } : data);
-        }
+        const inc = byId.get(id);
+        if (el.nonempty() && data) el.data(el.isNode() ? { ...data, full: inc.full, dir: inc.dir } : { ...data, display: inc.display });
       }
       for (const id of merged.added.nodes) {
         const data = byId.get(id);
@@ -105,6 +121,7 @@ export class Canvas {
       for (const id of merged.added.edges) newEdges.push({ group: 'edges', data: byId.get(id) });
       this.cy.add([...newNodes, ...newEdges]);
     });
+    this.relabel();
     this.applyFilters();
     if (focus) this.focus(focus);
     if (layout && (newNodes.length || fresh)) this.layout({ randomize: fresh || !start });
@@ -114,12 +131,161 @@ export class Canvas {
 
   clear() {
     this.cy.elements().remove();
+    this.groups.clear();
     this.changed();
   }
 
   setLang(lang) {
     this.lang = lang;
-    this.cy.batch(() => this.cy.nodes().forEach((n) => n.data('display', displayName(n.data(), lang))));
+    const again = withDisplay(this.elements(), lang);
+    this.cy.batch(() => {
+      for (const n of again.nodes) this.cy.getElementById(n.data.id).data({ full: n.data.full });
+      for (const e of again.edges) this.cy.getElementById(e.data.id).data({ display: e.data.display });
+    });
+    this.relabel();
+  }
+
+  /** Canvas labels: full names shortened so that no two read the same; groups say what they hold. */
+  relabel() {
+    const names = new Map();
+    this.cy.nodes().forEach((n) => {
+      if (n.data('type') !== 'Group') names.set(n.id(), n.data('full') ?? displayName(n.data(), this.lang));
+    });
+    const short = shortLabels(names, 28);
+    this.cy.batch(() => {
+      this.cy.nodes().forEach((n) => {
+        if (n.data('type') === 'Group') n.data('display', this.groupLabel ? this.groupLabel(n.data()) : `${n.data('count')} × ${n.data('groupType')}`);
+        else n.data('display', short.get(n.id()));
+      });
+    });
+  }
+
+  /** Everything on the canvas with positions, classes and groups: a value to return to (undo). */
+  snapshot() {
+    return { elements: this.cy.elements().jsons(), groups: new Map(this.groups) };
+  }
+
+  restore(snap) {
+    this.cy.stop();
+    this.cy.batch(() => {
+      this.cy.elements().remove();
+      this.cy.add(snap.elements);
+    });
+    this.groups = new Map(snap.groups);
+    this.cy.nodes('.pinned').lock();
+    this.applyFilters();
+    this.changed();
+  }
+
+  /** Remember what each group node stands for: `members` is `{nodes, edges}`. */
+  addGroups(groups, members) {
+    for (const g of groups) {
+      const ids = new Set(g.members);
+      this.groups.set(g.id, {
+        nodes: members.nodes.filter((n) => ids.has(n.data.id)),
+        edges: members.edges.filter((e) => ids.has(e.data.source) || ids.has(e.data.target)),
+      });
+    }
+  }
+
+  /** Replace a group node by the nodes it stands for. */
+  openGroup(id) {
+    const g = this.groups.get(id);
+    const node = this.cy.getElementById(id);
+    if (!g || node.empty()) return null;
+    const around = node.data('around');
+    node.remove();
+    this.groups.delete(id);
+    return this.merge(g, { around });
+  }
+
+  /** Remove nodes (and their edges). */
+  remove(ids) {
+    this.cy.batch(() => ids.forEach((id) => this.cy.getElementById(id).remove()));
+    this.changed();
+  }
+
+  /**
+   * Collapse a node: remove its neighbours that hang only on it (no other
+   * edge, not pinned, not the focus). Returns the ids removed.
+   */
+  collapse(id) {
+    const node = this.cy.getElementById(id);
+    if (node.empty()) return [];
+    const gone = node
+      .neighborhood('node')
+      .filter((n) => n.degree(false) <= 1 && !n.hasClass('pinned') && !n.hasClass('focus'))
+      .map((n) => n.id());
+    this.remove(gone);
+    return gone;
+  }
+
+  /** Pin (lock in place, marked) or unpin a node. Returns whether it is pinned now. */
+  togglePin(id) {
+    const n = this.cy.getElementById(id);
+    if (n.empty()) return false;
+    if (n.hasClass('pinned')) n.removeClass('pinned').unlock();
+    else n.addClass('pinned').lock();
+    return n.hasClass('pinned');
+  }
+
+  /** Keyboard: arrows move to the nearest visible node that way; Enter, +, Delete act on it. */
+  onKey(e) {
+    const visible = this.cy.nodes().not('.hidden');
+    if (!visible.length) return;
+    const current = this.cy.nodes('.kbd').first();
+    const dirs = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    if (dirs[e.key]) {
+      e.preventDefault();
+      let next;
+      if (current.empty()) {
+        const focus = this.cy.nodes('.focus').not('.hidden');
+        next = focus.nonempty() ? focus.first() : visible.first();
+      } else {
+        const [dx, dy] = dirs[e.key];
+        const p = current.position();
+        let best = null;
+        let bestScore = Infinity;
+        visible.forEach((n) => {
+          if (n.same(current)) return;
+          const q = n.position();
+          const ax = q.x - p.x;
+          const ay = q.y - p.y;
+          const along = ax * dx + ay * dy;
+          if (along <= 0) return;
+          const score = along + 2 * Math.abs(ax * dy - ay * dx);
+          if (score < bestScore) {
+            bestScore = score;
+            best = n;
+          }
+        });
+        next = best ?? current;
+      }
+      this.kbdFocus(next.id());
+    } else if (current.nonempty() && e.key === 'Enter') {
+      e.preventDefault();
+      this.cy.nodes().unselect();
+      current.select();
+      this.handlers.onSelect?.(current.data(), { keyboard: true });
+    } else if (current.nonempty() && (e.key === '+' || e.key === 'e')) {
+      e.preventDefault();
+      this.handlers.onExpand?.(current.data());
+    } else if (current.nonempty() && e.key === 'Delete') {
+      e.preventDefault();
+      this.handlers.onHide?.(current.data());
+    }
+  }
+
+  /** Mark a node as the keyboard's current node and announce it. */
+  kbdFocus(id) {
+    const n = this.cy.getElementById(id);
+    this.cy.nodes().removeClass('kbd');
+    if (n.empty()) return;
+    n.addClass('kbd');
+    const ext = this.cy.extent();
+    const p = n.position();
+    if (!(p.x > ext.x1 && p.x < ext.x2 && p.y > ext.y1 && p.y < ext.y2)) this.cy.animate({ center: { eles: n }, duration: 150 });
+    this.handlers.onKbdFocus?.(n.data());
   }
 
   /** Apply as-of and type filters (hide, not remove). */
@@ -221,9 +387,71 @@ export class Canvas {
     return this.cy.elements('.highlight').map((e) => e.id());
   }
 
-  /** PNG blob of the whole view. */
+  /** PNG blob of the whole view, graph only. */
   png() {
     return this.cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' });
+  }
+
+  /**
+   * PNG of the view with a title, a subtitle (date), a legend of the node
+   * and relationship types on it, and a source line: what a slide needs.
+   * `legend` is `[{name, color, line?}]`. Resolves to a Blob.
+   */
+  async annotatedPng({ title, subtitle, legend = [], source }) {
+    const graphUrl = this.cy.png({ output: 'base64uri', full: true, scale: 2, bg: '#ffffff', maxWidth: 2400, maxHeight: 1600 });
+    const img = await new Promise((resolve, reject) => {
+      const i = new Image();
+      i.onload = () => resolve(i);
+      i.onerror = reject;
+      i.src = graphUrl;
+    });
+    const pad = 32;
+    const cols = 3;
+    const rows = Math.ceil(legend.length / cols);
+    const width = Math.max(img.width + 2 * pad, 1200);
+    const head = 110;
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = head + img.height + 60 + rows * 30 + 50;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#ffffff';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.fillStyle = '#123a66';
+    g.font = 'bold 40px system-ui, sans-serif';
+    g.fillText(title, pad, 56);
+    g.fillStyle = '#4a5361';
+    g.font = '26px system-ui, sans-serif';
+    g.fillText(subtitle, pad, 94);
+    g.drawImage(img, (width - img.width) / 2, head);
+    let y = head + img.height + 40;
+    const colW = (width - 2 * pad) / cols;
+    g.font = '22px system-ui, sans-serif';
+    legend.forEach((item, i) => {
+      const x = pad + (i % cols) * colW;
+      const yy = y + Math.floor(i / cols) * 30;
+      g.fillStyle = item.color;
+      g.strokeStyle = item.color;
+      if (item.line) {
+        g.lineWidth = 4;
+        g.setLineDash(item.line === 'dashed' ? [10, 6] : item.line === 'dotted' ? [3, 5] : []);
+        g.beginPath();
+        g.moveTo(x, yy - 8);
+        g.lineTo(x + 26, yy - 8);
+        g.stroke();
+        g.setLineDash([]);
+      } else {
+        g.beginPath();
+        g.arc(x + 12, yy - 8, 10, 0, 2 * Math.PI);
+        g.fill();
+      }
+      g.fillStyle = '#1c2430';
+      g.fillText(item.name, x + 36, yy);
+    });
+    y += rows * 30 + 20;
+    g.fillStyle = '#4a5361';
+    g.font = '20px system-ui, sans-serif';
+    g.fillText(source, pad, y);
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
   }
 
   /** The visible elements in Cytoscape's JSON (with positions). */

@@ -4,59 +4,68 @@
 // duplicates, the as-of filter, the style per label, path highlighting) is
 // unit-tested in graph.test.js.
 
-/** Node labels of the schema, in legend order. */
-export const NODE_LABELS = [
-  'Country',
-  'CountryGroup',
-  'Organisation',
-  'Person',
-  'Donor',
-  'Forum',
-  'Dossier',
-  'Agreement',
-  'Project',
-  'Event',
-  'Document',
-  'Assessment',
-  'Linkage',
-];
-
-/**
- * Shape and colour per node label: each label differs from every other in
- * both, so the legend reads without colour vision too.
- * `shape` is a Cytoscape.js node shape.
- */
-export const NODE_STYLES = {
-  Country: { shape: 'ellipse', color: '#1f5fa8', size: 34 },
-  CountryGroup: { shape: 'octagon', color: '#5a4fcf', size: 32 },
-  Organisation: { shape: 'round-rectangle', color: '#2e7d4f', size: 28 },
-  Person: { shape: 'round-pentagon', color: '#8a6d1f', size: 24 },
-  Donor: { shape: 'diamond', color: '#c28a00', size: 28 },
-  Forum: { shape: 'hexagon', color: '#8b3fb5', size: 30 },
-  Dossier: { shape: 'round-tag', color: '#d4621a', size: 30 },
-  Agreement: { shape: 'cut-rectangle', color: '#a32d2d', size: 28 },
-  Project: { shape: 'round-diamond', color: '#14807a', size: 28 },
-  Event: { shape: 'triangle', color: '#5b6573', size: 24 },
-  Document: { shape: 'rhomboid', color: '#3b4252', size: 24 },
-  Assessment: { shape: 'barrel', color: '#c2367a', size: 26 },
-  Linkage: { shape: 'star', color: '#d12f2f', size: 32 },
-};
+// -- the schema (GET /api/schema) ----------------------------------------------------------
+//
+// Labels, relationship types, their Dutch and English display names, colours
+// and shapes come from the server's schema; nothing is restated here. Until
+// setSchema() has run every label is a neutral grey circle named by its key.
 
 const FALLBACK_STYLE = { shape: 'ellipse', color: '#888888', size: 24 };
+const schema = { labels: [], rels: [], labelInfo: new Map(), relInfo: new Map() };
 
-/** The style of a label; unknown labels get a neutral grey circle. */
-export function styleFor(label) {
-  return NODE_STYLES[label] ?? FALLBACK_STYLE;
+/**
+ * Take in a SchemaAnswer: `{languages, labels: [{label, names: {nl, en},
+ * style: {colour, shape, size}}], relationship_types: [{type, names,
+ * style: {colour, width, line}}]}`.
+ */
+export function setSchema(answer) {
+  schema.labels = (answer?.labels ?? []).map((l) => l.label);
+  schema.rels = (answer?.relationship_types ?? []).map((r) => r.type);
+  schema.labelInfo = new Map((answer?.labels ?? []).map((l) => [l.label, l]));
+  schema.relInfo = new Map((answer?.relationship_types ?? []).map((r) => [r.type, r]));
 }
 
-/** Relationship types drawn differently from the plain grey edge. */
-export const EDGE_STYLES = {
-  LINKS: { color: '#d12f2f', width: 3, lineStyle: 'solid' },
-  WANTS: { color: '#d4621a', width: 2, lineStyle: 'dashed' },
-  CONTROLS: { color: '#1f5fa8', width: 2, lineStyle: 'solid' },
-  SHARES_PROBLEM_WITH: { color: '#5a4fcf', width: 2, lineStyle: 'dotted' },
-  FUNDS: { color: '#c28a00', width: 2, lineStyle: 'solid' },
-};
+/** Node labels of the schema, in schema (legend) order. */
+export function nodeLabels() {
+  return schema.labels;
+}
+
+/** The style of a label (`{shape, color, size}`); unknown labels get a neutral grey circle. */
+export function styleFor(label) {
+  const s = schema.labelInfo.get(label)?.style;
+  if (!s) return FALLBACK_STYLE;
+  return { shape: s.shape ?? FALLBACK_STYLE.shape, color: s.colour ?? s.color ?? FALLBACK_STYLE.color, size: s.size ?? FALLBACK_STYLE.size };
+}
+
+/** A label's display name in a language, e.g. Agreement -> "Overeenkomst". */
+export function labelName(label, lang = 'nl') {
+  const names = schema.labelInfo.get(label)?.names;
+  return names?.[lang] ?? names?.en ?? humanize(label);
+}
+
+/** A relationship type's display name, e.g. SHARES_PROBLEM_WITH -> "deelt het probleem met". */
+export function relName(type, lang = 'nl') {
+  if (!type) return '';
+  const names = schema.relInfo.get(type)?.names;
+  return names?.[lang] ?? names?.en ?? humanize(type);
+}
+
+/** A chain of relationship types (`MEMBER_OF/PARTY_TO` or a list) in words. */
+export function viaText(via, lang = 'nl') {
+  const parts = (Array.isArray(via) ? via : via ? [via] : []).flatMap((v) => String(v).split('/'));
+  return parts.map((p) => relName(p, lang)).join(' → ');
+}
+
+/** Edge style of a relationship type (`{color, width, lineStyle}`), or null for a plain grey edge. */
+export function edgeStyle(type) {
+  const s = schema.relInfo.get(type)?.style;
+  if (!s || !Object.keys(s).length) return null;
+  return { color: s.colour ?? s.color ?? '#a3acb9', width: s.width ?? 1.2, lineStyle: s.line ?? 'solid' };
+}
+
+function humanize(key) {
+  return String(key ?? '').replace(/_/g, ' ').toLowerCase();
+}
 
 const LOCATOR_RE = /^(.+)#L(\d+)(?:-L(\d+))?$/;
 
@@ -266,13 +275,181 @@ export function displayName(item, lang = 'nl') {
   return name || item.key || item.id || '';
 }
 
-/** Elements with `display` (the canvas label) set for a language. */
+/** Elements with `display` (the canvas label) set for a language; edges get their type's name. */
 export function withDisplay(elements, lang) {
   const { nodes, edges } = normalizeElements(elements);
   return {
-    nodes: nodes.map((n) => ({ data: { ...n.data, display: displayName(n.data, lang) } })),
-    edges,
+    nodes: nodes.map((n) => ({ data: { ...n.data, full: displayName(n.data, lang), display: displayName(n.data, lang), dir: n.data.properties?.direction ?? n.data.direction ?? '' } })),
+    edges: edges.map((e) => ({ data: { ...e.data, display: relName(e.data.type, lang) } })),
   };
+}
+
+/**
+ * Shortened canvas labels that stay distinct: names longer than `max`
+ * characters are cut at a word end with "…"; when two cut names would read
+ * the same, each keeps more of its name until they differ (or is shown in
+ * full). `names` maps id -> full name; returns id -> label.
+ */
+export function shortLabels(names, max = 28) {
+  const entries = [...(names instanceof Map ? names : Object.entries(names))].map(([id, n]) => [id, String(n ?? '')]);
+  const full = new Map(entries);
+  const head = (name, n) => {
+    if (name.length <= n) return name;
+    const part = name.slice(0, n);
+    const space = part.lastIndexOf(' ');
+    return (space > n * 0.6 ? part.slice(0, space) : part).trimEnd();
+  };
+  const tail = (name, n) => {
+    // Whole words from the end, at least one, about n characters.
+    const words = name.split(' ');
+    let out = words.pop();
+    while (words.length && out.length + words[words.length - 1].length + 1 <= n) out = `${words.pop()} ${out}`;
+    return out;
+  };
+  // Round 0: the head of each name. Later rounds, for names whose labels clash:
+  // a shorter head, "…", and a growing tail (names often differ at the end).
+  const tailLen = new Map(entries.map(([id]) => [id, 0]));
+  const out = new Map();
+  for (let round = 0; round < 12; round++) {
+    const byLabel = new Map();
+    for (const [id, name] of entries) {
+      const tl = tailLen.get(id);
+      let label;
+      if (name.length <= max + tl) label = tl ? name : head(name, max) === name ? name : `${head(name, max)}…`;
+      else label = tl ? `${head(name, Math.max(8, max - Math.min(tl, max / 2)))}…${tail(name, tl)}` : `${head(name, max)}…`;
+      out.set(id, label);
+      if (!byLabel.has(label)) byLabel.set(label, []);
+      byLabel.get(label).push(id);
+    }
+    let clash = false;
+    for (const ids of byLabel.values()) {
+      if (ids.length < 2 || new Set(ids.map((id) => full.get(id))).size < 2) continue;
+      clash = true;
+      for (const id of ids) tailLen.set(id, tailLen.get(id) + 12);
+    }
+    if (!clash) break;
+  }
+  return out;
+}
+
+/**
+ * An expansion of `around` that would add more than `threshold` new nodes
+ * is grouped: per label with more than `minGroup` new nodes, one group node
+ * (`type: 'Group'`, id `group:<around>:<label>`) stands for them, joined to
+ * `around` by one edge; the members (with the edges among them and to nodes
+ * already present) stay in the group's data to be drawn on request.
+ * Returns `{elements, groups}` with the elements to add now.
+ */
+export function groupExpansion(incoming, present, around, { threshold = 25, minGroup = 5 } = {}) {
+  const have = present instanceof Set ? present : new Set(present);
+  const { nodes, edges } = normalizeElements(incoming);
+  const fresh = nodes.filter((n) => !have.has(n.data.id));
+  if (fresh.length <= threshold) return { elements: { nodes, edges }, groups: [] };
+  const byType = new Map();
+  for (const n of fresh) {
+    if (!byType.has(n.data.type)) byType.set(n.data.type, []);
+    byType.get(n.data.type).push(n);
+  }
+  const grouped = new Set();
+  const groups = [];
+  for (const [type, members] of byType) {
+    if (members.length <= minGroup) continue;
+    for (const m of members) grouped.add(m.data.id);
+    groups.push({ id: `group:${around}:${type}`, type, around, members: members.map((m) => m.data.id) });
+  }
+  const keepNodes = nodes.filter((n) => !grouped.has(n.data.id));
+  const keepEdges = edges.filter((e) => !grouped.has(e.data.source) && !grouped.has(e.data.target));
+  const groupNodes = groups.map((g) => ({ data: { id: g.id, type: 'Group', groupType: g.type, count: g.members.length, around, properties: {}, members: g.members } }));
+  const groupEdges = groups.map((g) => ({ data: { id: `${around}|GROUP|${g.id}`, source: around, target: g.id, type: 'GROUP', properties: {} } }));
+  const memberData = {
+    nodes: nodes.filter((n) => grouped.has(n.data.id)),
+    edges: edges.filter((e) => grouped.has(e.data.source) || grouped.has(e.data.target)),
+  };
+  return { elements: { nodes: [...keepNodes, ...groupNodes], edges: [...keepEdges, ...groupEdges] }, groups, members: memberData };
+}
+
+/**
+ * The explorer's view state as a URL fragment and back:
+ * `#/country/IRQ?as_of=2013-01-01&hide=Event&hiderel=FUNDS&expand=a,b`,
+ * `#/compare/IRQ,AFG?as_of=...`, `#/node/Label/key`, `#/`.
+ */
+export function viewToHash(view) {
+  const params = new URLSearchParams();
+  if (view.asOf) params.set('as_of', view.asOf);
+  if (view.hiddenTypes?.length) params.set('hide', [...view.hiddenTypes].sort().join(','));
+  if (view.hiddenRels?.length) params.set('hiderel', [...view.hiddenRels].sort().join(','));
+  if (view.expanded?.length) params.set('expand', view.expanded.join(','));
+  const q = params.toString().replace(/%2C/g, ',');
+  let path = '#/';
+  if (view.kind === 'country') path = `#/country/${encodeURIComponent(view.key)}`;
+  else if (view.kind === 'compare') path = `#/compare/${view.keys.map(encodeURIComponent).join(',')}`;
+  else if (view.kind === 'node') path = `#/node/${encodeURIComponent(view.label)}/${encodeURIComponent(view.key)}`;
+  return q ? `${path}?${q}` : path;
+}
+
+const list = (v) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
+
+/** Parse a fragment written by viewToHash (unknown parts are ignored; dates must be YYYY-MM-DD). */
+export function hashToView(hash) {
+  const raw = String(hash ?? '').replace(/^#\/?/, '');
+  const [path, query = ''] = raw.split('?');
+  const parts = path.split('/').map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
+  const params = new URLSearchParams(query);
+  const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get('as_of') ?? '') ? params.get('as_of') : '';
+  const common = { asOf, hiddenTypes: list(params.get('hide')), hiddenRels: list(params.get('hiderel')), expanded: list(params.get('expand')) };
+  if (parts[0] === 'country' && parts[1]) return { kind: 'country', key: parts[1], ...common };
+  if (parts[0] === 'compare' && parts[1]) return { kind: 'compare', keys: list(parts[1]).slice(0, 3), ...common };
+  if (parts[0] === 'node' && parts[1] && parts[2]) return { kind: 'node', label: parts[1], key: parts.slice(2).join('/'), ...common };
+  return { kind: 'home', ...common };
+}
+
+/** A bounded undo/redo history of snapshots (any values). */
+export class History {
+  constructor(limit = 40) {
+    this.limit = limit;
+    this.past = [];
+    this.future = [];
+  }
+  /** Record the state before a change. */
+  push(snapshot) {
+    this.past.push(snapshot);
+    if (this.past.length > this.limit) this.past.shift();
+    this.future = [];
+  }
+  /** The state to go back to (given the current one), or null. */
+  undo(current) {
+    if (!this.past.length) return null;
+    this.future.push(current);
+    return this.past.pop();
+  }
+  redo(current) {
+    if (!this.future.length) return null;
+    this.past.push(current);
+    return this.future.pop();
+  }
+  get canUndo() {
+    return this.past.length > 0;
+  }
+  get canRedo() {
+    return this.future.length > 0;
+  }
+}
+
+/**
+ * The dated points of a country profile for its timeline, oldest first:
+ * `[{date, kind: 'event'|'assessment'|'agreement'|'linkage', item}]`, and the
+ * undated ones apart. Dates are the first 10 characters (YYYY-MM-DD).
+ */
+export function timelinePoints(profile) {
+  const dated = [];
+  const undated = [];
+  const add = (kind, item, date) => (date ? dated.push({ date: String(date).slice(0, 10), kind, item }) : undated.push({ kind, item }));
+  for (const e of profile?.events ?? []) add('event', e, e.date ?? e.valid_from);
+  for (const a of profile?.return_cooperation ?? []) add('assessment', a, a.as_of);
+  for (const a of profile?.agreements ?? []) add('agreement', a, a.date_signed ?? a.date ?? a.valid_from);
+  for (const l of profile?.linkages ?? []) add('linkage', l, l.date ?? l.valid_from);
+  dated.sort((x, y) => x.date.localeCompare(y.date));
+  return { dated, undated };
 }
 
 /** The Cytoscape.js stylesheet: one block per node label, highlight classes. */
@@ -287,8 +464,8 @@ export function cyStylesheet() {
         color: '#1c2430',
         'text-valign': 'bottom',
         'text-margin-y': 3,
-        'text-wrap': 'ellipsis',
-        'text-max-width': '110px',
+        'text-wrap': 'wrap',
+        'text-max-width': '130px',
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.75,
         'text-background-padding': '1px',
@@ -298,13 +475,24 @@ export function cyStylesheet() {
       },
     },
   ];
-  for (const label of NODE_LABELS) {
-    const s = styleFor(label);
+  for (const label of nodeLabels()) {
+    const st = styleFor(label);
     sheet.push({
       selector: `node[type = "${label}"]`,
-      style: { shape: s.shape, 'background-color': s.color, width: s.size, height: s.size },
+      style: { shape: st.shape, 'background-color': st.color, width: st.size, height: st.size },
     });
   }
+  sheet.push(
+    // An offer (positive linkage) and a cut (negative) differ in more than colour: a cut is a dark, dashed-border X.
+    { selector: 'node[type = "Linkage"][dir = "negative"]', style: { shape: 'vee', 'background-color': '#7a1010', 'border-style': 'dashed', 'border-color': '#000000', 'border-width': 2 } },
+    { selector: 'node[type = "Linkage"][dir = "positive"]', style: { 'background-color': '#1e8a4c' } },
+    {
+      selector: 'node[type = "Group"]',
+      style: { shape: 'round-rectangle', 'background-color': '#eef1f5', 'border-color': '#5b6573', 'border-width': 2, 'border-style': 'dashed', width: 46, height: 30, label: 'data(display)', 'text-valign': 'center', 'text-margin-y': 0, 'font-weight': 'bold' },
+    },
+    { selector: 'node.pinned', style: { 'outline-width': 3, 'outline-color': '#123a66', 'outline-offset': 2 } },
+    { selector: 'node.kbd', style: { 'overlay-color': '#1f5fa8', 'overlay-opacity': 0.25, 'overlay-padding': 6 } },
+  );
   sheet.push(
     {
       selector: 'edge',
@@ -322,13 +510,16 @@ export function cyStylesheet() {
       },
     },
   );
-  for (const [type, s] of Object.entries(EDGE_STYLES)) {
+  for (const type of schema.rels) {
+    const st = edgeStyle(type);
+    if (!st) continue;
     sheet.push({
       selector: `edge[type = "${type}"]`,
-      style: { 'line-color': s.color, 'target-arrow-color': s.color, width: s.width, 'line-style': s.lineStyle },
+      style: { 'line-color': st.color, 'target-arrow-color': st.color, width: st.width, 'line-style': st.lineStyle },
     });
   }
   sheet.push(
+    { selector: 'edge[type = "GROUP"]', style: { 'line-style': 'dashed', 'line-color': '#5b6573', 'target-arrow-shape': 'none' } },
     { selector: '.hidden', style: { display: 'none' } },
     { selector: '.faded', style: { opacity: 0.18 } },
     { selector: 'node.focus', style: { 'border-width': 4, 'border-color': '#111111' } },
@@ -343,19 +534,19 @@ export function cyStylesheet() {
         width: 5,
         'line-color': '#f2b705',
         'target-arrow-color': '#f2b705',
-        label: 'data(type)',
+        label: 'data(display)',
         'min-zoomed-font-size': 0,
         'z-index': 10,
       },
     },
-    { selector: 'edge:selected', style: { label: 'data(type)', 'min-zoomed-font-size': 0 } },
+    { selector: 'edge:selected', style: { label: 'data(display)', 'min-zoomed-font-size': 0 } },
   );
   return sheet;
 }
 
 /** Legend rows: label, shape, colour and how many are on the canvas. */
 export function legendItems(counts = {}) {
-  return NODE_LABELS.map((label) => ({ label, ...styleFor(label), count: counts[label] ?? 0 }));
+  return nodeLabels().map((label) => ({ label, ...styleFor(label), count: counts[label] ?? 0 }));
 }
 
 /**

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import cytoscape from 'cytoscape';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
-  NODE_LABELS,
-  NODE_STYLES,
+  History,
   computeHidden,
   cyStylesheet,
   displayName,
@@ -19,7 +20,25 @@ import {
   typeCounts,
   visibleNodeCount,
   withDisplay,
+  groupExpansion,
+  hashToView,
+  labelName,
+  nodeLabels,
+  relName,
+  setSchema,
+  shortLabels,
+  timelinePoints,
+  viaText,
+  viewToHash,
 } from './graph.js';
+
+// The real schema, as GET /api/schema answers it (koppel's engine, from graph/schema.yaml).
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCHEMA = JSON.parse(
+  execFileSync(`${ROOT}.venv/bin/python`, ['-c', 'from koppel.queries.engine import describe_schema; print(describe_schema().model_dump_json())'], { cwd: ROOT, encoding: 'utf-8' }),
+);
+setSchema(SCHEMA);
+const LABELS = SCHEMA.labels.map((l) => l.label);
 
 const LOC = 'kamerbrief-2014-02-25-strategische-landenbenadering-migratie#L70-L75';
 
@@ -164,23 +183,36 @@ describe('as-of filtering', () => {
 });
 
 describe('styles and legend', () => {
-  test('every schema label has its own shape and colour', () => {
-    expect(NODE_LABELS).toHaveLength(13);
-    const shapes = NODE_LABELS.map((l) => styleFor(l).shape);
-    const colors = NODE_LABELS.map((l) => styleFor(l).color);
-    expect(new Set(shapes).size).toBe(13);
-    expect(new Set(colors).size).toBe(13);
+  test('every schema label has its own shape and colour, from the schema', () => {
+    expect(nodeLabels()).toEqual(LABELS);
+    expect(LABELS.length).toBeGreaterThanOrEqual(13);
+    const shapes = LABELS.map((l) => `${styleFor(l).shape} ${styleFor(l).color}`);
+    expect(new Set(shapes).size).toBe(LABELS.length);
     expect(styleFor('Nope')).toEqual({ shape: 'ellipse', color: '#888888', size: 24 });
   });
 
-  test('the stylesheet has one selector per label matching the style table', () => {
+  test('the stylesheet has one selector per label matching the schema', () => {
     const sheet = cyStylesheet();
-    for (const label of NODE_LABELS) {
-      const rule = sheet.find((r) => r.selector === `node[type = "${label}"]`);
-      expect(rule, label).toBeTruthy();
-      expect(rule.style.shape).toBe(NODE_STYLES[label].shape);
-      expect(rule.style['background-color']).toBe(NODE_STYLES[label].color);
+    for (const info of SCHEMA.labels) {
+      const rule = sheet.find((r) => r.selector === `node[type = "${info.label}"]`);
+      expect(rule, info.label).toBeTruthy();
+      expect(rule.style.shape).toBe(info.style.shape);
+      expect(rule.style['background-color']).toBe(info.style.colour);
     }
+  });
+
+  test('labels and relationship types have Dutch and English names, never keys', () => {
+    expect(labelName('Agreement', 'nl')).toBe(SCHEMA.labels.find((l) => l.label === 'Agreement').names.nl);
+    expect(labelName('Agreement', 'en')).toBe(SCHEMA.labels.find((l) => l.label === 'Agreement').names.en);
+    for (const r of SCHEMA.relationship_types) {
+      for (const lang of ['nl', 'en']) {
+        const name = relName(r.type, lang);
+        expect(name).toBeTruthy();
+        expect(name).not.toMatch(/^[A-Z_]+$/);
+      }
+    }
+    expect(viaText(['MEMBER_OF/PARTY_TO'], 'nl')).toBe(`${relName('MEMBER_OF', 'nl')} → ${relName('PARTY_TO', 'nl')}`);
+    expect(relName('NO_SUCH_TYPE', 'en')).toBe('no such type');
   });
 
   test('Cytoscape applies the shape and colour per label', () => {
@@ -196,7 +228,7 @@ describe('styles and legend', () => {
 
   test('legend lists every label with its count and an SVG swatch', () => {
     const items = legendItems(typeCounts(mergeElements(irq, aid)).labels);
-    expect(items.map((i) => i.label)).toEqual(NODE_LABELS);
+    expect(items.map((i) => i.label)).toEqual(LABELS);
     expect(items.find((i) => i.label === 'Country').count).toBe(2);
     expect(items.find((i) => i.label === 'Linkage').count).toBe(1);
     expect(items.find((i) => i.label === 'Forum').count).toBe(0);
@@ -266,5 +298,87 @@ describe('names and locators', () => {
     expect(parseLocator(LOC)).toEqual({ document: 'kamerbrief-2014-02-25-strategische-landenbenadering-migratie', from: 70, to: 75 });
     expect(parseLocator('doc#L9')).toEqual({ document: 'doc', from: 9, to: 9 });
     expect(parseLocator('not a locator')).toBeNull();
+  });
+});
+
+describe('workbench helpers', () => {
+  test('shortened labels stay distinct when full names differ', () => {
+    const names = new Map([
+      ['a', 'Overeenkomst tussen de Regering van het Koninkrijk der Nederlanden en Irak inzake luchtdiensten'],
+      ['b', 'Overeenkomst tussen de Regering van het Koninkrijk der Nederlanden en Irak inzake economische samenwerking'],
+      ['c', 'Irak'],
+    ]);
+    const short = shortLabels(names, 28);
+    expect(short.get('c')).toBe('Irak');
+    expect(short.get('a')).not.toBe(short.get('b'));
+    expect(short.get('a').length).toBeLessThan(names.get('a').length);
+    expect(short.get('a')).toContain('…');
+    expect(short.get('a')).toContain('luchtdiensten');
+    // The same full name twice is not lengthened forever.
+    const same = shortLabels(new Map([['x', 'A very long name that will be cut somewhere'], ['y', 'A very long name that will be cut somewhere']]), 10);
+    expect(same.get('x')).toBe(same.get('y'));
+  });
+
+  test('a large expansion is grouped by label; a small one is not', () => {
+    const around = 'NLD';
+    const nodes = [node(around, 'Country')];
+    const edges = [];
+    for (let i = 0; i < 40; i++) {
+      nodes.push(node(`t${i}`, 'Agreement'));
+      edges.push(edge(around, 'PARTY_TO', `t${i}`));
+    }
+    for (let i = 0; i < 3; i++) {
+      nodes.push(node(`f${i}`, 'Forum'));
+      edges.push(edge(around, 'PARTICIPATES_IN', `f${i}`));
+    }
+    const res = groupExpansion({ nodes, edges }, new Set([around]), around, { threshold: 25, minGroup: 5 });
+    expect(res.groups).toHaveLength(1);
+    expect(res.groups[0]).toMatchObject({ id: 'group:NLD:Agreement', type: 'Agreement' });
+    expect(res.groups[0].members).toHaveLength(40);
+    const ids = res.elements.nodes.map((n) => n.data.id);
+    expect(ids).toContain('group:NLD:Agreement');
+    expect(ids).toContain('f0');
+    expect(ids).not.toContain('t0');
+    expect(res.elements.edges.every((e) => !e.data.target.startsWith('t'))).toBe(true);
+    expect(res.members.nodes).toHaveLength(40);
+    const small = groupExpansion({ nodes: nodes.slice(0, 10), edges: edges.slice(0, 9) }, new Set([around]), around);
+    expect(small.groups).toHaveLength(0);
+    expect(small.elements.nodes).toHaveLength(10);
+  });
+
+  test('the view state goes into the URL fragment and back', () => {
+    const view = { kind: 'country', key: 'IRQ', asOf: '2013-01-01', hiddenTypes: ['Event', 'Document'], hiddenRels: ['FUNDS'], expanded: ['NLD', 'boedapest-proces'] };
+    const hash = viewToHash(view);
+    expect(hash).toBe('#/country/IRQ?as_of=2013-01-01&hide=Document,Event&hiderel=FUNDS&expand=NLD,boedapest-proces');
+    expect(hashToView(hash)).toEqual({ ...view, hiddenTypes: ['Document', 'Event'] });
+    expect(hashToView('#/compare/IRQ,AFG,GHA,IND')).toMatchObject({ kind: 'compare', keys: ['IRQ', 'AFG', 'GHA'] });
+    expect(hashToView('#/country/IRQ?as_of=2013')).toMatchObject({ asOf: '' });
+    expect(hashToView('#/node/Forum/boedapest-proces')).toMatchObject({ kind: 'node', label: 'Forum', key: 'boedapest-proces' });
+    expect(hashToView('')).toMatchObject({ kind: 'home', expanded: [] });
+  });
+
+  test('undo and redo walk the history; a new change drops the redo branch', () => {
+    const hist = new History(3);
+    hist.push(1);
+    hist.push(2);
+    expect(hist.undo(3)).toBe(2);
+    expect(hist.undo(2)).toBe(1);
+    expect(hist.undo(1)).toBe(null);
+    expect(hist.redo(1)).toBe(2);
+    hist.push(5);
+    expect(hist.canRedo).toBe(false);
+    for (let i = 0; i < 10; i++) hist.push(i);
+    expect(hist.past).toHaveLength(3);
+  });
+
+  test('timeline points are dated and sorted, the undated kept apart', () => {
+    const tl = timelinePoints({
+      events: [{ key: 'e2', date: '2013-09-01' }, { key: 'e1', date: '2012-06-01' }, { key: 'e0' }],
+      return_cooperation: [{ key: 'a', as_of: '2014-02-25' }],
+      agreements: [{ key: 't', date_signed: '1954-12-16' }],
+      linkages: [{ key: 'l' }],
+    });
+    expect(tl.dated.map((p) => p.item.key)).toEqual(['t', 'e1', 'e2', 'a']);
+    expect(tl.undated.map((p) => p.kind)).toEqual(['event', 'linkage']);
   });
 });

@@ -6,11 +6,12 @@ import './style.css';
 import { api } from './api.js';
 import { Canvas } from './canvas.js';
 import { h, mount, svg } from './dom.js';
-import { keysToFetchForPath, legendItems, legendShapeSvg, pathHighlight, pickElements, displayName } from './graph.js';
+import { History, cyStylesheet, displayName, edgeStyle, groupExpansion, hashToView, keysToFetchForPath, labelName, legendItems, legendShapeSvg, pathHighlight, pickElements, relName, setSchema, styleFor, viewToHash } from './graph.js';
 import { getLang, setLang, t, tv, fmtDate } from './i18n.js';
 import { initSearch } from './search.js';
 import { renderPage, rerenderEvidence } from './pages.js';
 import { initAnalyst, renderAnalyst } from './analyst.js';
+import { initViews, renderViews } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,7 +29,13 @@ const state = {
   selected: null, // node data shown in the node card
   activeReason: null, // "candidateIndex:reasonIndex"
   evidence: null, // {sources, index, anchor, data, error}
+  expanded: [], // node keys expanded by hand, in order (kept in the URL)
+  compare: null, // {keys, items: [{key, country, linkages, similar, brokers}]}
+  returns: null, // GET /api/countries/{iso3}/returns, or {error}
+  capabilities: null,
+  schemaError: null,
 };
+const history = new History(40);
 
 const app = {
   state,
@@ -42,25 +49,42 @@ const app = {
   expand,
   highlightPath,
   setStatus,
+  setAsOf,
+  syncUrl,
+  record,
+  undo,
+  redo,
+  currentHash,
 };
 window.koppel = app; // handy for debugging and for the end-to-end tests
 
 // -- start -------------------------------------------------------------------------------
 
-function start() {
+async function start() {
   setLang(localStorage.getItem('koppel.lang') === 'en' ? 'en' : 'nl');
+  try {
+    setSchema(await api.schema());
+  } catch (err) {
+    state.schemaError = err;
+  }
   app.canvas = new Canvas($('cy'), {
-    onSelect: (data) => {
+    onSelect: (data, how) => {
       state.selected = data;
-      renderNodeCard();
+      renderNodeCard(how?.keyboard);
     },
-    onExpand: (data) => expand(data.id),
+    onExpand: (data) => (data.type === 'Group' ? openGroup(data.id) : expand(data.id)),
+    onHide: (data) => hideNode(data.id),
+    onKbdFocus: (data) => setStatus(t('canvas.focused', { name: data.full ?? displayName(data, getLang()), label: nodeTypeName(data) })),
     onChange: () => {
       renderCount();
       renderFilters();
+      updateUndo();
     },
   });
+  app.canvas.cy.style(cyStylesheet());
   app.canvas.lang = getLang();
+  app.canvas.groupLabel = (d) => t('canvas.group', { n: d.count, label: labelName(d.groupType, getLang()) });
+  if (state.schemaError) showError(state.schemaError);
 
   $('lang-toggle').addEventListener('click', () => {
     setLang(getLang() === 'nl' ? 'en' : 'nl');
@@ -72,17 +96,20 @@ function start() {
   $('btn-fit').addEventListener('click', () => app.canvas.fit());
   $('btn-layout').addEventListener('click', () => app.canvas.layout({ randomize: true }));
   $('btn-clear').addEventListener('click', () => {
+    record();
     app.canvas.clear();
+    state.expanded = [];
     state.selected = null;
+    syncUrl();
     renderNodeCard();
   });
-  $('export-png').addEventListener('click', (e) => {
-    const a = e.currentTarget;
-    if (!app.canvas.cy.nodes().length) {
-      e.preventDefault();
-      return;
-    }
-    swapHref(a, app.canvas.png());
+  $('btn-undo').addEventListener('click', undo);
+  $('btn-redo').addEventListener('click', redo);
+  $('export-png').addEventListener('click', async (e) => {
+    e.preventDefault();
+    if (!app.canvas.cy.nodes().length) return;
+    const blob = await app.canvas.annotatedPng(pngInfo());
+    download(blob, `koppel-${state.route.key ?? 'view'}${state.asOf ? `-${state.asOf}` : ''}.png`);
   });
   $('export-json').addEventListener('click', (e) => {
     swapHref(e.currentTarget, new Blob([JSON.stringify(app.canvas.json(), null, 2)], { type: 'application/json' }));
@@ -93,13 +120,37 @@ function start() {
     asOf.value = '';
     setAsOf('');
   });
+  document.addEventListener('keydown', onGlobalKey);
 
   setupTabs();
   initSearch(app);
   initAnalyst(app);
+  initViews(app);
   window.addEventListener('hashchange', route);
   render();
+  api.capabilities().then(
+    (c) => {
+      state.capabilities = c;
+      renderAnalyst(app);
+    },
+    () => {},
+  );
   route();
+}
+
+function nodeTypeName(data) {
+  return data.type === 'Group' ? labelName(data.groupType, getLang()) : labelName(data.type, getLang());
+}
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
 }
 
 function swapHref(a, blob) {
@@ -107,6 +158,28 @@ function swapHref(a, blob) {
   const url = URL.createObjectURL(blob);
   a.dataset.url = url;
   a.href = url;
+}
+
+/** Title, date line, legend and source for an exported PNG. */
+function pngInfo() {
+  const lang = getLang();
+  const { labels, rels } = app.canvas.counts();
+  const title = state.route.kind === 'country' && state.country
+    ? t('png.title', { name: displayName(state.country.country, lang) })
+    : state.route.kind === 'node' && state.node
+      ? t('png.title', { name: displayName(state.node.node, lang) })
+      : t('png.title', { name: t('png.view') });
+  const today = new Date().toISOString().slice(0, 10);
+  const legend = [
+    ...Object.keys(labels).filter((l) => l !== 'Group').map((l) => ({ name: labelName(l, lang), color: styleFor(l).color })),
+    ...Object.keys(rels).filter((r) => edgeStyle(r)).map((r) => ({ name: relName(r, lang), color: edgeStyle(r).color, line: edgeStyle(r).lineStyle })),
+  ];
+  return {
+    title,
+    subtitle: state.asOf ? t('png.asof', { date: fmtDate(state.asOf) }) : fmtDate(today),
+    legend,
+    source: t('png.source', { date: fmtDate(today) }),
+  };
 }
 
 function setupTabs() {
@@ -134,53 +207,133 @@ function setupTabs() {
   });
 }
 
+/** Esc closes the topmost overlay (evidence box, node card, error); Ctrl+Z / Ctrl+Shift+Z undo and redo on the canvas. */
+function onGlobalKey(e) {
+  const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(e.target?.tagName ?? '');
+  if (e.key === 'Escape') {
+    const ev = document.getElementById('evidence-box');
+    if (ev) {
+      const trigger = state.evidence?.trigger;
+      ev.querySelector('button.icon')?.click();
+      trigger?.focus?.();
+      return;
+    }
+    if (!$('node-card').hidden) {
+      state.selected = null;
+      renderNodeCard();
+      $('cy').focus();
+      return;
+    }
+    if (!$('app-error').hidden) clearError();
+    return;
+  }
+  if (typing) return;
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
+    e.preventDefault();
+    if (e.shiftKey) redo();
+    else undo();
+  } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
+    e.preventDefault();
+    redo();
+  }
+}
+
 // -- routing -----------------------------------------------------------------------------
 
-function parseHash() {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  if (parts[0] === 'country' && parts[1]) return { kind: 'country', key: parts[1] };
-  if (parts[0] === 'node' && parts[1] && parts[2]) return { kind: 'node', label: parts[1], key: parts.slice(2).join('/') };
-  return { kind: 'home' };
+/** The URL fragment of the current view (route, as-of, filters, expanded nodes). */
+function currentHash() {
+  const r = state.route;
+  return viewToHash({ ...r, asOf: state.asOf, hiddenTypes: [...state.hiddenTypes], hiddenRels: [...state.hiddenRels], expanded: state.expanded });
+}
+
+/** Write the view state into the URL without navigating. */
+function syncUrl() {
+  const hash = currentHash();
+  if (location.hash !== hash) window.history.replaceState(null, '', hash);
+  renderViews(app);
 }
 
 /** Navigate to an item: a country page for countries, a node page otherwise. */
 function openItem(label, key) {
-  const hash = label === 'Country' ? `#/country/${encodeURIComponent(key)}` : `#/node/${encodeURIComponent(label)}/${encodeURIComponent(key)}`;
+  const view = label === 'Country' ? { kind: 'country', key } : { kind: 'node', label, key };
+  const hash = viewToHash({ ...view, asOf: state.asOf });
   app.selectTab('page');
   if (location.hash === hash) route();
   else location.hash = hash;
 }
 
 async function route() {
-  const r = parseHash();
+  const view = hashToView(location.hash);
   const token = ++app.navToken;
-  state.route = r;
+  state.route = view;
+  state.asOf = view.asOf;
+  $('as-of-input').value = state.asOf;
+  state.hiddenTypes = new Set(view.hiddenTypes);
+  state.hiddenRels = new Set(view.hiddenRels);
+  app.canvas.filters = { asOf: state.asOf, hiddenTypes: state.hiddenTypes, hiddenRels: state.hiddenRels };
   state.country = null;
   state.linkages = null;
   state.node = null;
+  state.compare = null;
+  state.returns = null;
   state.activeReason = null;
   state.evidence = null;
+  state.expanded = [];
   state.loading = true;
   clearError();
   render();
   try {
-    if (r.kind === 'home') {
+    if (view.kind === 'home') {
       state.countries = state.countries ?? (await api.countries()).countries ?? [];
-    } else if (r.kind === 'country') {
+    } else if (view.kind === 'country') {
       const [country, linkages, hood] = await Promise.all([
-        api.country(r.key),
-        api.linkages(r.key, state.asOf).catch((err) => ({ error: err })),
-        api.neighbourhood(r.key, { depth: 1 }).catch(() => null),
+        api.country(view.key),
+        api.linkages(view.key, state.asOf).catch((err) => ({ error: err })),
+        api.neighbourhood(view.key, { depth: 1 }).catch(() => null),
       ]);
       if (token !== app.navToken) return;
       state.country = country;
       state.linkages = linkages;
-      app.canvas.set(hood ?? { nodes: [{ data: { ...country.country, id: country.country.key, type: 'Country' } }] }, { focus: r.key });
+      state.returns = country.returns ?? null;
+      if (!state.returns) {
+        api.returns(view.key).then(
+          (r) => {
+            if (token !== app.navToken) return;
+            state.returns = r;
+            render();
+          },
+          (err) => {
+            if (token !== app.navToken) return;
+            state.returns = { error: err };
+            render();
+          },
+        );
+      }
+      const start = hood ?? { nodes: [{ data: { ...country.country, id: country.country.key, type: 'Country' } }] };
+      const grouped = groupExpansion(start, new Set([view.key]), view.key, { threshold: 40 });
+      app.canvas.groups.clear();
+      if (grouped.groups.length) app.canvas.addGroups(grouped.groups, grouped.members);
+      app.canvas.set(grouped.elements, { focus: view.key });
+    } else if (view.kind === 'compare') {
+      state.countries = state.countries ?? (await api.countries()).countries ?? [];
+      const items = await Promise.all(
+        view.keys.map(async (key) => {
+          const [country, linkages, similar, brokers] = await Promise.all([
+            api.country(key).catch((err) => ({ error: err })),
+            api.linkages(key, state.asOf).catch((err) => ({ error: err })),
+            api.similar(key).catch((err) => ({ error: err })),
+            api.brokers(key).catch((err) => ({ error: err })),
+          ]);
+          return { key, country, linkages, similar, brokers };
+        }),
+      );
+      if (token !== app.navToken) return;
+      state.compare = { keys: view.keys, items };
     } else {
-      const res = await api.node(r.label, r.key);
+      const res = await api.node(view.label, view.key);
       if (token !== app.navToken) return;
       state.node = res;
-      app.canvas.set(res.elements, { focus: r.key });
+      app.canvas.set(res.elements, { focus: view.key });
     }
   } catch (err) {
     if (token !== app.navToken) return;
@@ -189,17 +342,31 @@ async function route() {
   if (token !== app.navToken) return;
   state.loading = false;
   state.selected = null;
+  history.past = [];
+  history.future = [];
   render();
   renderNodeCard();
+  // Expanded nodes named in the URL, in order.
+  for (const key of view.expanded) {
+    if (token !== app.navToken) return;
+    await expand(key, { record: false });
+  }
+  updateUndo();
+  // Focus moves to the content that opened.
+  document.querySelector('#page h2')?.focus({ preventScroll: true });
+  performance.mark?.(`koppel:ready:${view.kind}`);
+  window.koppelReady = location.hash;
 }
 
 // -- actions -----------------------------------------------------------------------------
 
 function setAsOf(value) {
   state.asOf = value || '';
+  $('as-of-input').value = state.asOf;
   app.canvas.setFilters({ asOf: state.asOf });
+  syncUrl();
+  const token = app.navToken;
   if (state.route.kind === 'country' && state.country) {
-    const token = app.navToken;
     const key = state.route.key;
     api
       .linkages(key, state.asOf)
@@ -212,8 +379,44 @@ function setAsOf(value) {
         app.canvas.clearHighlight();
         render();
       });
+  } else if (state.route.kind === 'compare' && state.compare) {
+    Promise.all(state.compare.items.map((it) => api.linkages(it.key, state.asOf).catch((err) => ({ error: err })))).then((all) => {
+      if (token !== app.navToken) return;
+      all.forEach((l, i) => (state.compare.items[i].linkages = l));
+      render();
+    });
   }
   render();
+}
+
+/** Remember the canvas before a change, for undo. */
+function record() {
+  history.push({ snap: app.canvas.snapshot(), expanded: [...state.expanded] });
+  updateUndo();
+}
+
+function undo() {
+  const back = history.undo({ snap: app.canvas.snapshot(), expanded: [...state.expanded] });
+  if (!back) return;
+  app.canvas.restore(back.snap);
+  state.expanded = back.expanded;
+  syncUrl();
+  updateUndo();
+  setStatus('');
+}
+
+function redo() {
+  const fwd = history.redo({ snap: app.canvas.snapshot(), expanded: [...state.expanded] });
+  if (!fwd) return;
+  app.canvas.restore(fwd.snap);
+  state.expanded = fwd.expanded;
+  syncUrl();
+  updateUndo();
+}
+
+function updateUndo() {
+  $('btn-undo').disabled = !history.canUndo;
+  $('btn-redo').disabled = !history.canRedo;
 }
 
 /** Select an item of a page on the canvas, fetching it if it is not there. */
@@ -224,6 +427,7 @@ async function focusItem(item) {
     try {
       setStatus(t('canvas.expanding'));
       const res = await api.node(item.label ?? item.type, key);
+      record();
       canvas.merge(res.elements, { around: state.route.key });
       setStatus('');
     } catch (err) {
@@ -238,18 +442,45 @@ async function focusItem(item) {
   renderNodeCard();
 }
 
-/** Load a node's neighbourhood (depth 1) into the canvas. */
-async function expand(key) {
+/** Load a node's neighbourhood (depth 1) into the canvas; a large one is grouped by type. */
+async function expand(key, { record: remember = true } = {}) {
   setStatus(t('canvas.expanding'));
   try {
     const res = await api.neighbourhood(key, { depth: 1, limit: 200 });
-    const added = app.canvas.merge(res, { around: key });
+    if (remember) record();
+    const grouped = groupExpansion(res, app.canvas.ids(), key);
+    if (grouped.groups.length) app.canvas.addGroups(grouped.groups, grouped.members);
+    const added = app.canvas.merge(grouped.elements, { around: key });
     app.canvas.focus(key);
+    if (!state.expanded.includes(key)) state.expanded.push(key);
+    syncUrl();
     setStatus(t('canvas.added', { n: added.nodes.length }));
   } catch (err) {
     setStatus('');
     showError(err);
   }
+}
+
+function openGroup(id) {
+  record();
+  const added = app.canvas.openGroup(id);
+  if (added) setStatus(t('canvas.added', { n: added.nodes.length }));
+}
+
+function hideNode(id) {
+  record();
+  app.canvas.remove([id]);
+  if (state.selected?.id === id) state.selected = null;
+  state.expanded = state.expanded.filter((k) => k !== id);
+  syncUrl();
+  renderNodeCard();
+}
+
+function collapseNode(id) {
+  record();
+  const gone = app.canvas.collapse(id);
+  state.expanded = state.expanded.filter((k) => k !== id && !gone.includes(k));
+  syncUrl();
 }
 
 /**
@@ -262,6 +493,7 @@ async function highlightPath(path) {
   if (keys.length) {
     const wanted = new Set(pathHighlight(path).ids);
     const results = await Promise.all(keys.map((k) => api.neighbourhood(k, { depth: 1, limit: 500 }).catch(() => null)));
+    record();
     // Nodes first, then edges, so edges find both endpoints.
     for (const res of results) if (res) canvas.merge({ nodes: pickElements(res, wanted).nodes, edges: [] }, { layout: false });
     for (const res of results) if (res) canvas.merge(pickElements(res, wanted), { layout: false });
@@ -311,11 +543,12 @@ function render() {
   renderCount();
   renderFilters();
   renderNodeCard();
+  renderViews(app);
 }
 
-/** The side panel is wide on the analyst tab and on the country list. */
+/** The side panel is wide on the analyst tab, the country list and the comparison. */
 function updateLayout() {
-  const wide = state.tab === 'analyst' || (state.route.kind === 'home' && !app.canvas.cy.nodes().length);
+  const wide = state.tab === 'analyst' || state.route.kind === 'compare' || (state.route.kind === 'home' && !app.canvas.cy.nodes().length);
   const layout = document.querySelector('.layout');
   if (layout.classList.contains('wide') !== wide) {
     layout.classList.toggle('wide', wide);
@@ -334,96 +567,113 @@ function renderCount() {
 }
 
 function renderFilters() {
+  const lang = getLang();
   const { labels, rels } = app.canvas.counts();
+  const toggle = (set, key) => (e) => {
+    if (e.target.checked) set.delete(key);
+    else set.add(key);
+    app.canvas.setFilters({ hiddenTypes: state.hiddenTypes, hiddenRels: state.hiddenRels });
+    syncUrl();
+  };
   mount(
     $('legend-list'),
-    legendItems(labels).map((item) =>
-      h(
-        'li',
-        { class: item.count ? '' : 'absent' },
+    legendItems(labels)
+      .filter((item) => item.count || state.hiddenTypes.has(item.label))
+      .map((item) =>
         h(
-          'label',
+          'li',
           {},
-          h('input', {
-            type: 'checkbox',
-            checked: !state.hiddenTypes.has(item.label),
-            dataset: { testid: 'filter-node-type', type: item.label },
-            onchange: (e) => {
-              if (e.target.checked) state.hiddenTypes.delete(item.label);
-              else state.hiddenTypes.add(item.label);
-              app.canvas.setFilters({ hiddenTypes: state.hiddenTypes });
-            },
-          }),
-          svg(legendShapeSvg(item.shape), { class: 'swatch', fill: item.color, stroke: item.color }),
-          h('span', { class: 'legend-name' }, tv('label', item.label)),
-          h('span', { class: 'legend-count' }, item.count ? String(item.count) : ''),
+          h(
+            'label',
+            {},
+            h('input', { type: 'checkbox', checked: !state.hiddenTypes.has(item.label), dataset: { testid: 'filter-node-type', type: item.label }, onchange: toggle(state.hiddenTypes, item.label) }),
+            svg(legendShapeSvg(item.shape), { class: 'swatch', fill: item.color, stroke: item.color }),
+            h('span', { class: 'legend-name' }, labelName(item.label, lang)),
+            h('span', { class: 'legend-count' }, item.count ? String(item.count) : ''),
+          ),
         ),
       ),
-    ),
+    labels.Linkage
+      ? [
+          h('li', { class: 'legend-extra' }, svg('<circle cx="8" cy="8" r="7"/>', { class: 'swatch', fill: '#1e8a4c' }), h('span', {}, t('legend.offer'))),
+          h('li', { class: 'legend-extra' }, svg('<polygon points="1,1 8,7 15,1 8,15"/>', { class: 'swatch', fill: '#7a1010', stroke: '#000', 'stroke-dasharray': '2 1' }), h('span', {}, t('legend.cut'))),
+        ]
+      : null,
+    labels.Group ? h('li', { class: 'legend-extra' }, svg('<rect x="1" y="4" width="14" height="8" rx="2"/>', { class: 'swatch', fill: '#eef1f5', stroke: '#5b6573', 'stroke-dasharray': '2 1' }), h('span', {}, t('legend.group'))) : null,
   );
-  const types = [...new Set([...Object.keys(rels), ...state.hiddenRels])].sort();
+  const types = [...new Set([...Object.keys(rels), ...state.hiddenRels])].filter((x) => x !== 'GROUP').sort((a, b) => relName(a, lang).localeCompare(relName(b, lang)));
   mount(
     $('rel-list'),
     types.length
-      ? types.map((type) =>
-          h(
+      ? types.map((type) => {
+          const st = edgeStyle(type);
+          return h(
             'li',
             {},
             h(
               'label',
               {},
-              h('input', {
-                type: 'checkbox',
-                checked: !state.hiddenRels.has(type),
-                dataset: { testid: 'filter-rel-type', type },
-                onchange: (e) => {
-                  if (e.target.checked) state.hiddenRels.delete(type);
-                  else state.hiddenRels.add(type);
-                  app.canvas.setFilters({ hiddenRels: state.hiddenRels });
-                },
-              }),
-              h('span', { class: 'rel-name' }, type),
+              h('input', { type: 'checkbox', checked: !state.hiddenRels.has(type), dataset: { testid: 'filter-rel-type', type }, onchange: toggle(state.hiddenRels, type) }),
+              svg(`<line x1="1" y1="8" x2="15" y2="8" stroke-width="${st ? Math.min(4, st.width + 1) : 2}"${st?.lineStyle === 'dashed' ? ' stroke-dasharray="4 2"' : st?.lineStyle === 'dotted' ? ' stroke-dasharray="1 2"' : ''}/>`, { class: 'swatch line', stroke: st?.color ?? '#a3acb9' }),
+              h('span', { class: 'rel-name' }, relName(type, lang)),
               h('span', { class: 'legend-count' }, rels[type] ? String(rels[type]) : ''),
             ),
-          ),
-        )
+          );
+        })
       : h('li', { class: 'hint' }, t('filters.rels.none')),
   );
 }
 
 const CARD_PROPS = ['kind', 'domain', 'status', 'agreement_type', 'level', 'trend', 'as_of', 'date', 'valid_from', 'valid_to', 'direction', 'outcome', 'channel', 'amount_eur'];
+const ENUM_PROPS = ['kind', 'domain', 'status', 'level', 'trend', 'direction', 'outcome', 'channel', 'agreement_type'];
 
-function renderNodeCard() {
+function renderNodeCard(byKeyboard = false) {
   const card = $('node-card');
   const d = state.selected;
   if (!d || app.canvas.cy.getElementById(d.id).empty()) {
     card.hidden = true;
     return;
   }
+  const lang = getLang();
+  if (d.type === 'Group') {
+    mount(
+      card,
+      h('div', { class: 'node-card-head' }, h('strong', { tabindex: '-1', class: 'card-title' }, t('canvas.group', { n: d.count, label: labelName(d.groupType, lang) })), h('button', { type: 'button', class: 'icon', 'aria-label': t('node.close'), onclick: () => { state.selected = null; renderNodeCard(); } }, '×')),
+      h('div', { class: 'node-card-actions' }, h('button', { type: 'button', testid: 'group-open', onclick: () => openGroup(d.id) }, t('canvas.group.open', { n: d.count }))),
+    );
+    card.hidden = false;
+    if (byKeyboard) card.querySelector('.card-title')?.focus();
+    return;
+  }
   const props = d.properties ?? {};
   const rows = CARD_PROPS.filter((p) => props[p] !== undefined && props[p] !== null && props[p] !== '').map((p) => {
     const v = props[p];
-    const shown = /date|as_of|valid_/.test(p) ? fmtDate(v) : ['domain', 'status', 'level', 'trend', 'direction', 'outcome', 'channel'].includes(p) ? tv(p, v) : String(v);
-    return h('div', { class: 'kv' }, h('dt', {}, p.replace(/_/g, ' ')), h('dd', {}, shown));
+    const shown = /date|as_of|valid_/.test(p) ? fmtDate(v) : ENUM_PROPS.includes(p) ? tv(p, v) : p === 'amount_eur' ? `€ ${v}` : String(v);
+    return h('div', { class: 'kv' }, h('dt', {}, t(`prop.${p}`)), h('dd', {}, shown));
   });
+  const pinned = app.canvas.cy.getElementById(d.id).hasClass('pinned');
   mount(
     card,
     h(
       'div',
       { class: 'node-card-head' },
-      h('span', { class: 'badge', style: { '--badge': '' } }, tv('label', d.type)),
-      h('strong', {}, displayName(d, getLang())),
+      h('span', { class: 'badge' }, labelName(d.type, lang)),
+      h('strong', { tabindex: '-1', class: 'card-title' }, displayName(d, lang)),
       h('button', { type: 'button', class: 'icon', 'aria-label': t('node.close'), onclick: () => { state.selected = null; renderNodeCard(); } }, '×'),
     ),
-    h('dl', {}, h('div', { class: 'kv' }, h('dt', {}, t('node.key')), h('dd', {}, h('code', {}, d.id))), rows),
+    h('dl', {}, rows),
     h(
       'div',
       { class: 'node-card-actions' },
       h('button', { type: 'button', testid: 'expand-button', onclick: () => expand(d.id) }, t('node.expand')),
+      h('button', { type: 'button', testid: 'collapse-button', onclick: () => collapseNode(d.id) }, t('node.collapse')),
+      h('button', { type: 'button', testid: 'hide-button', onclick: () => hideNode(d.id) }, t('node.hide')),
+      h('button', { type: 'button', testid: 'pin-button', 'aria-pressed': String(pinned), onclick: () => { app.canvas.togglePin(d.id); renderNodeCard(); } }, pinned ? t('node.unpin') : t('node.pin')),
       h('button', { type: 'button', testid: 'open-button', onclick: () => openItem(d.type, d.id) }, t('node.open')),
     ),
   );
   card.hidden = false;
+  if (byKeyboard) card.querySelector('.card-title')?.focus();
 }
 
 start();
