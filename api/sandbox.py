@@ -20,7 +20,7 @@ from typing import Any
 
 from koppel.graph import errors
 from koppel.graph.factory import StoreConfig
-from koppel.graph.guard import check_read_only
+from koppel.graph.guard import check_plan, check_read_only, unsafe_settings
 
 _CONTEXT = mp.get_context("spawn")
 
@@ -39,6 +39,7 @@ def _worker(connection: Any, config: StoreConfig) -> None:
             return
         try:
             store.check_read_only(cypher, params)  # the guard again, and the planner where the store has one
+            check_plan(store, cypher, params)  # Neo4j: no SHOW/TERMINATE/LoadCSV/ProcedureCall operator either
             result = store.run(cypher, params, read_only=True, timeout=timeout)
             rows = result.rows[:row_limit]
             connection.send(("ok", result.columns, (rows, len(result.rows) > row_limit)))
@@ -55,6 +56,7 @@ class CypherSandbox:
         self._lock = threading.Lock()
         self._process: Any = None
         self._connection: Any = None
+        threading.Thread(target=warn_unsafe_settings, args=(config,), daemon=True, name="koppel-settings-check").start()
 
     def _start(self) -> None:
         parent, child = _CONTEXT.Pipe()
@@ -107,3 +109,31 @@ class CypherSandbox:
     def close(self) -> None:
         with self._lock:
             self._stop()
+
+
+def warn_unsafe_settings(config: StoreConfig) -> list[str]:
+    """Log (logger ``koppel.api``, level WARNING) and return each unsafe Neo4j setting the server shows.
+
+    Run once per sandbox, in the background, when ``koppel serve`` starts; an
+    embedded store, an unreachable server or a user who may not read settings
+    gives no warning. See :func:`koppel.graph.guard.unsafe_settings`.
+    """
+    import logging
+    import sys
+
+    if not config.spec.lower().startswith(("bolt", "neo4j")):
+        return []
+    try:
+        store = config.open(read_only=True)
+    except errors.KoppelError:
+        return []
+    try:
+        warnings = unsafe_settings(store)
+    except Exception:  # a background check: a lost connection is reported by the first request instead
+        warnings = []
+    finally:
+        store.close()
+    for warning in warnings:
+        logging.getLogger("koppel.api").warning(warning)
+        print(f"koppel: warning: {warning}", file=sys.stderr)
+    return warnings

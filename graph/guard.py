@@ -13,8 +13,9 @@ white space) and walks the tree:
 * every function call, wherever an expression may stand (map values, list
   comprehensions, CASE, subqueries ...), must be on :data:`FUNCTIONS`;
 * cost is bounded on one row (400): a variable-length or quantified path needs
-  an upper bound of at most :data:`MAX_HOPS`; a ``range()`` of literals or
-  parameters has at most :data:`MAX_LIST` elements; the pattern of ``=~``
+  an upper bound of at most :data:`MAX_HOPS`; ``range()`` takes literal or
+  parameter bounds and all ranges of a query build at most :data:`MAX_LIST`
+  elements together; ``reduce()`` uses its accumulator once per step; the pattern of ``=~``
   is a string literal or a parameter, at most :data:`MAX_REGEX_LENGTH`
   characters, without nested quantifiers or back-references (they take
   exponential time in Java's and in LadybugDB's regex engines).
@@ -95,7 +96,23 @@ def check_read_only(cypher: str, params: dict[str, Any] | None = None) -> Parsed
             _check_hops(parsed, node, "quantified path pattern", f"{{1,{MAX_HOPS}}}")
         elif kind == "binary" and node.attrs["op"] == "=~":
             _check_regex(parsed, node.children[1], params)
+        elif kind == "reduce":
+            _check_reduce(parsed, node)
+    _check_range_product(parsed, params)
     return parsed
+
+
+def _check_range_product(parsed: Parsed, params: dict[str, Any]) -> None:
+    """Ranges nest (a comprehension over a range inside another): their sizes together stay under :data:`MAX_LIST`."""
+    total = 1
+    for node in parsed.tree.walk():
+        if node.kind == "function" and node.attrs["name"].lower() == "range" and len(node.children) in (2, 3):
+            values = [_value(child, params) for child in node.children]
+            step = values[2] if len(values) == 3 else 1
+            if step:
+                total *= max(1, (values[1] - values[0]) // step + 1)
+    if total > MAX_LIST:
+        raise QueryError(f"refused: the range() calls of this query build {total:,} elements together; at most {MAX_LIST:,} are allowed")
 
 
 def _check_function(parsed: Parsed, node: Node, params: dict[str, Any]) -> None:
@@ -141,16 +158,34 @@ def _value(node: Node, params: dict[str, Any]) -> Any:
 
 
 def _check_range(parsed: Parsed, node: Node, params: dict[str, Any]) -> None:
+    where = parsed.where(node.token)
     values = [_value(child, params) for child in node.children]
-    if len(values) not in (2, 3) or any(not isinstance(v, int) or isinstance(v, bool) for v in values):
-        return  # computed bounds: the store's per-transaction memory limit applies
+    if len(values) not in (2, 3):
+        return  # the engine reports the wrong number of arguments
+    for child, value in zip(node.children, values, strict=True):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise QueryError(
+                f"refused: range() at {where} takes whole-number literals or $parameters as bounds, so that its size is known"
+                " (to walk a list, write [x IN list | ...] instead of indexes)"
+            )
     start, end = values[0], values[1]
     step = values[2] if len(values) == 3 else 1
     if step == 0:
-        return
+        return  # the engine reports the zero step
     count = max(0, (end - start) // step + 1)
     if count > MAX_LIST:
-        raise QueryError(f"refused: range() at {parsed.where(node.token)} would build {count:,} elements; at most {MAX_LIST:,} are allowed")
+        raise QueryError(f"refused: range() at {where} would build {count:,} elements; at most {MAX_LIST:,} are allowed")
+
+
+def _check_reduce(parsed: Parsed, node: Node) -> None:
+    """The accumulator may appear once in the step: ``acc + acc`` doubles a value on every element."""
+    accumulator = node.children[0].attrs["name"]
+    uses = sum(1 for child in node.children[4].walk() if child.kind == "variable" and child.attrs["name"] == accumulator)
+    if uses > 1:
+        raise QueryError(
+            f"refused: reduce() at {parsed.where(node.token)} uses its accumulator {accumulator} {uses} times in one step;"
+            " its size would double on every element"
+        )
 
 
 def _check_regex(parsed: Parsed, node: Node, params: dict[str, Any]) -> None:
@@ -219,3 +254,89 @@ def regex_problem(pattern: str) -> str:
         return ""
 
     return visit(tree, False)
+
+
+# ----------------------------------------------------------------------------------- Neo4j gates
+
+FORBIDDEN_OPERATORS = (
+    "Show", "Terminate", "LoadCSV", "ProcedureCall", "SystemProcedureCall", "Create", "Merge", "Delete",
+    "DetachDelete", "Set", "Remove", "Foreach", "TransactionApply", "TransactionForeach", "Grant", "Deny",
+    "Revoke", "Alter", "Drop", "Start", "Stop", "Assert", "Ensure", "Enable", "Rename", "Copy", "Log",
+)
+"""Neo4j plan operators (matched by prefix, without the '@database' suffix) an ad-hoc query may not contain.
+
+Measured on Neo4j 5.26: EXPLAIN gives query type 'r' for ``SHOW SETTINGS``,
+``SHOW TRANSACTIONS``, ``TERMINATE TRANSACTIONS``, ``LOAD CSV`` and procedure
+calls; their plans hold ShowSettings, ShowTransactions, TerminateTransactions,
+LoadCSV and ProcedureCall operators.
+"""
+
+
+def plan_operators(plan: dict[str, Any] | None) -> list[str]:
+    """Operator names of a Neo4j EXPLAIN plan (``ResultSummary.plan``), depth first, '@database' cut off."""
+    if not plan:
+        return []
+    names = [str(plan.get("operatorType", "")).split("@")[0]]
+    for child in plan.get("children", []):
+        names.extend(plan_operators(child))
+    return names
+
+
+def check_plan(store: Any, cypher: str, params: dict[str, Any] | None = None) -> None:
+    """Second gate on a Neo4j store: EXPLAIN ``cypher`` and refuse unless it is a read ('r') whose plan has
+    no operator from :data:`FORBIDDEN_OPERATORS`. Does nothing on a store without a planner to ask.
+
+    Raises :class:`ReadOnlyViolation` naming the query type or operator, :class:`QueryError` when the
+    server cannot plan the query.
+    """
+    if getattr(store, "kind", "") != "neo4j":
+        return
+    from neo4j import exceptions as neo4j_errors
+
+    try:
+        with store._session(read_only=True) as session:
+            summary = session.run("EXPLAIN " + cypher, params or {}).consume()
+    except neo4j_errors.ClientError as error:
+        raise QueryError(error.message or str(error)) from None
+    kind = summary.query_type or ""
+    if kind != "r":
+        raise ReadOnlyViolation(f"refused: the planner classifies this query as {kind!r}, not read-only")
+    for name in plan_operators(summary.plan):
+        if name.startswith(FORBIDDEN_OPERATORS):
+            raise ReadOnlyViolation(f"refused: the planner shows a {name} operator, which is not a read")
+
+
+SAFE_SETTINGS = {
+    "dbms.security.allow_csv_import_from_file_urls": ("false", "LOAD CSV may read the server's files"),
+    "db.memory.transaction.max": ("a limit", "one transaction may use the whole heap"),
+    "dbms.memory.transaction.total.max": ("a limit", "transactions together may use the whole heap"),
+    "db.transaction.timeout": ("a timeout", "a transaction may run for ever"),
+}
+"""Neo4j settings koppel's ad-hoc Cypher relies on: the safe value and the risk of another one."""
+
+
+def unsafe_settings(store: Any) -> list[str]:
+    """Warnings about settings of a Neo4j server that leave ad-hoc Cypher less contained; [] when all are
+    safe, when the store is not Neo4j, or when the user may not read the settings (``SHOW SETTINGS``).
+    """
+    if getattr(store, "kind", "") != "neo4j":
+        return []
+    from neo4j import exceptions as neo4j_errors
+
+    names = list(SAFE_SETTINGS) + ["internal.dbms.cypher_ip_blocklist"]
+    try:
+        with store._session(read_only=True) as session:
+            values = {r["name"]: str(r["value"]) for r in session.run("SHOW SETTINGS YIELD name, value WHERE name IN $names RETURN name, value", names=names)}
+    except neo4j_errors.Neo4jError:
+        return []
+    warnings = []
+    for name, (safe, risk) in SAFE_SETTINGS.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        unsafe = value.lower() != "false" if safe == "false" else re.fullmatch(r"(0+(\.0+)?\s*[a-z]*|null|)", value.strip().lower()) is not None
+        if unsafe:
+            warnings.append(f"Neo4j setting {name}={value}: {risk} (set {safe}; see the README, 'Ad-hoc Cypher')")
+    if "internal.dbms.cypher_ip_blocklist" in values and not values["internal.dbms.cypher_ip_blocklist"].strip("[] "):
+        warnings.append("Neo4j setting internal.dbms.cypher_ip_blocklist is empty: LOAD CSV may reach any URL (see the README, 'Ad-hoc Cypher')")
+    return warnings
