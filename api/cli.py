@@ -302,7 +302,14 @@ def query(
         raise ValidationError("--write applies to --cypher only; catalogue queries only read")
     # Checked against what both stores hold before any driver sees them (koppel.graph.values).
     params = check_params(dict(parse_param(p) for p in param or []), allow_empty_lists=bool(name))
+    if cypher and not write:
+        from koppel.graph.guard import check_plan, check_read_only
+
+        cypher = check_read_only(cypher, params).canonical  # the same guard as POST /api/cypher; runs what it checked
     with _open(store, read_only=not write) as graph:
+        if cypher and not write:
+            graph.check_read_only(cypher, params)  # plus the planner, where the store has one
+            check_plan(graph, cypher, params)
         result = run_named(graph, name, params) if name else graph.run(cypher, params, read_only=not write)
     if as_json:
         _print_json({"columns": result.columns, "rows": result.records()})
