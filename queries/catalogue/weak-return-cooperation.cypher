@@ -7,14 +7,15 @@
 // column level (string): the latest assessed level of return cooperation.
 // column trend (string): the trend of that assessment.
 // column as_of (date): the date of the latest assessment.
-// column wants (map[]): the dossiers and agreements the country wants, as {key, name, label, domain}.
+// column wants (map[]): the dossiers and agreements the country wants, as {key, name, label, domain}; empty when none.
 // column sources (string[]): locators of the assessment.
 MATCH (a:Assessment)-[:CONCERNS]->(c:Country)
 WITH c, max(a.as_of) AS latest
 MATCH (a:Assessment)-[:CONCERNS]->(c)
 WHERE a.as_of = latest AND a.level IN $levels
 OPTIONAL MATCH (c)-[:WANTS]->(d)
-WITH c, a, collect(DISTINCT {key: d.key, name: d.name, label: {{label(d)}}, domain: d.domain}) AS wants
+// a country that wants nothing gets an empty list, not one map of nulls (collect skips the NULL)
+WITH c, a, collect(DISTINCT CASE WHEN d IS NULL THEN NULL ELSE {key: d.key, name: d.name, label: {{label(d)}}, domain: d.domain} END) AS wants
 RETURN c.key AS country, c.name AS name, a.level AS level, a.trend AS trend, a.as_of AS as_of,
        wants AS wants, a.sources AS sources
 ORDER BY country, level

@@ -14,7 +14,13 @@ The answer (a JSON-ready dict, keys in this order)
   (``{level, trend, as_of, sources}`` of the latest assessment, or None).
 * ``existing``: one row per Linkage concerning the country:
   ``{key, name, dossier (the first target), targets: [{key, name, domain,
-  label}], direction, status, outcome, channel, date, sources}``.
+  label}], direction, status, outcome, channel, date (ISO; the linkage's
+  own, else the date of the event that resulted in it or of the first dated
+  event about what it links), date_basis ({en, nl} or None), date_sources,
+  returns (None, or the Dutch return figures of the country's nationals
+  around that date: ``{reported_by, series: [{year, persons, sources}],
+  before, after, years_before, years_after}``, means in persons per year,
+  the linkage's own year in neither), sources}``.
 * ``candidates``: ranked, each ``{key ("<target>@<direction>"), kind
   (dossier, treaty, eu_instrument, forum, coalition, generic),
   country_specific (bool), dossier ({key, name, domain, label}), direction
@@ -104,9 +110,12 @@ def linkages(store: GraphStore, iso3: str, *, as_of: dt.date | None = None, weig
     found: list[dict[str, Any]] = []
     if hood.is_origin_country():
         found += kinds.dossier_candidates(hood, w, covered)
-        found += kinds.eu_candidates(hood, w, covered)
+        found += kinds.treaty_candidates(hood, w, covered)
+        found += kinds.eu_candidates(hood, w, covered, visa_required=hood.visa["required"] if hood.visa else None)
         found += kinds.forum_candidates(hood, w, covered)
         found += kinds.coalition_candidates(hood, w, covered)
+        if not any(c["kind"] == "coalition" for c in found):
+            found += kinds.return_coalition_candidates(hood, w, covered)
         found += kinds.generic_candidates(hood, w, covered)
     found.sort(key=_order)
     factors = [c.pop("_factors") for c in found]
@@ -124,7 +133,7 @@ def linkages(store: GraphStore, iso3: str, *, as_of: dt.date | None = None, weig
             {"level": latest["level"], "trend": latest["trend"], "as_of": latest.get("as_of"), "sources": sources_of(latest)}
             if latest else None
         ),
-        "existing": _existing(hood),
+        "existing": _existing(hood, w),
         "candidates": found,
         "missing": [t.en for t in warnings],
     }
@@ -137,11 +146,26 @@ def _order(c: dict[str, Any]) -> tuple[Any, ...]:
             round(f.risk, 4), (c["dossier"].get("name") or "").casefold(), c["key"])
 
 
-def _existing(hood: Neighbourhood) -> list[dict[str, Any]]:
+def _existing(hood: Neighbourhood, w: Weights) -> list[dict[str, Any]]:
     out = []
+    nl_points = hood.returns.get("nl", []) if hood.returns else []
     for row in hood.existing:
         link = row["linkage"]
         targets = [brief(t["node"], t["label"]) for t in row["targets"]]
+        dated = row["dated"]
+        returns = None
+        if dated and nl_points:
+            year = int(dated["date"][:4])
+            before = [p for p in nl_points if p["year"] < year]
+            after = [p for p in nl_points if p["year"] > year]
+            returns = {
+                "reported_by": hood.nl,
+                "series": [{"year": p["year"], "persons": p["persons"], "sources": p["sources"]} for p in nl_points],
+                "before": round(sum(p["persons"] for p in before) / len(before), 1) if before else None,
+                "after": round(sum(p["persons"] for p in after) / len(after), 1) if after else None,
+                "years_before": len(before),
+                "years_after": len(after),
+            }
         out.append({
             "key": link["key"],
             "name": say.name_of(link),
@@ -151,7 +175,13 @@ def _existing(hood: Neighbourhood) -> list[dict[str, Any]]:
             "status": link.get("status"),
             "outcome": link.get("outcome"),
             "channel": link.get("channel"),
-            "date": link.get("date"),
+            "date": dated["date"] if dated else None,
+            "date_basis": (
+                None if not dated else {"en": "the linkage's own date", "nl": "de datum van de koppeling"} if dated["basis"] == "linkage"
+                else {"en": f"the date of {say.name_of(dated['event'])}", "nl": f"de datum van {say.name_of(dated['event'], 'nl')}"}
+            ),
+            "date_sources": dated["sources"] if dated else [],
+            "returns": returns,
             "sources": sources_of(link, *(t["rel"] for t in row["targets"])),
         })
     return out

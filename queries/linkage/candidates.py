@@ -109,7 +109,66 @@ def channel_part(hood: Neighbourhood, w: Weights, channel: str, path: dict[str, 
         also = say.join([say.coded(say.CHANNELS, c) for c in others], ", ")
         text = text + Text(f"; also open: {also.en}", f"; ook open: {also.nl}")
     own = own or {}
-    return part(value, text, own.get("nodes", []), own.get("edges", []), own.get("sources", [])), own or None
+    nodes, edges, sources = list(own.get("nodes", [])), list(own.get("edges", [])), list(own.get("sources", []))
+    evidence = return_evidence(hood, w)
+    if evidence and channel in ("bilateral", "eu", "coalition"):
+        favoured = channel in evidence["channels"]
+        if favoured:
+            value = min(1.0, value + w.returns_channel_bonus)
+            text = text + Text("; the return figures point to this channel: ", "; de terugkeercijfers wijzen op dit kanaal: ") + evidence["text"]
+        elif channel in ("bilateral", "eu"):
+            value = max(0.0, value - w.returns_channel_bonus / 2)
+            text = text + Text("; the return figures point to another channel: ", "; de terugkeercijfers wijzen op een ander kanaal: ") + evidence["text"]
+        nodes += evidence["nodes"]
+        edges += evidence["edges"]
+        sources += evidence["sources"]
+    return part(value, text, nodes, edges, sources), own or None
+
+
+def _persons(n: int) -> str:
+    return f"{n:,}".replace(",", "\u2009")
+
+
+def _change(t: dict[str, Any]) -> Text:
+    pct = t["change_pct"]
+    how = Text(f"fell {abs(pct):g} %", f"daalde {abs(pct):g} %") if t["direction"] == "falling" else (
+        Text(f"rose {abs(pct):g} %", f"steeg {abs(pct):g} %") if t["direction"] == "rising" else Text("stayed about level", "bleef ongeveer gelijk"))
+    span = f"{t['from_year']}: {_persons(t['first'])}, {t['to_year']}: {_persons(t['last'])}"
+    return Text(f"{how.en} ({span})", f"{how.nl.replace('.', ',')} ({span})")
+
+
+def return_evidence(hood: Neighbourhood, w: Weights) -> dict[str, Any] | None:
+    """Which channel the return figures point to, or None: a fall across the rest of Europe points to the EU and coalitions,
+    a fall in the Netherlands only to bilateral levers (computed once per answer, kept in ``hood.returns``)."""
+    if not hood.returns:
+        return None
+    if "evidence" in hood.returns:
+        return hood.returns["evidence"]
+    from koppel.queries.linkage.reading import trend
+
+    nl = trend(hood.returns.get("nl", []), w.returns_band)
+    europe = trend(hood.returns.get("europe", []), w.returns_band)
+    hood.returns["trend_nl"], hood.returns["trend_europe"] = nl, europe
+    evidence = None
+    country = say.names(hood.country)
+    if nl["direction"] == "falling" or europe["direction"] == "falling":
+        nl_text = (Text(f"returns of nationals of {country.en} from the Netherlands {_change(nl).en}",
+                        f"terugkeer van onderdanen van {country.nl} uit Nederland {_change(nl).nl}") if nl["direction"] != "unknown"
+                   else Text("no Dutch return figures", "geen Nederlandse terugkeercijfers"))
+        eu_text = (Text(f"from the rest of Europe {_change(europe).en}", f"uit de rest van Europa {_change(europe).nl}") if europe["direction"] != "unknown"
+                   else Text("no figures for the rest of Europe", "geen cijfers voor de rest van Europa"))
+        channels = ("eu", "coalition") if europe["direction"] == "falling" else ("bilateral",)
+        cited = [p for t in (nl, europe) for p in (t["points"][:1] + t["points"][-1:] if t["points"] else [])]
+        obs = [p["key"] for p in (nl["points"][:1] + nl["points"][-1:])] if nl["points"] else []
+        evidence = {
+            "channels": channels,
+            "text": say.join([nl_text, eu_text], ", "),
+            "nodes": [hood.key, *obs],
+            "edges": [edge(k, "OF_CITIZENSHIP", hood.key) for k in obs],
+            "sources": sorted({s for p in cited for s in p["sources"]}),
+        }
+    hood.returns["evidence"] = evidence
+    return evidence
 
 
 def risk_part(hood: Neighbourhood, w: Weights, direction: str) -> Part:
@@ -152,17 +211,35 @@ def precedent_part(hood: Neighbourhood, w: Weights, tags: list[tuple[str, ...]],
             continue
         seen[link["key"]] = row
     rows = [seen[k] for k in sorted(seen)]
-    value = precedent_value([r["linkage"].get("outcome") or "unknown" for r in rows], w)
+    outcomes = []
+    measured = 0
+    for r in rows:
+        effect = measured_effect(hood, r["linkage"], w)
+        if effect is not None:
+            measured += 1
+            outcomes.append(effect["outcome"])
+        else:
+            outcomes.append(r["linkage"].get("outcome") or "unknown")
+    value = precedent_value(outcomes, w)
     if rows:
         def summary(lang: str) -> str:
             items = []
             for r in rows[:4]:
                 where = "/".join(say.name_of(c, lang) for c in r["country_nodes"]) or ("no single country" if lang == "en" else "geen enkel land")
+                effect = measured_effect(hood, r["linkage"], w)
+                if effect is not None and effect["change_pct"] is not None:
+                    pct = f"{effect['change_pct']:+g}"
+                    measured_text = Text(f"returns {pct} % after", f"terugkeer {pct.replace('.', ',')} % erna")
+                    items.append(f"{where}: {measured_text.en if lang == 'en' else measured_text.nl}")
+                    continue
                 outcome = say.coded(say.OUTCOMES, r["linkage"].get("outcome"))
                 items.append(f"{where}: {outcome.en if lang == 'en' else outcome.nl}")
             return ", ".join(items)
         text = Text(f"{len(rows)} earlier case(s) of {label.en} elsewhere ({summary('en')})",
                     f"{len(rows)} eerder(e) geval(len) van {label.nl} elders ({summary('nl')})")
+        if measured:
+            text = text + Text(f"; {measured} judged by measured return figures before and after",
+                               f"; {measured} beoordeeld op gemeten terugkeercijfers ervoor en erna")
     else:
         text = Text(f"no earlier case of {label.en} elsewhere; a neutral prior", f"geen eerder geval van {label.nl} elders; een neutrale aanname")
     nodes: list[str] = []
@@ -174,7 +251,36 @@ def precedent_part(hood: Neighbourhood, w: Weights, tags: list[tuple[str, ...]],
         edges.append(edge(link["key"], "LINKS", row["target"]))
         edges += [edge(link["key"], "CONCERNS", c) for c in row["countries"]]
         sources += sources_of(link)
+        effect = measured_effect(hood, link, w)
+        if effect:
+            sources += effect["sources"]
     return part(value, text, nodes, edges, sources), len(rows)
+
+
+def measured_effect(hood: Neighbourhood, link: dict[str, Any], w: Weights) -> dict[str, Any] | None:
+    """The Dutch return figures before and after a dated linkage, and the outcome they show; None without figures on both sides.
+
+    Before: the mean of the years before the linkage's year; after: the mean
+    of the years after it (its own year belongs to neither). A rise beyond
+    ``returns.fall`` reads as ``effective``, a fall beyond it as
+    ``no_result``, anything between as ``unknown``.
+    """
+    date = link.get("date")
+    points = hood.precedent_returns.get(link.get("key", ""), [])
+    if not date or not points:
+        return None
+    year = int(str(date)[:4])
+    before = [p for p in points if p["year"] < year]
+    after = [p for p in points if p["year"] > year]
+    if not before or not after:
+        return None
+    b = sum(p["persons"] for p in before) / len(before)
+    a = sum(p["persons"] for p in after) / len(after)
+    change = None if b == 0 else (a - b) / b
+    outcome = ("effective" if a > 0 else "unknown") if change is None else "effective" if change > w.returns_band else "no_result" if change < -w.returns_band else "unknown"
+    return {"before": round(b, 1), "after": round(a, 1), "years_before": len(before), "years_after": len(after),
+            "change_pct": None if change is None else round(change * 100, 1), "outcome": outcome,
+            "sources": sorted({s for p in before + after for s in p["sources"]})}
 
 
 def control_part(hood: Neighbourhood, w: Weights, key: str, controls: list[tuple[str, dict[str, Any]]]) -> tuple[Part, str | None]:
@@ -254,6 +360,8 @@ def dossier_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[s
         status = node.get("status")
         if key in covered["keys"] or domain in ASK_DOMAINS or status == "cut":
             continue
+        if domain == "visa_facilitation" and hood.visa and not hood.visa["required"]:
+            continue  # a visa-free nationality gets no visa lever
         control, side = control_part(hood, w, key, entry["controls"])
         if side is None and entry["controls"]:
             continue  # decided by someone else (the country itself): not a lever of ours
@@ -301,8 +409,10 @@ def generic_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[s
         control, side = control_part(hood, w, key, row["controls"])
         if side is None and row["controls"]:
             continue
+        if domain == "visa_facilitation" and hood.visa and not hood.visa["required"]:
+            continue  # a visa-free nationality gets no visa lever
         dom = say.domain(domain)
-        demand = part(w.prior(domain), Text(f"a general instrument {country.en} has not asked for; the usual interest in {dom.en}",
+        demand = part(w.prior(domain) * w.generic_share, Text(f"a general instrument {country.en} has not asked for; the usual interest in {dom.en}",
                                             f"een algemeen instrument waar {country.nl} niet om vroeg; de gebruikelijke belangstelling voor {dom.nl}"),
                       [key, row["framework"]["key"]], [edge(key, "PART_OF", row["framework"]["key"])])
         precedent = precedent_part(hood, w, [("domain", domain or "", "positive")], Text(f"an offer of {dom.en}", f"een aanbod met {dom.nl}"))
@@ -350,8 +460,10 @@ def eu_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[str]],
                          demand=demand, control=control, precedent=precedent))
     if visa_required:
         target = {"key": EU_VISA_MEASURES, "name": "EU visa measures (Visa Code, article 25a)", "domain": "visa_facilitation", "label": "Instrument"}
-        demand = part(w.prior("visa_facilitation"), Text(f"nationals of {country.en} need a visa, so visa rules weigh for them",
-                                                         f"onderdanen van {country.nl} hebben een visum nodig, dus visumregels wegen voor hen"), [hood.key])
+        visa = hood.visa or {}
+        demand = part(w.prior("visa_facilitation"), Text(f"nationals of {country.en} need a visa for the Netherlands, so visa rules weigh for them",
+                                                         f"onderdanen van {country.nl} hebben een visum nodig voor Nederland, dus visumregels wegen voor hen"),
+                      [hood.key, hood.nl], [visa["edge"]] if visa else [], visa.get("sources", []))
         control = _eu_control(hood, w, Text("visa measures under the Visa Code", "visummaatregelen onder de Visumcode"))
         precedent = precedent_part(hood, w, [("domain", "visa_facilitation", "negative")], Text("visa pressure", "visumdruk"))
         out.append(build(hood, w, target=target, kind="eu_instrument", direction="negative", action=Text("apply", "toepassen"), channel="eu",
@@ -409,3 +521,119 @@ def coalition_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set
     precedent = precedent_part(hood, w, [("channel", "coalition")], Text("joint action with like-minded states", "gezamenlijk optreden met gelijkgezinde landen"))
     return [build(hood, w, target=brief(node, row["label"]), kind="coalition", direction="positive", action=Text("act jointly with", "benaderen voor gezamenlijk optreden"),
                   channel="coalition", demand=demand, control=control, precedent=precedent)]
+
+
+TREATY_DOSSIER_DOMAINS = {
+    "aviation": "aviation", "development": "development_aid", "labour_migration": "labour_mobility",
+    "culture_education": "student_mobility", "visa": "visa_facilitation", "readmission": "readmission",
+}
+"""Treaty domains that match a dossier domain: a linkage or dossier of that domain covers the treaty's domain too."""
+BOTH_WAYS = frozenset({"aviation", "development", "labour_migration"})
+"""Treaty domains in force that are a lever both ways (more under the treaty, or holding further steps back)."""
+
+
+def _in_force(node: dict[str, Any]) -> bool:
+    return not node.get("not_in_force") and node.get("status") in ("signed", "in_force", None)
+
+
+def treaty_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[str]]) -> list[dict[str, Any]]:
+    """The country's own treaties with the Netherlands, one candidate per treaty domain and direction.
+
+    Per domain the representative treaty is one signed but not yet in force
+    (to bring into force, or to hold back), else the latest in force (to build
+    on; aviation, development and labour migration also to hold back further
+    steps). Skipped: EU-level agreements (the EU channel), readmission and
+    visa treaties (what we ask, and the visa levers), and domains a linkage or
+    dossier of the country already covers.
+    """
+    by_domain: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
+    for key, entry in hood.agreements.items():
+        node = entry["node"]
+        domain = node.get("domain")
+        if node.get("agreement_type") != "treaty" or not domain or node.get("eu_level") or key in covered["keys"]:
+            continue
+        if domain in ("readmission", "visa") or TREATY_DOSSIER_DOMAINS.get(domain, domain) in covered["domains"]:
+            continue
+        party = next((rel for via, rel_type, rel in entry["edges"] if via == hood.key and rel_type == "PARTY_TO"), None)
+        if party is None:
+            continue
+        by_domain.setdefault(domain, []).append((key, node, party))
+    out = []
+    country = say.names(hood.country)
+    for domain, treaties in sorted(by_domain.items()):
+        pending = sorted((t for t in treaties if not _in_force(t[1])), key=lambda t: (str(t[1].get("date_signed") or ""), t[0]), reverse=True)
+        in_force = sorted((t for t in treaties if _in_force(t[1])), key=lambda t: (str(t[1].get("date_signed") or ""), t[0]), reverse=True)
+        key, node, party = (pending or in_force)[0]
+        entry = hood.agreements[key]
+        wanted = next((rel for via, rel_type, rel in entry["edges"] if rel_type == "WANTS" and via == hood.key), None)
+        dom = say.domain(domain)
+        mapped = TREATY_DOSSIER_DOMAINS.get(domain, domain)
+        date = str(node.get("date_signed") or "")[:10]
+        since = Text(f" (signed {date})", f" (getekend {date})") if date else Text("", "")
+        if wanted is not None:
+            demand = part(w.demand_wants, Text(f"{country.en} has asked for it", f"{country.nl} heeft erom gevraagd"), [hood.key, key], [edge(hood.key, "WANTS", key)], sources_of(wanted))
+        elif pending:
+            demand = part(w.demand_engaged, Text(f"{country.en} signed it{since.en} but it is not yet in force", f"{country.nl} tekende het{since.nl} maar het is nog niet in werking"),
+                          [hood.key, key], [edge(hood.key, "PARTY_TO", key)], sources_of(party, node))
+        else:
+            more = Text(f", one of {len(in_force)} in this domain", f", een van {len(in_force)} op dit terrein") if len(in_force) > 1 else Text("", "")
+            demand = part(w.treaty(domain), Text(f"{country.en} has a treaty on {dom.en} with the Netherlands{since.en}{more.en}; the usual interest in it",
+                                                 f"{country.nl} heeft een verdrag over {dom.nl} met Nederland{since.nl}{more.nl}; de gebruikelijke belangstelling ervoor"),
+                          [hood.key, key], [edge(hood.key, "PARTY_TO", key)], sources_of(party, node))
+        control = part(w.control["netherlands"], Text("the Netherlands is a party and decides on its own steps", "Nederland is partij en beslist over de eigen stappen"),
+                       [key], [], sources_of(party))
+        directions = ["positive", "negative"] if pending or domain in BOTH_WAYS else ["positive"]
+        for direction in directions:
+            if pending:
+                action = Text("bring into force", "in werking laten treden") if direction == "positive" else Text("hold back ratification of", "bekrachtiging aanhouden van")
+            else:
+                action = Text("offer more under", "meer aanbieden onder") if direction == "positive" else Text("hold back further steps under", "verdere stappen aanhouden onder")
+            label = Text(f"{'pressure' if direction == 'negative' else 'an offer'} of {dom.en}", f"{'druk' if direction == 'negative' else 'een aanbod'} met {dom.nl}")
+            precedent = precedent_part(hood, w, [("domain", mapped, direction)], label)
+            target = {**brief(node, "Agreement"), "domain": mapped}
+            out.append(build(hood, w, target=target, kind="treaty", direction=direction, action=action, channel="bilateral",
+                             demand=demand, control=control, precedent=precedent))
+    return out
+
+
+def return_coalition_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[str]]) -> list[dict[str, Any]]:
+    """Like-minded states from the return data: European states whose returns of the country's nationals fell too.
+
+    Needs at least two such states besides the Netherlands (falling beyond
+    ``returns.fall`` over the last three years with a figure), and no
+    coalition linkage for the country yet.
+    """
+    if "coalition" in covered["channels"] or not hood.returns:
+        return []
+    from koppel.queries.linkage.reading import trend
+
+    falling = []
+    for state, points in hood.returns.get("states", {}).items():
+        if state == hood.nl:
+            continue
+        t = trend(points, w.returns_band)
+        if t["direction"] == "falling":
+            falling.append((state, t))
+    if len(falling) < 2:
+        return []
+    falling.sort(key=lambda st: (st[1]["change_pct"] if st[1]["change_pct"] is not None else 0, st[0]))
+    names = hood.returns.get("names", {})
+    country = say.names(hood.country)
+    shown = falling[:4]
+    listed = say.join([say.names(names.get(s, {"key": s})) for s, _ in shown], ", ")
+    more = len(falling) - len(shown)
+    extra = Text(f" and {more} more", f" en {more} andere") if more else Text("", "")
+    nodes = [hood.key] + [s for s, _ in falling]
+    obs = [p for _, t in falling for p in (t["points"][:1] + t["points"][-1:])]
+    sources = sorted({x for p in obs for x in p["sources"]})
+    edges = [edge(p["key"], "REPORTED_BY", s) for s, t in falling for p in (t["points"][:1] + t["points"][-1:])]
+    path = {"nodes": nodes, "edges": edges, "sources": sources}
+    target = {"key": f"return-coalition:{hood.key}", "name": f"States whose returns to {country.en} fell: {listed.en}{extra.en}",
+              "name_nl": f"Landen met dalende terugkeer naar {country.nl}: {listed.nl}{extra.nl}", "domain": None, "label": "CountryGroup"}
+    demand = part(w.prior(None), Text(f"{len(falling)} European states saw returns of nationals of {country.en} fall as well: {listed.en}{extra.en}",
+                                      f"{len(falling)} Europese landen zagen de terugkeer van onderdanen van {country.nl} ook dalen: {listed.nl}{extra.nl}"),
+                  nodes, edges, sources)
+    control = part(w.control["eu"], Text("the Netherlands would have to form the coalition with them", "Nederland zou de coalitie met hen moeten vormen"), [hood.nl])
+    precedent = precedent_part(hood, w, [("channel", "coalition")], Text("joint action with like-minded states", "gezamenlijk optreden met gelijkgezinde landen"))
+    return [build(hood, w, target=target, kind="coalition", direction="positive", action=Text("act jointly with", "benaderen voor gezamenlijk optreden:"),
+                  channel="coalition", demand=demand, control=control, precedent=precedent, channel_path=path)]

@@ -41,6 +41,8 @@ _PARTS = {
     "org-dossier-in": "MATCH (c:Country {key: $iso3})<-[:PART_OF]-(:Organisation)<-[:BETWEEN]-(d:Dossier)<-[r:WANTS|CONTROLS|LINKS]-(x) RETURN '%s' AS part, x.key AS src, {{label(x)}} AS src_label, " + _EDGE + ", d.key AS dst, 'Dossier' AS dst_label",
     "link-out": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(l:Linkage)-[r:LINKS]->(t) RETURN '%s' AS part, l.key AS src, 'Linkage' AS src_label, " + _EDGE + ", t.key AS dst, {{label(t)}} AS dst_label",
     "dossier-link-out": "MATCH (c:Country {key: $iso3})<-[:BETWEEN]-(:Dossier)<-[:LINKS]-(l:Linkage)-[r:LINKS]->(t) RETURN '%s' AS part, l.key AS src, 'Linkage' AS src_label, " + _EDGE + ", t.key AS dst, {{label(t)}} AS dst_label",
+    "link-event": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(l:Linkage)<-[r:RESULTED_IN]-(e:Event) RETURN '%s' AS part, e.key AS src, 'Event' AS src_label, " + _EDGE + ", l.key AS dst, 'Linkage' AS dst_label",
+    "target-event": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(:Linkage)-[:LINKS]->(t)<-[r:CONCERNS]-(e:Event) RETURN '%s' AS part, e.key AS src, 'Event' AS src_label, " + _EDGE + ", t.key AS dst, {{label(t)}} AS dst_label",
     "target-forum": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(:Linkage)-[:LINKS]->(t)-[r:PART_OF]->(f:Forum) RETURN '%s' AS part, t.key AS src, {{label(t)}} AS src_label, " + _EDGE + ", f.key AS dst, 'Forum' AS dst_label",
     "group-out": "MATCH (c:Country {key: $iso3})-[:MEMBER_OF]->(g)-[r:PARTICIPATES_IN|MEMBER_OF|PARTY_TO]->(x) RETURN '%s' AS part, g.key AS src, {{label(g)}} AS src_label, " + _EDGE + ", x.key AS dst, {{label(x)}} AS dst_label",
     "like-minded": "MATCH (c:Country {key: $iso3})<-[:SHARES_PROBLEM_WITH]-(s)<-[r:MEMBER_OF]-(m) RETURN '%s' AS part, m.key AS src, {{label(m)}} AS src_label, " + _EDGE + ", s.key AS dst, {{label(s)}} AS dst_label",
@@ -89,6 +91,32 @@ RETURN x AS node, {{type(r)}} AS type, r.sources AS rs, r.valid_from AS rf, r.va
 ORDER BY x.key, type LIMIT 1
 """
 
+# The data layers (issue 12): the visa requirement of the country's nationals for the Netherlands,
+# and the Eurostat return observations of its nationals, per reporting state and year.
+Q_VISA = """
+MATCH (c:Country {key: $iso3})-[r:VISA_REQUIREMENT]->(n:Country {key: $nl})
+RETURN r.requirement AS requirement, r.visa_required AS visa_required, r.as_of AS as_of,
+       r.sources AS rs, r.valid_from AS rf, r.valid_to AS rt
+"""
+Q_RETURNS = """
+MATCH (c:Country {key: $iso3})<-[:OF_CITIZENSHIP]-(o:ReturnObservation)-[:REPORTED_BY]->(g:Country)
+RETURN g.key AS state, g.name AS name, g.name_en AS name_en, g.name_nl AS name_nl,
+       o.key AS key, o.year AS year, o.persons AS persons, o.sources AS sources
+"""
+# Global: the Dutch return figures of the nationals of every country a linkage concerns (for measured precedents).
+Q_PRECEDENT_RETURNS = """
+MATCH (l:Linkage)-[:CONCERNS]->(c:Country)<-[:OF_CITIZENSHIP]-(o:ReturnObservation)-[:REPORTED_BY]->(n:Country {key: $nl})
+RETURN l.key AS linkage, c.key AS country, o.year AS year, o.persons AS persons, o.sources AS sources
+"""
+
+RETURNS_KNOWN_FROM = (7, 1)
+"""Month and day of the year after year Y from which Y's return figures count as known (Eurostat's annual release is mid-year).
+
+With ``as_of``, a figure for year Y is used only when ``as_of`` is on or after
+that day of year Y + 1, so no answer depends on a figure not yet published."""
+TREND_YEARS = 3
+"""Return trends compare the first and last of the last three years with a figure."""
+
 PRECEDENT_TTL = 30.0
 """Seconds cached precedents are trusted; they are read again sooner when the number of Linkage nodes changes."""
 _GLOBAL: weakref.WeakKeyDictionary[GraphStore, tuple[tuple[int, str, str], float, dict[str, Any]]] = weakref.WeakKeyDictionary()
@@ -111,6 +139,7 @@ def _global_rows(reader: _Reader, linkage_count: int, nl: str, eu: str) -> dict[
         "generic": reader.rows(Q_GENERIC),
         "generic-control": reader.rows(Q_GENERIC_CONTROL),
         "partner": reader.rows(Q_PARTNER_EDGES, nl=nl, eu=eu),
+        "precedent-returns": reader.rows(Q_PRECEDENT_RETURNS, nl=nl),
     }
     try:
         _GLOBAL[reader.store] = ((linkage_count, nl, eu), now, rows)
@@ -251,6 +280,9 @@ class Neighbourhood:
     precedents: list[Entry] = field(default_factory=list)
     precedent_index: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     channels: dict[str, Path] = field(default_factory=dict)
+    visa: dict[str, Any] | None = None
+    returns: dict[str, Any] = field(default_factory=dict)
+    precedent_returns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     fragility: float = 0.0
     fragility_factors: list[str] = field(default_factory=list)
 
@@ -284,7 +316,12 @@ class Neighbourhood:
         for entry in self.dossiers.values():
             cov["domains"].add(entry["node"].get("domain") or "")
         for entry in self.agreements.values():
-            cov["agreement_types"].add(entry["node"].get("agreement_type") or "")
+            node = entry["node"]
+            if not any(e[1] in ("PARTY_TO", "SIGNED", "CONCERNS") for e in entry["edges"]):
+                continue  # only wanted, not concluded
+            cov["agreement_types"].add(node.get("agreement_type") or "")
+            if node.get("readmission_clause") or (node.get("agreement_type") == "treaty" and node.get("domain") == "readmission"):
+                cov["agreement_types"].add("readmission_agreement")
         return cov
 
     def shared_forums(self) -> list[tuple[str, Path, dict[str, Any]]]:
@@ -326,6 +363,8 @@ def read(store: GraphStore, iso3: str, as_of: dt.date | None, weights: Weights) 
         nl=weights.partners.get("netherlands", "NLD"), eu=weights.partners.get("eu", "europese-unie"),
     )
     _read_edges(hood, reader, found[0]["linkages"])
+    hood.visa = _read_visa(hood, reader)
+    hood.returns = _read_returns(hood, reader)
     hood.channels = _open_channels(hood, reader)
     factors = [f for f in hood.country.get("risk_factors") or [] if f in weights.risk_factors]
     hood.fragility = max((weights.risk_factors[f] for f in factors), default=0.0)
@@ -408,9 +447,26 @@ def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> Non
             links[r["src"]].setdefault(r["dst"], {
                 "node": node(r["dst"]), "label": r["dst_label"], "rel": r["rel"], "forums": sorted(forums_of.get(r["dst"], ())),
             })
-    hood.existing = [
-        {"linkage": node(key), "targets": [targets[t] for t in sorted(targets)]} for key, targets in sorted(links.items())
-    ]
+    events_of: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = defaultdict(list)
+    for r in live["link-event"] + live["target-event"]:
+        event = nodes.get(r["src"])
+        if event and event.get("date"):
+            events_of[r["dst"]].append((r["type"], event, r["rel"]))
+    hood.existing = []
+    for key, targets in sorted(links.items()):
+        link = node(key)
+        dated = None
+        if link.get("date"):
+            dated = {"date": str(link["date"])[:10], "basis": "linkage", "event": None, "sources": sources_of(link)}
+        else:
+            # The linkage's own date is not recorded: the event that resulted in it, else the first dated event about what it links.
+            resulted = sorted(events_of.get(key, []), key=lambda e: (str(e[1]["date"]), e[1]["key"]))
+            about = sorted((e for t in targets for e in events_of.get(t, [])), key=lambda e: (str(e[1]["date"]), e[1]["key"]))
+            chosen = (resulted or about or [None])[0]
+            if chosen:
+                _, event, rel = chosen
+                dated = {"date": str(event["date"])[:10], "basis": "event", "event": event, "sources": sources_of(event, rel)}
+        hood.existing.append({"linkage": link, "targets": [targets[t] for t in sorted(targets)], "dated": dated})
 
     agreements: dict[str, Entry] = {}
 
@@ -418,7 +474,7 @@ def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> Non
         agreements.setdefault(key, {"node": node(key), "edges": []})["edges"].append((via, rel_type, rel))
 
     for r in live["out"]:
-        if r["type"] in ("PARTY_TO", "SIGNED") and r["dst_label"] == "Agreement":
+        if r["type"] in ("PARTY_TO", "SIGNED", "WANTS") and r["dst_label"] == "Agreement":
             add_agreement(r["dst"], hood.key, r["type"], r["rel"])
     for r in live["in"]:
         if r["type"] == "CONCERNS" and r["src_label"] == "Agreement":
@@ -464,6 +520,13 @@ def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> Non
          for r in shared["generic"] if hood.ok(r["dossier"], r["framework"], rel_from("PART_OF", r))),
         key=lambda g: (g["dossier"]["key"], g["framework"]["key"]),
     )
+    precedent_returns: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in shared["precedent-returns"]:
+        if r["persons"] is not None and year_known(r["year"], hood.as_of):
+            precedent_returns[r["linkage"]].append({"year": r["year"], "persons": r["persons"], "sources": r["sources"] or [], "country": r["country"]})
+    for points in precedent_returns.values():
+        points.sort(key=lambda p: p["year"])
+    hood.precedent_returns = dict(precedent_returns)
     if hood.as_of is None:
         if "table" not in shared:
             shared["table"] = _precedent_table(shared["links"], shared["countries"], None)
@@ -523,3 +586,73 @@ def _open_channels(hood: Neighbourhood, reader: _Reader) -> dict[str, Path]:
         node = row["node"]["key"]
         open_["coalition"] = {"nodes": [node, hood.key], "edges": [edge(node, "SHARES_PROBLEM_WITH", hood.key)], "sources": sources_of(row["rel"])}
     return open_
+
+
+def year_known(year: int | None, as_of: dt.date | None) -> bool:
+    """Whether the return figure of ``year`` was published by ``as_of`` (see :data:`RETURNS_KNOWN_FROM`)."""
+    if year is None:
+        return False
+    return as_of is None or as_of >= dt.date(int(year) + 1, *RETURNS_KNOWN_FROM)
+
+
+def _read_visa(hood: Neighbourhood, reader: _Reader) -> dict[str, Any] | None:
+    """The latest visa requirement of the country's nationals for the Netherlands valid on ``as_of``, or None if unknown."""
+    rows = []
+    for r in reader.rows(Q_VISA, iso3=hood.key, nl=hood.nl):
+        rel = rel_from("VISA_REQUIREMENT", r)
+        if r["as_of"] is not None:
+            rel["as_of"] = r["as_of"]
+        if hood.ok(rel):
+            rows.append((str(r["as_of"] or ""), r["requirement"] or "", r, rel))
+    if not rows:
+        return None
+    _, _, r, rel = max(rows, key=lambda t: (t[0], t[1]))
+    return {"required": bool(r["visa_required"]), "requirement": r["requirement"], "as_of": r["as_of"], "sources": sources_of(rel),
+            "edge": edge(hood.key, "VISA_REQUIREMENT", hood.nl)}
+
+
+def trend(points: list[dict[str, Any]], band: float) -> dict[str, Any]:
+    """The change over the last :data:`TREND_YEARS` years with a figure: ``{from_year, to_year, first, last, change_pct, direction}``.
+
+    ``direction`` is falling or rising beyond ``band`` (a share, e.g. 0.10),
+    else stable; ``unknown`` with fewer than two years.
+    """
+    window = [p for p in points if p.get("persons") is not None][-TREND_YEARS:]
+    if len(window) < 2:
+        return {"from_year": None, "to_year": None, "first": None, "last": None, "change_pct": None, "direction": "unknown", "points": window}
+    first, last = window[0]["persons"], window[-1]["persons"]
+    pct = None if first == 0 else (last - first) / first
+    direction = ("rising" if last > first else "stable") if pct is None else "falling" if pct < -band else "rising" if pct > band else "stable"
+    return {"from_year": window[0]["year"], "to_year": window[-1]["year"], "first": first, "last": last,
+            "change_pct": None if pct is None else round(pct * 100, 1), "direction": direction, "points": window}
+
+
+def _read_returns(hood: Neighbourhood, reader: _Reader) -> dict[str, Any]:
+    """Return observations of the country's nationals known on ``as_of``: per reporting state, and the rest of Europe summed.
+
+    ``{"nl": [points], "europe": [points], "states": {state: [points]}, "names": {state: node}}``;
+    a point is ``{year, persons, sources}``; a state's year without a figure
+    is left out, never read as zero. ``europe`` sums, per year, the states
+    other than the Netherlands that have a figure in every year of the window.
+    """
+    per_state: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    names: dict[str, dict[str, Any]] = {}
+    for r in reader.rows(Q_RETURNS, iso3=hood.key):
+        if r["persons"] is None or not year_known(r["year"], hood.as_of):
+            continue
+        per_state[r["state"]].append({"year": int(r["year"]), "persons": int(r["persons"]), "sources": list(r["sources"] or []), "key": r["key"]})
+        names[r["state"]] = {"key": r["state"], "name": r["name"], "name_en": r["name_en"], "name_nl": r["name_nl"]}
+    for points in per_state.values():
+        points.sort(key=lambda p: p["year"])
+    if not per_state:
+        return {}
+    nl = per_state.get(hood.nl, [])
+    others = {s: p for s, p in per_state.items() if s != hood.nl}
+    years = sorted({p["year"] for pts in others.values() for p in pts})[-TREND_YEARS:]
+    steady = sorted(s for s, pts in others.items() if {p["year"] for p in pts} >= set(years))
+    europe = []
+    for year in years:
+        rows = [p for s in steady for p in others[s] if p["year"] == year]
+        if rows:
+            europe.append({"year": year, "persons": sum(p["persons"] for p in rows), "sources": sorted(x for p in rows for x in p["sources"]), "states": len(rows)})
+    return {"nl": nl, "europe": europe, "states": dict(sorted(per_state.items())), "names": names, "steady": steady}

@@ -39,9 +39,18 @@ class Weights:
     offer_risk_share: float
     interests_per_dossier: float
     partners: dict[str, str] = field(default_factory=dict)
+    treaty_prior: dict[str, float] = field(default_factory=lambda: {"default": 0.3})
+    generic_share: float = 1.0
+    returns_band: float = 0.10
+    returns_channel_bonus: float = 0.0
 
     def prior(self, domain: str | None) -> float:
+        """The demand prior of a dossier domain (``demand.prior``), else its ``default``."""
         return self.demand_prior.get(domain or "", self.demand_prior["default"])
+
+    def treaty(self, domain: str | None) -> float:
+        """The demand prior of a treaty in force of a treaty domain (``treaties.prior``), else its ``default``."""
+        return self.treaty_prior.get(domain or "", self.treaty_prior.get("default", 0.3))
 
 
 _SECTIONS: dict[str, dict[str, str]] = {
@@ -54,6 +63,9 @@ _SECTIONS: dict[str, dict[str, str]] = {
     "risk_factors": {name: "unit" for name in ("post_conflict", "failed_state_history", "weak_government", "secession", "mass_displacement")},
     "risk": {"offer_share": "unit", "interests_per_dossier": "unit"},
     "partners": {"netherlands": "key", "eu": "key"},
+    "treaties": {"prior": "treaty_map"},
+    "generic": {"demand_share": "unit"},
+    "returns": {"fall": "unit", "channel_bonus": "unit"},
 }
 
 
@@ -101,7 +113,17 @@ def _merge(base: dict[str, Any], override: dict[str, Any], name: str) -> dict[st
             kind = _SECTIONS[section].get(key)
             if kind is None:
                 raise ValidationError(f"{name}: field '{section}.{key}': unknown; known: {', '.join(_SECTIONS[section])}")
-            if kind == "unit_map":
+            if kind == "treaty_map":
+                if not isinstance(value, dict):
+                    raise ValidationError(f"{name}: field '{section}.{key}': expected a mapping of treaty domain: number")
+                domains = set(SCHEMA.node("Agreement").properties["domain"].values or ()) | {"default"}
+                prior = dict(merged[section].get(key, {}))
+                for domain, number in value.items():
+                    if domain not in domains:
+                        raise ValidationError(f"{name}: field '{section}.{key}.{domain}': not a treaty domain or 'default'")
+                    prior[domain] = _check(number, "unit", f"{name}: field '{section}.{key}.{domain}'")
+                merged[section][key] = prior
+            elif kind == "unit_map":
                 if not isinstance(value, dict):
                     raise ValidationError(f"{name}: field '{section}.{key}': expected a mapping of domain: number")
                 domains = set(SCHEMA.node("Dossier").properties["domain"].values or ()) | {"default"}
@@ -152,5 +174,9 @@ def load_weights(path: str | Path | None = None) -> Weights:
         offer_risk_share=data["risk"]["offer_share"],
         interests_per_dossier=data["risk"]["interests_per_dossier"],
         partners=dict(data["partners"]),
+        treaty_prior=dict(data["treaties"].get("prior", {"default": 0.3})),
+        generic_share=data["generic"].get("demand_share", 1.0),
+        returns_band=data["returns"].get("fall", 0.10),
+        returns_channel_bonus=data["returns"].get("channel_bonus", 0.0),
     )
 

@@ -184,8 +184,15 @@ def test_weights_change_the_ranking(seeded_store, tmp_path: Path):
     result = linkages(seeded_store, "AFG", weights=load_weights(file))
     best = [c for c in result["candidates"] if c["score"] == result["candidates"][0]["score"]]
     assert best[0]["score"] == 0.5  # the highest demand prior: visa facilitation and mobility
-    assert "instrument-visumfacilitatie-categorieen-paspoorthouders" in {c["dossier"]["key"] for c in best}
-    assert "instrument-kennisdeling" not in {c["dossier"]["key"] for c in best}
+    assert {c["dossier"]["key"] for c in best} == {EU_READMISSION, EU_MOBILITY}
+    # the letter's generic instruments count a share of the prior (generic.demand_share), so the country's own options lead
+    generic = candidate(result, "instrument-visumfacilitatie-categorieen-paspoorthouders")
+    assert generic["score"] == 0.3 and not generic["country_specific"]
+    file.write_text(file.read_text() + "generic: {demand_share: 1.0}\n")
+    result = linkages(seeded_store, "AFG", weights=load_weights(file))
+    best = {c["dossier"]["key"] for c in result["candidates"] if c["score"] == result["candidates"][0]["score"]}
+    assert "instrument-visumfacilitatie-categorieen-paspoorthouders" in best and "instrument-kennisdeling" not in best
+    assert result["candidates"][0]["country_specific"]  # equal scores: country-specific first (the tie-break)
 
 
 @pytest.mark.parametrize(
@@ -228,3 +235,46 @@ def test_the_default_weights_prefer_positive_linkage():
     weights = load_weights()
     assert weights.factors["positive"] > 0
     assert weights.offer_risk_share < 1
+
+
+def test_what_a_strategist_reads_is_plain_words_in_both_languages(seeded_store, weights):
+    """No raw key, coded value or relationship type in warnings, sentences, actions or reasons, for every country of the letter."""
+    import re
+
+    from koppel.graph.schema import SCHEMA
+
+    rel_types = set(SCHEMA.rel_types)
+    for iso3 in ("AFG", "GHA", "IND", "IRQ", "SOM", "somaliland", "MAR", "CHN", "DZA", "HUN"):
+        result = linkages(seeded_store, iso3, weights=weights)
+        texts = [w[lang] for w in result["warnings"] for lang in ("en", "nl")]
+        keys = {result["country"]}
+        for c in result["candidates"]:
+            texts += [c["why"]["en"], c["why"]["nl"], c["action"]["en"], c["action"]["nl"]]
+            texts += [r[field] for r in c["reasons"] for field in ("text", "text_nl")]
+            keys |= {c["dossier"]["key"], *(k for r in c["reasons"] for k in r["path"]["nodes"])}
+        # keys that no plain word looks like: slugs (with - or :) and ISO codes
+        keys = {k for k in keys if "-" in k or ":" in k or re.fullmatch(r"[A-Z]{3}", k)}
+        for text in texts:
+            words = set(re.findall(r"[A-Za-z0-9_]+", text))
+            assert not {w for w in words if "_" in w} and not words & rel_types, text
+            assert not [k for k in keys if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", text)], text
+
+
+def test_one_row_per_linkage_and_the_sentences_cite_what_the_reasons_cite(seeded_store, weights):
+    result = linkages(seeded_store, "IND", weights=weights)
+    keys = [e["key"] for e in result["existing"]]
+    assert len(keys) == len(set(keys)) == 2  # the mobility offer (three targets) and the Budapest Process
+    for c in result["candidates"]:
+        assert c["sources"] == sorted({s for r in c["reasons"] for s in r["sources"]})
+        demand = c["reasons"][0]
+        if "usual interest" in demand["text"]:
+            assert demand["sources"] == []  # a prior rests on no fact about the country, so it cites none
+
+
+def test_the_catalogue_lists_what_weak_cooperators_want_without_null_rows(seeded_store):
+    from koppel.queries.catalogue import run_named
+
+    weak = {r["country"]: r for r in run_named(seeded_store, "weak-return-cooperation", {}).records()}
+    assert weak["GHA"]["wants"] == []  # Ghana wants nothing recorded: no map of nulls
+    assert [w["key"] for w in weak["AFG"]["wants"]] == ["afg-luchtvaartverdrag"]
+    assert all(w["key"] for r in weak.values() for w in r["wants"])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from koppel.graph.models import NodeRecord, RelRecord
 from koppel.loaders.facts import parse_facts
 from koppel.loaders import seed_files
-from koppel.queries.linkage import FACTORS, Factors, Weights, linkages, load_weights, precedent_value, score
+from koppel.queries.linkage import FACTORS, Factors, Weights, linkages, load_weights, precedent_value, robustness, score
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 factors = st.builds(Factors, demand=unit, control=unit, precedent=unit, channel=unit, positive=st.sampled_from([0.0, 1.0]), risk=unit)
@@ -95,3 +95,27 @@ def test_unrelated_parts_of_the_graph_do_not_change_a_country_s_answer(empty_sto
     after = linkages(empty_store, "IRQ")
     assert after == before
     assert linkages(empty_store, "FJI")["country"] == "FJI"
+
+
+@settings(deadline=None)
+@given(st.lists(factors, min_size=1, max_size=12), weightings())
+def test_robustness_is_a_share_and_three_candidates_hold_the_top_three_in_every_perturbation(ranked, w):
+    shares = robustness(ranked, w, samples=50)
+    assert len(shares) == len(ranked) and all(0.0 <= s <= 1.0 for s in shares)
+    if len(ranked) > 3:
+        assert abs(sum(shares) - 3.0) < 0.05  # each perturbation puts exactly three in the top three
+    assert shares == robustness(ranked, w, samples=50)  # a fixed seed: the same figures every time
+
+
+def test_a_clear_leader_is_robust_and_a_clear_laggard_is_not():
+    best = Factors(1.0, 1.0, 1.0, 1.0, 1.0, 0.0)
+    middle = Factors(0.5, 0.5, 0.5, 0.5, 1.0, 0.0)
+    worst = Factors(0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+    # equal candidates keep the answer's order (the tie-break), whatever the weights
+    assert robustness([best, middle, middle, middle, worst], DEFAULT) == [1.0, 1.0, 1.0, 0.0, 0.0]
+    # third place between a wanted dossier nobody controls and an unwanted one the Netherlands controls is a judgment call
+    wanted = Factors(1.0, 0.0, 0.5, 0.5, 1.0, 0.0)
+    controlled = Factors(0.0, 1.0, 0.5, 0.5, 1.0, 0.0)
+    shares = robustness([best, best, wanted, controlled, worst], DEFAULT)
+    assert shares[:2] == [1.0, 1.0] and shares[-1] == 0.0
+    assert 0.5 < shares[2] < 1.0 and 0.0 < shares[3] < 0.5
