@@ -15,6 +15,7 @@ macro                       Neo4j 5                              LadybugDB 0.22
 ``{{label(n)}}``            ``labels(n)[0]``                     ``label(n)``
 ``{{labels(n)}}``           ``labels(n)``                        ``[label(n)]`` (ladybug gives a string)
 ``{{str(x)}}``              ``toString(x)``                      ``CAST(x AS STRING)``
+``{{int(x)}}``              ``toInteger(x)``                     ``to_int64(x)`` (sum() of integers is INT128 there)
 ``{{keys(list)}}``          ``[_x IN list | _x.key]``            ``properties(list, 'key')``
 ``{{props(list, name)}}``   ``[_x IN list | _x.name]``           ``properties(list, 'name')``
 ``{{types(rels)}}``         ``[_r IN rels | type(_r)]``          ``list_transform(rels, _r -> label(_r))``
@@ -137,6 +138,8 @@ MACROS: dict[str, Callable[[str, list[str]], str]] = {
     "label": lambda kind, a: f"labels({_one(a, 'label', 1)[0]})[0]" if kind == "neo4j" else f"label({a[0]})",
     "labels": lambda kind, a: f"labels({_one(a, 'labels', 1)[0]})" if kind == "neo4j" else f"[label({a[0]})]",
     "str": lambda kind, a: f"toString({_one(a, 'str', 1)[0]})" if kind == "neo4j" else f"CAST({a[0]} AS STRING)",
+    # An integer (LadybugDB's sum() of integers is a 128-bit integer the driver gives as a Decimal).
+    "int": lambda kind, a: f"toInteger({_one(a, 'int', 1)[0]})" if kind == "neo4j" else f"to_int64({a[0]})",
     "keys": lambda kind, a: _list_prop(kind, _one(a, "keys", 1)[0], "key"),
     "props": lambda kind, a: _list_prop(kind, *_one(a, "props", 2)),
     "labels_of": lambda kind, a: (

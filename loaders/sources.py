@@ -91,8 +91,10 @@ def dehyphenate(lines: list[str] | tuple[str, ...]) -> str:
 
 
 def evidence(locator: str, folder: Path | None = None) -> Evidence:
-    """The passage a locator cites, de-hyphenated."""
+    """The passage a locator cites, de-hyphenated (or the dataset rows it cites, see :func:`dataset_evidence`)."""
     parsed = Locator.parse(locator)
+    if (rows := dataset_evidence(parsed, folder)) is not None:
+        return rows
     lines = document_lines(sources_dir(folder), parsed.document)
     if parsed.to_line > len(lines):
         raise NotFound(f"locator {locator!r} points past the end of {parsed.document} ({len(lines)} lines)")

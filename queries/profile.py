@@ -117,6 +117,10 @@ def country_profile(store: GraphStore, iso3: str, *, as_of: dt.date | None = Non
         order = _SORT_KEYS.get(section, ("name", "key"))
         # Undated items after dated ones; then by name or key.
         profile[section] = sorted(items.values(), key=lambda i: tuple((i.get(k) is None, str(i.get(k) or "")) for k in order))
+    # Issue 12, data layers: return series (Netherlands, EU+EFTA, with caveats) and visa requirement, each with row locators.
+    from .returns import profile_data
+
+    profile.update(profile_data(store, country["key"]))
     return profile
 
 
