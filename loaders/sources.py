@@ -100,3 +100,17 @@ def evidence(locator: str, folder: Path | None = None) -> Evidence:
         raise NotFound(f"locator {locator!r} points past the end of {parsed.document} ({len(lines)} lines)")
     passage = lines[parsed.from_line - 1 : parsed.to_line]
     return Evidence(str(parsed), parsed.document, parsed.from_line, parsed.to_line, dehyphenate(passage))
+
+# -- issue 12: dataset rows and package data (koppel.loaders.data) -----------------------------
+
+def dataset_evidence(parsed: Locator, folder: Path | None = None) -> Evidence | None:
+    """The rows a data-layer locator cites (``eurostat-migr-eirtn#L124``, ``worldcountrygroups-0.5.0-igad#L8-L10``), or None for a document locator.
+
+    The text gives each cited row column by column, then the dataset's title and caveats.
+    """
+    from koppel.loaders.data.datasets import dataset_rows, is_dataset
+
+    if not is_dataset(parsed.document):
+        return None
+    text, about = dataset_rows(parsed.document, parsed.from_line, parsed.to_line, sources=folder)
+    return Evidence(str(parsed), parsed.document, parsed.from_line, parsed.to_line, f"{text} ({about})")
