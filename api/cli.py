@@ -188,6 +188,9 @@ def review(
     """List pending candidates by document with the cited passage; accept, reject or edit them; load the accepted facts."""
     from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
     from koppel.loaders.ingest.review import accept_above, accepted_facts, decide, load_accepted, write_facts
+    from koppel.graph.errors import KoppelError
+    from koppel.loaders.sources import evidence as cited_passage
+    from koppel.loaders.sources import sources_dir
 
     space = Workspace(workspace_dir(workspace))
     if not space.candidates:
@@ -416,12 +419,20 @@ def country(
         out.print(f"return cooperation: {assessment['level']}, trend {assessment['trend']}, as of {assessment['as_of']}  [dim]{_locators(assessment)}[/dim]")
     for section in ("groups", "dossiers", "agreements", "forums", "projects", "donors", "events", "linkages", "partners"):
         items = profile[section]
+        if section == "agreements":  # treaties of the corpus are listed by domain below
+            items = [item for item in items if not item.get("bwb_id")]
         if not items:
             continue
         table = Table(title=section, title_justify="left", show_header=False)
         for item in items:
             detail = item.get("date") or item.get("status") or item.get("domain") or item.get("kind") or ""
             table.add_row(item["name"], str(detail), item["label"], _locators(item))
+        out.print(table)
+    for group in profile.get("treaties") or []:
+        table = Table(title=f"treaties: {group['domain'] or 'no domain'} ({group['count']})", title_justify="left", show_header=False)
+        for treaty in group["treaties"]:
+            marker = " (not yet in force)" if treaty.get("not_in_force") else ""
+            table.add_row(str(treaty.get("date_signed") or "undated"), f"{treaty['name']}{marker}", treaty.get("instrument") or "", ", ".join(treaty["evidence"][:3]))
         out.print(table)
 
 

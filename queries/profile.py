@@ -117,11 +117,36 @@ def country_profile(store: GraphStore, iso3: str, *, as_of: dt.date | None = Non
         order = _SORT_KEYS.get(section, ("name", "key"))
         # Undated items after dated ones; then by name or key.
         profile[section] = sorted(items.values(), key=lambda i: tuple((i.get(k) is None, str(i.get(k) or "")) for k in order))
+    profile["treaties"] = treaties_by_domain(profile["agreements"])
     # Issue 12, data layers: return series (Netherlands, EU+EFTA, with caveats) and visa requirement, each with row locators.
     from .returns import profile_data
 
     profile.update(profile_data(store, country["key"]))
     return profile
+
+
+def treaties_by_domain(agreements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The treaties among a profile's agreements (those with a BWB id), grouped by domain and in date order.
+
+    Each group is ``{"domain", "count", "treaties"}``; each treaty keeps its key,
+    name, instrument, date and place of signature (with precision), the
+    not-in-force marker and its evidence (the locators of the treaty and of its
+    tie to the country). Treaties without a domain are grouped under ``None``.
+    """
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for item in agreements:
+        if not item.get("bwb_id"):
+            continue
+        treaty = {
+            name: item.get(name)
+            for name in ("key", "name", "name_en", "bwb_id", "instrument", "date_signed", "date_signed_precision", "signed_place", "not_in_force", "eu_level", "readmission_clause")
+        }
+        treaty["evidence"] = list(dict.fromkeys([*(item.get("sources") or []), *item.get("evidence", [])]))
+        groups.setdefault(item.get("domain"), []).append(treaty)
+    return [
+        {"domain": domain, "count": len(items), "treaties": sorted(items, key=lambda t: (t["date_signed"] is None, str(t["date_signed"] or ""), t["key"]))}
+        for domain, items in sorted(groups.items(), key=lambda g: (g[0] is None, g[0] or ""))
+    ]
 
 
 _COUNTED = {

@@ -1,0 +1,168 @@
+"""The treaty extractors on real texts of ../shared/sources/treaties, their date grammar and country names, and their quality on the hand-annotated sample."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from koppel.loaders.documents import document_path, read_document
+from koppel.loaders.ingest.countries import find_countries
+from koppel.loaders.ingest.dates import parse_date, year_from_words
+from koppel.loaders.ingest.quality import evaluate
+from koppel.loaders.ingest.treaties import extract
+
+SAMPLE = Path(__file__).resolve().parent / "treaty_sample.yaml"
+
+
+@pytest.fixture(scope="module")
+def treaties(sources_dir: Path) -> Path:
+    return sources_dir / "treaties"
+
+
+def _extract(treaties: Path, doc_id: str):
+    return extract(read_document(document_path(treaties, doc_id)))
+
+
+def _values(result, field: str) -> list:
+    return [c.value for c in result.candidates if c.field == field]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("GEDAAN te Accra op de eenendertigste maart 1989", dt.date(1989, 3, 31)),
+        ("DONE at Colombo, this thirtieth day of July 1960 in duplicate", dt.date(1960, 7, 30)),
+        ("FAIT à Paris, le premier juin mil neuf cent quatre-vingt-neuf, en deux exemplaires", dt.date(1989, 6, 1)),
+        ("Fait à Belgrade, le vingt huit mai mil neuf cent trente.", dt.date(1930, 5, 28)),
+        ("GEDAAN te Pretoria, de tiende oktober tweeduizend zeven.", dt.date(2007, 10, 10)),
+        ("GEDAAN te Kiev op 11 mei negentienhonderd achtennegentig in tweevoud", dt.date(1998, 5, 11)),
+        ("Gedaan te Londen, den twintigsten December des jaars achttien honderd twee en zestig.", dt.date(1862, 12, 20)),
+        ("Gedaan, den 13den Augustus negentienhonderd en zes en veertig in tweevoud te Londen", dt.date(1946, 8, 13)),
+        ("DONE at Jakarta on Wednesday, April 6, 1994 in duplicate", dt.date(1994, 4, 6)),
+        ("DONE at Paris, this 10<sup>th</sup> day of September, 2009, in duplicate", dt.date(2009, 9, 10)),
+        ("the twenty-first day of May, nineteen hundred and eighty-five, in two copies", dt.date(1985, 5, 21)),
+        ("GEDAAN te 's-Gravenhage, de zesde dag van Rabbie Al-Awal 1422 H, overeenkomend met de negenentwintigste mei van het jaar 2001",
+         dt.date(2001, 5, 29)),
+    ],
+)
+def test_written_out_dates_are_read(text: str, expected: dt.date) -> None:
+    assert parse_date(text) == (expected, "day")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GEDAAN TE Luxemburg en Oslo, in viervoud, respectievelijk op 16 en 21 juni 2011.",  # two days
+        "GEDAAN TE Windhoek op 17 juni 1992/26 november 1992",  # two dates
+        "OPGEMAAKT in tweevoud te Managua, op 26 (dag) 8 (maand) 1992",  # no month name
+        "GEDAAN te Brussel, op ... 2004",
+        "te Pretoria in de maand juni",  # no day, no year
+    ],
+)
+def test_a_clause_without_one_readable_date_gives_none(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_years_in_words_in_three_languages() -> None:
+    assert year_from_words("negentienhonderd negenentachtig") == 1989
+    assert year_from_words("tweeduizend vijftien") == 2015
+    assert year_from_words("nineteen hundred and sixty") == 1960
+    assert year_from_words("deux mille cinq") == 2005
+    assert year_from_words("vijf") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("het Koninkrijk Zuid-Slavië", ["YUG"]),
+        ("de Socialistische Federale Republiek Zuidslavië", ["YUG"]),
+        ("de Unie van Socialistische Sowjet-Republieken", ["SUN"]),
+        ("de Republiek Zaïre", ["COD"]),
+        ("Ceylon", ["LKA"]),
+        ("de Unie van Birma", ["MMR"]),
+        ("de Tsjechoslowaakse Socialistische Republiek", ["CSK"]),
+        ("de Duitse Democratische Republiek", ["DDR"]),
+        ("le Royaume du Maroc", ["MAR"]),
+        ("the Republic of Ghana", ["GHA"]),
+        ("de Nederlandse Antillen en Aruba", ["ANT", "ABW"]),
+        ("de Japanse Regering", ["JPN"]),
+        ("Guinee-Bissau", ["GNB"]),
+    ],
+)
+def test_country_names_dutch_english_french_and_historical(text: str, codes: list[str]) -> None:
+    assert [m.iso3 for m in find_countries(text)] == codes
+
+
+def test_an_investment_treaty_with_ghana(treaties: Path) -> None:
+    result = _extract(treaties, "BWBV0004766")
+    (agreement,) = _values(result, "agreement")
+    assert agreement["bwb_id"] == "BWBV0004766" and agreement["instrument"] == "overeenkomst"
+    assert agreement["title_en"].startswith("Agreement on Encouragement and Reciprocal Protection of Investments")
+    assert _values(result, "domain") == ["investment"]
+    assert {p["key"]: p["role"] for p in _values(result, "party")} == {"NLD": "signatory", "GHA": "counterpart"}
+    (signed,) = [c for c in result.candidates if c.field == "signed_on"]
+    assert signed.value == {"date": "1989-03-31", "precision": "day"} and signed.confidence >= 0.9
+    assert signed.locator == "BWBV0004766#L163"  # the English closing clause comes first
+    assert _values(result, "signed_place") == ["Accra"]
+
+
+def test_benelux_states_jointly_with_a_counterpart(treaties: Path) -> None:
+    result = _extract(treaties, "BWBV0004481")  # Austria and the Benelux governments, readmission
+    parties = {p["key"]: p for p in _values(result, "party")}
+    assert set(parties) == {"AUT", "BEL", "LUX", "NLD", "benelux"}
+    assert parties["AUT"]["role"] == "counterpart" and "Benelux" in parties["BEL"]["note"]
+    assert _values(result, "domain") == ["readmission"]
+
+
+def test_eu_and_its_member_states_with_a_counterpart_and_a_readmission_clause(treaties: Path) -> None:
+    result = _extract(treaties, "BWBV0006441")  # EU aviation area with Georgia, amending protocol
+    assert {p["key"] for p in _values(result, "party")} == {"europese-unie", "eu-lidstaten", "GEO"}
+    (amends,) = _values(result, "amends")
+    assert amends["role"] == "amends"
+
+
+def test_a_treaty_for_a_part_of_the_kingdom(treaties: Path) -> None:
+    result = _extract(treaties, "BWBV0003505")  # for Aruba, with Iceland
+    parties = {p["key"]: p for p in _values(result, "party")}
+    assert set(parties) == {"NLD", "ABW", "ISL"}
+    assert parties["ABW"]["role"] == "kingdom_part" and parties["ISL"]["role"] == "counterpart"
+
+
+def test_a_french_only_text_and_an_old_trade_treaty(treaties: Path) -> None:
+    result = _extract(treaties, "BWBV0005995")  # Zuidslavië, 1930, closing clause in French words first
+    assert {p["key"] for p in _values(result, "party")} == {"NLD", "YUG"}
+    assert _values(result, "signed_on")[0]["date"] == "1930-05-28"
+    assert _values(result, "domain") == ["trade_economic"]
+
+
+def test_the_not_yet_in_force_marker(treaties: Path) -> None:
+    marked = _extract(treaties, "BWBV0003538")
+    (flag,) = [c for c in marked.candidates if c.field == "not_in_force"]
+    cited = read_document(document_path(treaties, "BWBV0003538")).lines[flag.lines[0] - 1]
+    assert flag.value is True and "nader te bepalen tijdstip" in cited
+    assert not _values(_extract(treaties, "BWBV0004766"), "not_in_force")
+
+
+def test_what_cannot_be_read_is_left_out_with_a_reason(treaties: Path) -> None:
+    result = _extract(treaties, "BWBV0005416")  # signed at two places on two days; EU, USA, Iceland, Norway
+    assert not _values(result, "signed_on")
+    reasons = {i["field"]: i["reason"] for i in result.issues}
+    assert "signed_on" in reasons and "signed_place" in reasons
+    quebec = _extract(treaties, "BWBV0001609")  # a province, not a state
+    assert not [p for p in _values(quebec, "party") if p["key"] == "CAN"]
+    assert any(i["field"] == "party" and "below the level of a state" in i["reason"] for i in quebec.issues)
+
+
+def test_quality_on_the_annotated_sample(sources_dir: Path) -> None:
+    """Parties and domain precision >= 0.98, signature date precision >= 0.95 at the bulk-accept threshold, and no wrong date at high confidence."""
+    report = evaluate(SAMPLE, sources_dir / "treaties", min_confidence=0.9)
+    fields = report["fields"]
+    assert report["treaties"] >= 40
+    assert fields["parties"]["precision"] >= 0.98 and fields["parties"]["recall"] >= 0.9
+    assert fields["domain"]["precision"] >= 0.98 and fields["domain"]["recall"] >= 0.98
+    assert fields["signed_on"]["precision"] >= 0.95
+    assert not [w for w in report["wrong"] if w["field"] == "signed_on"], report["wrong"]
+    everything = evaluate(SAMPLE, sources_dir / "treaties", min_confidence=0.0)
+    assert everything["fields"]["signed_on"]["recall"] >= 0.9
