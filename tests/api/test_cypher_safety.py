@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import json
+import os
+import threading
+import time
 
+import neo4j
 import pytest
 
 from koppel.graph.errors import QueryError, ReadOnlyViolation
 from koppel.graph.guard import MAX_NESTING, MAX_NUMBER_LENGTH, check_read_only
 
+from tests.api.test_cli import SMALL, koppel, one_clear_line, store_spec  # noqa: F401 - store_spec is a fixture
 from tests.api.test_http import make_client
 from tests.conftest import API_TOKEN
 
@@ -154,3 +160,194 @@ def test_the_guard_refuses_overlong_numbers_as_an_invalid_query():
     with pytest.raises(QueryError, match=f"at most {MAX_NUMBER_LENGTH}") as caught:
         check_read_only("RETURN " + "0" * 5000)
     assert not isinstance(caught.value, ReadOnlyViolation)
+
+
+# -- bypasses found against Neo4j 5.26 (issue 18), written in Neo4j syntax ---------------------------------
+# {port} is a local HTTP listener started by the test: no request may reach it.
+BYPASSES = [
+    # a carriage return alone ends a // comment for Neo4j's lexer
+    "//\rSHOW SETTINGS",
+    "// x\rSHOW TRANSACTIONS",
+    "//\rTERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "MATCH (n:Country {key: 'IRQ'}) //\rSET n.name = 'pwned' RETURN n.key AS k",
+    "//\rLOAD CSV FROM 'http://127.0.0.1:{port}/cr' AS line RETURN line",
+    "//\rCALL dbms.components() YIELD name RETURN name",
+    # \\uXXXX escapes are decoded before lexing, inside and outside strings
+    "\\u0053HOW SETTINGS",
+    "\\uuu0053HOW TRANSACTIONS",
+    "\\u004cOAD CSV FROM 'http://127.0.0.1:{port}/escaped' AS line RETURN line",
+    "MATCH (n:Country {key: 'IRQ'}) WHERE n.key <> '\\u0027 SET n.name = \\u0027pwned' RETURN n.key AS k",
+    "MATCH (n:Country) //\\u000a SET n.name = 'pwned' RETURN n.key AS k",
+    "RETURN 1 AS x /* \\u002a/ CREATE (m:Forum {key: 'esc'}) RETURN 2 AS y /* */",
+    # other line terminators and white space
+    "MATCH (n:Country)\r\nSET n.name = 'pwned' RETURN n.key AS k",
+    "\u2028SHOW SETTINGS",
+    "\u00a0TERMINATE\u00a0TRANSACTIONS 'neo4j-transaction-1'",
+    # administration commands, procedures, files and URLs
+    "SHOW SETTINGS YIELD name, value RETURN name, value",
+    "SHOW PROCEDURES",
+    "SHOW FUNCTIONS",
+    "SHOW CURRENT USER",
+    "SHOW SERVERS",
+    "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "CALL dbms.listConfig() YIELD name RETURN name",
+    "CALL db.labels() YIELD label RETURN label",
+    "CALL dbms.components()",
+    "LOAD CSV FROM 'http://127.0.0.1:{port}/plain' AS line RETURN line",
+    "LOAD CSV WITH HEADERS FROM 'file:///etc/passwd' AS row RETURN row",
+    "MATCH (c:Country) CALL { LOAD CSV FROM 'http://127.0.0.1:{port}/sub' AS l RETURN l } RETURN c.key, l",
+    # functions where an expression stands: map values, list comprehensions, CASE, subqueries
+    "RETURN {a: apoc.version()} AS m",
+    "RETURN [x IN [1] | apoc.load.json('http://127.0.0.1:{port}/comprehension')] AS l",
+    "RETURN [x IN [1] WHERE gds.version() IS NOT NULL] AS l",
+    "RETURN CASE WHEN true THEN apoc.load.json('http://127.0.0.1:{port}/case') END AS c",
+    "MATCH (c:Country) WHERE EXISTS { MATCH (c) WHERE apoc.meta.type(c) = 'NODE' } RETURN c.key",
+    "RETURN {a: {b: apoc.load.json('http://127.0.0.1:{port}/nested')}} AS m",
+    # the embedded engine's file and command statements
+    "CHECKPOINT",
+    "COPY (MATCH (n) RETURN n.key) TO '/tmp/koppel-guard-copy.csv'",
+    "LOAD FROM '/etc/passwd' RETURN *",
+    "EXPORT DATABASE '/tmp/koppel-guard-export'",
+    "INSTALL httpfs",
+]
+
+# Constructs whose cost can explode on one row: refused (400) before they run.
+COSTLY = [
+    ("RETURN size([x IN range(1, 100000000) | x]) AS n", {}),
+    ("RETURN size([x IN range(1, $n) | x]) AS n", {"n": 100000000}),
+    ("RETURN size(range(1, toInteger('100000000'))) AS n", {}),
+    ("RETURN [x IN range(1, 1000) | [y IN range(1, 1000) | y]] AS grid", {}),
+    ("RETURN size(reduce(s = 'x', i IN range(1, 40) | s + s)) AS n", {}),
+    ("MATCH (c:Country) WHERE c.name =~ '(a+)+$' RETURN c.key AS k", {}),
+    ("MATCH (c:Country) WHERE c.name =~ '(x|x)*y' RETURN c.key AS k", {}),
+    ("MATCH (c:Country) WHERE c.name =~ $re RETURN c.key AS k", {"re": "(.*a){20}"}),
+    ("MATCH (c:Country) WHERE c.name =~ c.key + '.*' RETURN c.key AS k", {}),
+    ("MATCH p = SHORTEST 1 (a:Country)-[]-+(b:Forum) RETURN length(p) AS n", {}),
+    ("MATCH p = shortestPath((a:Country)-[*]-(b:Forum)) RETURN length(p) AS n", {}),
+    ("MATCH (a)-[*]-(b) RETURN count(*) AS n", {}),
+    ("MATCH (a)-[*2..]-(b) RETURN count(*) AS n", {}),
+    ("MATCH (a)-[*1..50]-(b) RETURN count(*) AS n", {}),
+    ("MATCH ((a)-[]-(b)){1,} RETURN count(*) AS n", {}),
+]
+
+
+class _Listener:
+    """A local HTTP server that records every request path it receives."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        listener = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+                listener.requests.append(self.path)
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"a,b\n1,2\n")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _Listener:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("cypher", BYPASSES)
+def test_the_guard_refuses_each_bypass(cypher):
+    with pytest.raises(ReadOnlyViolation, match="refused"):
+        check_read_only(cypher.replace("{port}", "1"))
+
+
+@pytest.mark.parametrize("cypher, params", COSTLY)
+def test_the_guard_refuses_each_costly_construct(cypher, params):
+    with pytest.raises(QueryError, match="refused") as caught:
+        check_read_only(cypher, params)
+    assert not isinstance(caught.value, ReadOnlyViolation)
+
+
+def test_bypasses_and_costly_queries_are_refused_over_http_on_both_stores(seeded_store):
+    """Each one is refused (403 or 400), nothing reaches the listener, the graph is unchanged, the server answers."""
+    before = (seeded_store.counts(), content_hash(seeded_store))
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    wrong = []
+    with _Listener() as listener, make_client(seeded_store) as client:
+        for cypher in BYPASSES:
+            response = client.post("/api/cypher", json={"cypher": cypher.replace("{port}", str(listener.port))}, headers=auth)
+            if response.status_code != 403 or "refused" not in response.json().get("detail", "") or "rows" in response.json():
+                wrong.append((cypher, response.status_code, response.text[:200]))
+        for cypher, params in COSTLY:
+            response = client.post("/api/cypher", json={"cypher": cypher, "params": params}, headers=auth)
+            if response.status_code != 400 or "refused" not in response.json().get("detail", ""):
+                wrong.append((cypher, response.status_code, response.text[:200]))
+        after = client.post("/api/cypher", json={"cypher": "MATCH (c:Country {key: 'IRQ'}) RETURN c.name AS name"}, headers=auth)
+        assert after.status_code == 200 and after.json()["rows"] == [{"name": "Irak"}]
+    assert not wrong, wrong
+    assert listener.requests == []
+    assert (seeded_store.counts(), content_hash(seeded_store)) == before
+
+
+@pytest.mark.parametrize(
+    "cypher",
+    ["CHECKPOINT", "COPY (MATCH (n) RETURN n.key) TO '{tmp}/copied.csv'", "LOAD FROM '/etc/passwd' RETURN *", "//\rSHOW SETTINGS", "\\u0053HOW TRANSACTIONS"],
+)
+def test_the_cli_without_write_goes_through_the_guard(store_spec, tmp_path, cypher):
+    """`koppel query -c` without --write refuses what the API refuses: one line, exit 5, nothing written."""
+    koppel("load", str(SMALL), "--store", store_spec)
+    before = koppel("stats", "--json", "--store", store_spec).stdout
+    result = koppel("query", "-c", cypher.replace("{tmp}", str(tmp_path)), "--store", store_spec, check=False)
+    message = one_clear_line(result)
+    assert result.returncode == 5 and "refused" in message
+    assert not (tmp_path / "copied.csv").exists()
+    assert koppel("stats", "--json", "--store", store_spec).stdout == before
+
+
+def _running_transactions(env: dict[str, str]) -> list[str]:
+    """Queries Neo4j is still running, seen from a separate (admin) connection, this one's SHOW left out."""
+    with neo4j.GraphDatabase.driver(env["NEO4J_URI"], auth=(env.get("NEO4J_USER", "neo4j"), env["NEO4J_PASSWORD"])) as driver:
+        records, _, _ = driver.execute_query("SHOW TRANSACTIONS YIELD currentQuery, status RETURN currentQuery, status")
+    return [r["currentQuery"] for r in records if "SHOW TRANSACTIONS" not in (r["currentQuery"] or "")]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of a process so far (0 when it no longer exists)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_after_a_504_the_server_stops_working_on_the_query(seeded_store, request):
+    """A timed-out query leaves nothing running: on Neo4j no transaction is left (SHOW TRANSACTIONS from another
+    connection), on the embedded store the worker process that ran it uses no more CPU (or is gone)."""
+    runaway = "MATCH p = (a)-[*1..6]-(b) RETURN count(*) AS n"
+    with make_client(seeded_store, KOPPEL_QUERY_TIMEOUT=1) as client:
+        auth = {"Authorization": f"Bearer {API_TOKEN}"}
+        assert client.post("/api/cypher", json={"cypher": "RETURN 1 AS one"}, headers=auth).status_code == 200
+        worker = client.app.state.holder.sandbox._process.pid
+        response = client.post("/api/cypher", json={"cypher": runaway}, headers=auth)
+        assert response.status_code == 504, response.text
+        if seeded_store.kind == "neo4j":
+            env = request.getfixturevalue("neo4j_env")
+            deadline = time.monotonic() + 5
+            while (left := [q for q in _running_transactions(env) if "*1..6" in q]) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert left == [], left
+        else:
+            # The engine's own timeout interrupts the query (the worker stays, idle) or the worker is killed.
+            first = _cpu_seconds(worker)
+            time.sleep(1.5)
+            second = _cpu_seconds(worker)
+            assert second - first < 0.3, f"the worker used {second - first:.2f} s of CPU in the 1.5 s after the 504"
+        after = client.post("/api/cypher", json={"cypher": "RETURN 1 AS one"}, headers=auth)
+        assert after.status_code == 200 and after.json()["rows"] == [{"one": 1}]
