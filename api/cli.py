@@ -417,6 +417,7 @@ def country(
     out.print(f"[bold]{node['name']}[/bold] ({node.get('name_en') or ''}, {node['key']})")
     for assessment in profile["return_cooperation"]:
         out.print(f"return cooperation: {assessment['level']}, trend {assessment['trend']}, as of {assessment['as_of']}  [dim]{_locators(assessment)}[/dim]")
+    _print_data_layers(profile)
     for section in ("groups", "dossiers", "agreements", "forums", "projects", "donors", "events", "linkages", "partners"):
         items = profile[section]
         if section == "agreements":  # treaties of the corpus are listed by domain below
@@ -434,6 +435,26 @@ def country(
             marker = " (not yet in force)" if treaty.get("not_in_force") else ""
             table.add_row(str(treaty.get("date_signed") or "undated"), f"{treaty['name']}{marker}", treaty.get("instrument") or "", ", ".join(treaty["evidence"][:3]))
         out.print(table)
+
+
+def _print_data_layers(profile: dict[str, Any]) -> None:
+    """Issue 12: the visa requirement and the return series (Netherlands, EU+EFTA) of a profile, with the data's caveats."""
+    for visa in profile.get("visa") or []:
+        days = f", {visa['visa_free_days']} days" if visa.get("visa_free_days") else ""
+        out.print(f"visa for {visa['destination']} (Schengen list): {visa['requirement']}{days}, as of {visa['as_of']}  [dim]{_locators(visa)}[/dim]")
+    returns = profile.get("returns") or {}
+    if not returns.get("years"):
+        return
+    table = Table("year", "from the Netherlands", "EU+EFTA total", "NL share %", "rows", title="returns (persons, Eurostat MIGR_EIRTN)", title_justify="left")
+    for nl, eu in zip(returns["netherlands"], returns["eu_efta_total"]):
+        persons = "not available" if nl["availability"] == "not_available" else str(nl["persons"])
+        share = "" if eu["netherlands_share_pct"] is None else str(eu["netherlands_share_pct"])
+        table.add_row(str(nl["year"]), persons, str(eu["persons"]), share, _locators(nl))
+    out.print(table)
+    trend = returns["trend"]
+    nl, eu = trend["netherlands"], trend["eu_efta"]
+    out.print(f"trend {nl['from_year']}-{nl['to_year']}: Netherlands {nl['direction']} ({nl['change_pct']} %), EU+EFTA {eu['direction']} ({eu['change_pct']} %)")
+    out.print(f"[dim]caveats: {returns['caveats']}[/dim]")
 
 
 @app.command()
