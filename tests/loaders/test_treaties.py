@@ -166,3 +166,33 @@ def test_quality_on_the_annotated_sample(sources_dir: Path) -> None:
     assert not [w for w in report["wrong"] if w["field"] == "signed_on"], report["wrong"]
     everything = evaluate(SAMPLE, sources_dir / "treaties", min_confidence=0.0)
     assert everything["fields"]["signed_on"]["recall"] >= 0.9
+
+
+def test_the_shipped_reviewed_corpus_cites_lines_that_exist(sources_dir: Path) -> None:
+    """loaders/reviewed/treaties.yaml: every treaty once, every locator inside its text, nothing copied but titles."""
+    from koppel.loaders.facts import parse_facts
+    from koppel.loaders.ingest.review import reviewed_files
+
+    (path,) = reviewed_files()
+    facts = parse_facts([path])
+    agreements = [n for n in facts.nodes if n.label == "Agreement"]
+    assert len(agreements) == 970 and len({n.properties["bwb_id"] for n in agreements}) == 970
+    lengths: dict[str, int] = {}
+    for record in [*facts.nodes, *facts.relationships]:
+        for locator in record.properties["sources"]:
+            doc_id, _, lines = locator.partition("#L")
+            if doc_id not in lengths:
+                lengths[doc_id] = len(read_document(document_path(sources_dir / "treaties", doc_id)).lines)
+            assert int(lines.split("-L")[-1]) <= lengths[doc_id], locator
+    morocco = {r.end for r in facts.relationships if r.type == "PARTY_TO" and r.start == "MAR"}
+    assert len(morocco) >= 8
+
+
+def test_the_default_load_holds_the_letter_and_the_treaties() -> None:
+    from koppel.loaders import default_facts
+
+    facts, lines = default_facts()
+    keys = {n.key for n in facts.nodes}
+    assert "kamerbrief-2014-02-25-strategische-landenbenadering-migratie" in keys
+    assert "treaty-bwbv0004766" in keys
+    assert any(line.startswith("treaties: 970 reviewed treaties") for line in lines)
