@@ -447,13 +447,20 @@ async function expand(key, { record: remember = true } = {}) {
   setStatus(t('canvas.expanding'));
   try {
     const res = await api.neighbourhood(key, { depth: 1, limit: 200 });
-    if (remember) record();
+    const before = { snap: app.canvas.snapshot(), expanded: [...state.expanded] };
     const grouped = groupExpansion(res, app.canvas.ids(), key);
     if (grouped.groups.length) app.canvas.addGroups(grouped.groups, grouped.members);
     const added = app.canvas.merge(grouped.elements, { around: key });
     app.canvas.focus(key);
-    if (!state.expanded.includes(key)) state.expanded.push(key);
-    syncUrl();
+    // Only an expansion that changed the canvas is kept (in the URL and for undo).
+    if (added.nodes.length || added.edges.length) {
+      if (remember) {
+        history.push(before);
+        updateUndo();
+      }
+      if (!state.expanded.includes(key)) state.expanded.push(key);
+      syncUrl();
+    }
     setStatus(t('canvas.added', { n: added.nodes.length }));
   } catch (err) {
     setStatus('');

@@ -57,7 +57,7 @@ function sourceButtons(app, sources, anchorId) {
           class: 'source',
           testid: 'source-button',
           title: t('source.show', { loc }),
-          'aria-label': t('source.show', { loc }),
+          'aria-label': `${short}: ${t('source.show', { loc })}`,
           onclick: (e) => showEvidence(app, sources, i, anchorId, e.currentTarget),
         },
         short,
@@ -124,7 +124,7 @@ const returnsTrendOf = (c) => c.returns_trend ?? c.returns?.trend ?? null;
 function homeColumns(lang) {
   return [
     { id: 'country', name: t('home.col.country'), value: (c) => displayName(c, lang), text: true },
-    { id: 'return', name: t('home.col.return'), value: (c) => LEVEL_ORDER.indexOf(c.return_cooperation?.level ?? '') },
+    { id: 'return', name: t('home.col.return'), value: (c) => { const i = LEVEL_ORDER.indexOf(c.return_cooperation?.level ?? ''); return i < 0 ? LEVEL_ORDER.length : i; } }, // unknown last
     { id: 'trend', name: t('home.col.trend'), value: (c) => c.return_cooperation?.trend ?? '', text: true },
     { id: 'visa', name: t('home.col.visa'), value: (c) => (visaOf(c) === null ? -1 : Number(visaOf(c))), optional: (cs) => cs.some((c) => visaOf(c) !== null) },
     { id: 'region', name: t('home.col.region'), value: (c) => regionOf(c) ?? '', text: true, optional: (cs) => cs.some((c) => regionOf(c)) },
