@@ -174,6 +174,8 @@ BYPASSES = [
     "//\rCALL dbms.components() YIELD name RETURN name",
     # \\uXXXX escapes are decoded before lexing, inside and outside strings
     "\\u0053HOW SETTINGS",
+    "S\\u0048OW SETTINGS",
+    'MATCH (c:Country {key: "IRQ"}) WHERE c.key <> "\\u0022 SET c.name = \\u0022pwned" RETURN c.key AS k',
     "\\uuu0053HOW TRANSACTIONS",
     "\\u004cOAD CSV FROM 'http://127.0.0.1:{port}/escaped' AS line RETURN line",
     "MATCH (n:Country {key: 'IRQ'}) WHERE n.key <> '\\u0027 SET n.name = \\u0027pwned' RETURN n.key AS k",

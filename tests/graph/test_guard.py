@@ -1,0 +1,157 @@
+"""The guard's lexer and parser against Neo4j's own: they agree on what a query contains.
+
+The property test asks the real Neo4j server (EXPLAIN) whether a generated
+query holds a forbidden clause, and asserts the guard refuses every such query.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from koppel.graph.cypher import decode_unicode_escapes, location, parse, tokenize
+from koppel.graph.errors import QueryError, ReadOnlyViolation
+from koppel.graph.guard import check_plan, check_read_only, regex_problem
+
+from tests.conftest import open_test_store
+
+
+def test_unicode_escapes_are_decoded_as_java_does():
+    assert decode_unicode_escapes("\\u0041")[0] == "A"
+    assert decode_unicode_escapes("\\uuu0041")[0] == "A"
+    assert decode_unicode_escapes("\\\\u0041")[0] == "\\\\u0041"  # an escaped backslash does not start an escape
+    assert decode_unicode_escapes("\\\\\\u0041")[0] == "\\\\A"
+    assert decode_unicode_escapes("\\u00")[0] == "\\u00"
+
+
+@pytest.mark.parametrize("terminator", ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029"])
+def test_a_line_comment_ends_at_every_line_terminator(terminator):
+    words = [t.text for t in tokenize(f"RETURN 1 // comment{terminator}AS x") if t.kind == "word"]
+    assert words == ["RETURN", "AS", "x"]
+
+
+def test_positions_count_lines_as_neo4j_does():
+    assert location("a\rb\r\nc", 5) == "line 3, column 1"
+    with pytest.raises(QueryError, match="line 2, column 8"):
+        parse("MATCH (n)\r\nRETURN ,")
+
+
+def test_the_canonical_text_keeps_the_query_and_drops_comments_and_escapes():
+    parsed = parse("MATCH (n:Country) // the countries\rWHERE n.name = 'it\\'s \\u0041' /* x */ RETURN n.key AS `the key`")
+    assert parsed.canonical == "MATCH (n:Country) WHERE n.name = 'it\\'s A' RETURN n.key AS `the key`"
+    assert parse(parsed.canonical).canonical == parsed.canonical
+
+
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "MATCH p = shortestPath((a:Country {key: 'IRQ'})-[*..6]-(b:Forum)) RETURN p",
+        "MATCH (c:Country) CALL { WITH c MATCH (c)<-[:CONCERNS]-(l) RETURN count(l) AS n } RETURN c.key, n",
+        "MATCH (c:Country) RETURN c {.key, .name, linkages: 1} AS m",
+        "MATCH (c:Country) RETURN [x IN c.aliases WHERE x STARTS WITH 'A' | toUpper(x)] AS a",
+        "MATCH (c:Country) WHERE EXISTS { (c)<-[:CONCERNS]-(:Linkage) } RETURN c.key, COUNT { (c)<-[:CONCERNS]-() } AS n",
+        "MATCH (n) WHERE n:Country OR n:Forum RETURN labels(n)[0] AS l, elementId(n) AS id",
+        "RETURN reduce(s = 0, x IN [1, 2] | s + x) AS r, duration.between(date('2020-01-01'), date('2021-01-01')) AS d",
+        "MATCH (a)-[r]->(b) RETURN type(r), startNode(r).key, endNode(r).key",
+        "MATCH p = SHORTEST 1 (a:Country)-[:CONCERNS]-{1,5}(b) RETURN p",
+        "MATCH (n:Country) RETURN n.key AS k UNION ALL MATCH (m:Forum) RETURN m.key AS k",
+        "MATCH (c:Country) RETURN [(c)<-[:CONCERNS]-(l:Linkage) | l.key] AS keys, CASE WHEN c.key = 'IRQ' THEN 1 ELSE 0 END AS iraq",
+        "MATCH (a:Country)-[:MEMBER_OF]->(g)<-[:MEMBER_OF]-(b:Country) WHERE a <> b AND (a)--(b) RETURN a.key, b.key",
+    ],
+)
+def test_analyst_reads_parse(cypher):
+    check_read_only(cypher)
+
+
+def test_regex_checks():
+    assert regex_problem("Ir.*k") == ""
+    assert regex_problem("[A-Z]{3}") == ""
+    assert "nests" in regex_problem("(a+)+$")
+    assert "back-reference" in regex_problem("(a)\\1")
+    assert regex_problem("x" * 600).startswith("has 600")
+
+
+def test_ambiguous_nesting_costs_linear_time():
+    """Node patterns and parenthesised expressions look alike; the parser remembers what it tried."""
+    import time
+
+    deep = "RETURN " + "({k: " * 15 + "1" + "})" * 15 + " AS x"
+    started = time.perf_counter()
+    check_read_only(deep)
+    assert time.perf_counter() - started < 2
+
+
+# -- the guard against Neo4j's own parser --------------------------------------------------------------
+
+FORBIDDEN = [
+    "CREATE (h:Forum {key: 'hypothesis'})",
+    "SET c.name = 'hypothesis'",
+    "DETACH DELETE c",
+    "SHOW SETTINGS",
+    "SHOW TRANSACTIONS",
+    "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "LOAD CSV FROM 'http://127.0.0.1:9/x' AS l",
+    "CALL db.labels() YIELD label",
+]
+PIECES = [
+    " ", "\t", "\n", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\u00a0", "\u3000",
+    "//", "/*", "*/", "'", '"', "`", "\\", "x",
+    "\\u000a", "\\u000d", "\\u002f", "\\u002a", "\\u0027", "\\u0022", "\\uuu000a", "\\u005c", "\\\\",
+]
+separators = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
+
+
+@pytest.fixture(scope="module")
+def neo4j_store(neo4j_env):
+    store = open_test_store("neo4j", Path(), neo4j_env, read_only=True)
+    yield store
+    store.close()
+
+
+def neo4j_sees_forbidden(store, cypher: str) -> bool:
+    """Whether Neo4j's own parse and plan of ``cypher`` hold a write, a command, a procedure or LOAD CSV."""
+    try:
+        check_plan(store, cypher)
+    except ReadOnlyViolation:
+        return True
+    except QueryError:
+        return False  # Neo4j does not parse it: it would not run
+    return False
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    prefix=st.sampled_from(["", "MATCH (c:Country) ", "MATCH (c:Country) RETURN c.key AS k "]),
+    before=separators,
+    forbidden=st.sampled_from(FORBIDDEN),
+    after=separators,
+    suffix=st.sampled_from(["", " RETURN 1 AS x", " RETURN c.key AS k"]),
+)
+@example(prefix="MATCH (c:Country) ", before="//\r", forbidden="SET c.name = 'hypothesis'", after="", suffix=" RETURN c.key AS k")
+@example(prefix="", before="//\r", forbidden="SHOW SETTINGS", after="", suffix="")
+@example(prefix="MATCH (c:Country) ", before="//\\u000a", forbidden="DETACH DELETE c", after="", suffix="")
+def test_the_guard_refuses_whatever_neo4j_reads_as_forbidden(neo4j_store, prefix, before, forbidden, after, suffix):
+    cypher = prefix + before + forbidden + after + suffix
+    try:
+        canonical = check_read_only(cypher).canonical
+    except QueryError:
+        return  # refused (or not parsed): nothing runs
+    assert not neo4j_sees_forbidden(neo4j_store, cypher), f"the guard accepted {cypher!r}, which Neo4j reads as forbidden"
+    assert not neo4j_sees_forbidden(neo4j_store, canonical), f"the canonical text {canonical!r} is forbidden for Neo4j"
+
+
+def test_the_known_bypasses_are_forbidden_for_neo4j_itself(neo4j_store):
+    """The attack list is real: Neo4j's own parser reads these as the forbidden commands they hide."""
+    for cypher in [
+        "//\rSHOW SETTINGS",
+        "S\\u0048OW SETTINGS",
+        "MATCH (c:Country) //\\u000a DETACH DELETE c",
+        "MATCH (c:Country) WHERE c.key <> '\\u0027 DETACH DELETE c RETURN 1 AS x //' RETURN 2 AS y",
+        'MATCH (c:Country {key: "IRQ"}) WHERE c.key <> "\\u0022 SET c.name = \\u0022pwned" RETURN c.key AS k',
+    ]:
+        assert neo4j_sees_forbidden(neo4j_store, cypher), cypher
+        with pytest.raises(ReadOnlyViolation):
+            check_read_only(cypher)
