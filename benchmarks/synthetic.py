@@ -222,6 +222,31 @@ def generate(countries: int = 250, *, scale: float = 1.0, seed: int = 7) -> Synt
     return g
 
 
+OBSERVATIONS = {"states": 30, "years": 10, "first_year": 2014}
+"""Issue 12: return observations per country of citizenship: reporting states x years (250 x 30 x 10 = 75,000)."""
+
+
+def observations(countries: list[str], *, states: int = OBSERVATIONS["states"], years: int = OBSERVATIONS["years"], seed: int = 7) -> Synthetic:
+    """ReturnObservation nodes for every country x the first ``states`` countries as reporting states x ``years`` years, each tied by OF_CITIZENSHIP and REPORTED_BY (invented numbers, about 2 % not available).
+
+    The countries must already be in the store (or in the same load): the result holds only observations and their relationships.
+    """
+    rng = random.Random(seed)
+    g = Synthetic()
+    g.labels.update({code: "Country" for code in countries})
+    for citizen in countries:
+        for state in countries[:states]:
+            for year in range(OBSERVATIONS["first_year"], OBSERVATIONS["first_year"] + years):
+                persons = None if rng.random() < 0.02 else 5 * rng.randint(0, 200)
+                key = g.node(
+                    "ReturnObservation", f"returns-{citizen.lower()}-{state.lower()}-{year}", year=year, persons=persons,
+                    availability="reported" if persons is not None else "not_available", dataset=DOC,
+                )
+                g.rel("OF_CITIZENSHIP", key, citizen)
+                g.rel("REPORTED_BY", key, state)
+    return g
+
+
 def load(store: GraphStore, graph: Synthetic, *, progress: bool = True) -> dict[str, Any]:
     """Write the graph (not atomically: a benchmark can reload); returns counts and seconds."""
     start = time.perf_counter()
@@ -244,9 +269,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies the per-country counts (1.0 gives about one million nodes)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clear", action="store_true", help="clear the store first")
+    parser.add_argument("--observations", choices=["no", "with", "only"], default="no", help="return observations (countries x 30 states x 10 years): none, added to the graph, or only them (into a store that already holds the synthetic graph)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    graph = generate(args.countries, scale=args.scale, seed=args.seed)
+    if args.observations == "only":
+        graph = observations(country_codes(args.countries), seed=args.seed)
+    else:
+        graph = generate(args.countries, scale=args.scale, seed=args.seed)
+    if args.observations == "with":
+        extra = observations(graph.countries, seed=args.seed)
+        graph.nodes += extra.nodes
+        graph.rels += extra.rels
     print(f"generated {len(graph.nodes):,} nodes and {len(graph.rels):,} relationships in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     with open_store(args.store) as store:
         if args.clear:
