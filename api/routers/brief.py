@@ -106,6 +106,11 @@ VALUES: dict[str, dict[str, str]] = {
         "migration_and_development": "migratie en ontwikkeling", "knowledge_sharing": "kennisdeling", "return_message": "terugkeerboodschap",
         "demand": "vraag van het land", "control": "zeggenschap", "precedent": "precedent elders", "risk": "risico", "channel": "kanaal",
         "cooperation": "terugkeersamenwerking",
+        "mou": "memorandum van overeenstemming", "readmission_agreement": "terugname-overeenkomst", "visa_facilitation_agreement": "visumfacilitatie-overeenkomst",
+        "mobility_partnership": "mobiliteitspartnerschap", "political_declaration": "politieke verklaring", "declaration": "verklaring", "treaty": "verdrag",
+        "visa": "visum", "investment": "investeringen", "development": "ontwikkelingssamenwerking", "tax": "belastingen", "social_security": "sociale zekerheid",
+        "labour_migration": "arbeidsmigratie", "culture_education": "cultuur en onderwijs", "trade_economic": "handel en economie", "justice": "justitie", "police_drugs": "politie en drugs",
+        "negotiated": "onderhandeld", "unsigned": "niet getekend", "contested": "omstreden", "adopted": "aangenomen", "under_negotiation": "in onderhandeling",
     },
     "en": {
         "not_willing": "not willing", "slightly_improved": "slightly improved", "no_result": "no result", "in_force": "in force",
@@ -115,6 +120,10 @@ VALUES: dict[str, dict[str, str]] = {
         "reception_of_minors": "reception of minors", "migration_and_development": "migration and development",
         "knowledge_sharing": "knowledge sharing", "return_message": "return message", "demand": "demand by the country",
         "precedent": "precedent elsewhere", "cooperation": "return cooperation",
+        "mou": "memorandum of understanding", "readmission_agreement": "readmission agreement", "visa_facilitation_agreement": "visa facilitation agreement",
+        "political_declaration": "political declaration", "visa": "visas", "development": "development cooperation", "social_security": "social security",
+        "labour_migration": "labour migration", "culture_education": "culture and education", "trade_economic": "trade and economy", "police_drugs": "police and drugs",
+        "under_negotiation": "under negotiation",
     },
 }
 

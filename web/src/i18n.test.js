@@ -20,7 +20,8 @@ describe('dictionary', () => {
     expect(t('canvas.count', { n: 12 })).toBe('12 knopen zichtbaar');
     expect(tv('level', 'difficult')).toBe('moeizaam');
     expect(tv('level', 'difficult', 'en')).toBe('difficult');
-    expect(tv('kind', 'joint_action')).toBe('joint action');
+    expect(tv('kind', 'joint_action')).toBe('gezamenlijk optreden');
+    expect(tv('kind', 'no_such_value')).toBe('no such value');
     expect(t('no.such.key')).toBe('no.such.key');
   });
 
