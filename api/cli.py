@@ -294,10 +294,14 @@ def query(
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
     store: StoreOption = None,
+    explain_dialect: Annotated[bool, typer.Option("--explain-dialect", help="Print what --cypher runs on each store (Neo4j, embedded) and stop.")] = False,
 ) -> None:
     """Run a catalogue query by NAME, or ad-hoc Cypher with --cypher (read-only unless --write)."""
     if list_queries:
         _print_catalogue(as_json)
+        return
+    if explain_dialect:
+        _explain_dialect(cypher, as_json)
         return
     if bool(name) == bool(cypher):
         raise ValidationError("give a catalogue query NAME or --cypher \"...\" (one of the two; see --list)")
@@ -306,11 +310,15 @@ def query(
     # Checked against what both stores hold before any driver sees them (koppel.graph.values).
     params = check_params(dict(parse_param(p) for p in param or []), allow_empty_lists=bool(name))
     if cypher and not write:
-        from koppel.graph.guard import check_plan, check_read_only
+        from koppel.graph.guard import check_read_only
 
-        cypher = check_read_only(cypher, params).canonical  # the same guard as POST /api/cypher; runs what it checked
+        check_read_only(cypher, params)  # the same guard as POST /api/cypher, before any store is opened
     with _open(store, read_only=not write) as graph:
         if cypher and not write:
+            from koppel.graph.dialect import adhoc_for
+            from koppel.graph.guard import check_plan
+
+            cypher = adhoc_for(graph.kind, cypher, params)  # runs what the guard checked, translated for the store
             graph.check_read_only(cypher, params)  # plus the planner, where the store has one
             check_plan(graph, cypher, params)
         result = run_named(graph, name, params) if name else graph.run(cypher, params, read_only=not write)
@@ -327,6 +335,26 @@ def query(
             table.add_row(*[_cell(v) for v in row])
         out.print(table)
         err.print(f"{len(result.rows)} row(s)")
+
+
+def _explain_dialect(cypher: str | None, as_json: bool) -> None:
+    """Print what ad-hoc ``cypher`` runs as on each store kind, or why a store refuses it."""
+    from koppel.graph.dialect import adhoc_for
+    from koppel.graph.errors import QueryError
+
+    if not cypher:
+        raise ValidationError("--explain-dialect needs --cypher \"...\"")
+    answers = {}
+    for kind in ("neo4j", "embedded"):
+        try:
+            answers[kind] = {"runs": adhoc_for(kind, cypher)}
+        except QueryError as error:
+            answers[kind] = {"refused": str(error)}
+    if as_json:
+        _print_json(answers)
+        return
+    for kind, answer in answers.items():
+        out.print(f"{kind}: " + (answer.get("runs") or "refused: " + answer["refused"].removeprefix("refused: ")), markup=False, highlight=False, soft_wrap=True)
 
 
 def _cell(value: Any) -> str:

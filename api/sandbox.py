@@ -20,7 +20,8 @@ from typing import Any
 
 from koppel.graph import errors
 from koppel.graph.factory import StoreConfig
-from koppel.graph.guard import check_plan, check_read_only, unsafe_settings
+from koppel.graph.dialect import adhoc_for
+from koppel.graph.guard import check_plan, unsafe_settings
 
 _CONTEXT = mp.get_context("spawn")
 
@@ -41,7 +42,7 @@ def _worker(connection: Any, config: StoreConfig) -> None:
             store.check_read_only(cypher, params)  # the guard again, and the planner where the store has one
             check_plan(store, cypher, params)  # Neo4j: no SHOW/TERMINATE/LoadCSV/ProcedureCall operator either
             result = store.run(cypher, params, read_only=True, timeout=timeout)
-            rows = result.rows[:row_limit]
+            rows = plain(result.rows[:row_limit])
             connection.send(("ok", result.columns, (rows, len(result.rows) > row_limit)))
         except errors.KoppelError as error:
             connection.send(("error", type(error).__name__, str(error)))
@@ -87,7 +88,8 @@ class CypherSandbox:
         Raises :class:`ReadOnlyViolation` (not a read), :class:`QueryError` (does not
         parse, unbounded cost, engine error) or :class:`QueryTimeout`.
         """
-        cypher = check_read_only(cypher, params).canonical
+        # Neo4j runs the guard's canonical text; the embedded store its translation (koppel.graph.dialect.adhoc_for).
+        cypher = adhoc_for("embedded" if self.config.spec.lower().startswith("embedded:") else "neo4j", cypher, params)
         with self._lock:
             if self._process is None or not self._process.is_alive():
                 self._start()
@@ -137,3 +139,17 @@ def warn_unsafe_settings(config: StoreConfig) -> list[str]:
         logging.getLogger("koppel.api").warning(warning)
         print(f"koppel: warning: {warning}", file=sys.stderr)
     return warnings
+
+
+def plain(value: Any) -> Any:
+    """Rows with LadybugDB's 128-bit integers (``sum()`` of integers arrives as a Decimal) as int, or float
+    when not whole, so both stores answer the same JSON numbers."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value

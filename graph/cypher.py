@@ -314,13 +314,22 @@ def render(tokens: list[Token], replacements: dict[int, str] | None = None) -> s
     (the dialect translation uses this; an empty string drops the token).
     """
     parts: list[str] = []
+    space = False  # white space (or a dropped token) stood since the last written text
+    glued = True  # the last written text stood right there in the input: adjacency is known to be safe
     for index, token in enumerate(tokens):
         if token.kind == "end":
             break
-        text = replacements[index] if replacements and index in replacements else render_token(token)
-        if parts and (token.space or _glues(parts[-1], text)):
+        replaced = bool(replacements) and index in replacements  # type: ignore[operator]
+        text = replacements[index] if replaced else render_token(token)  # type: ignore[index]
+        space = space or token.space
+        if not text:
+            space = True
+            continue
+        rewritten = replaced or token.kind in ("string", "name", "param")
+        if parts and (space or ((rewritten or not glued) and _glues(parts[-1], text))):
             parts.append(" ")
         parts.append(text)
+        space, glued = False, not rewritten
     return "".join(parts).strip()
 
 
@@ -794,6 +803,11 @@ class Parser:
     def var_length(self) -> Node:
         start = self.expect("*")
         node = Node("var_length", start, {"low": None, "high": None, "fixed": False})
+        if self.accept_word("ALL"):
+            self.expect_word("SHORTEST")
+            node.attrs["shortest"] = "all"
+        elif self.accept_word("SHORTEST"):
+            node.attrs["shortest"] = "one"  # LadybugDB's -[* SHORTEST 1..6]-, which the translation writes
         if self.peek().kind == "number":
             node.attrs["low"] = self._integer()
             if not self.at(".."):
@@ -1053,9 +1067,21 @@ class Parser:
                 node.attrs["distinct"] = True
             else:
                 self.accept_word("ALL")
-            if not self.at(")"):
+            if node.attrs["name"].lower() == "cast" and not self.at(")"):
+                # LadybugDB's CAST(x AS TYPE), which the dialect translation writes
+                node.children.append(self.expression())
+                self.expect_word("AS")
+                node.attrs["type"] = self.name("a type name").attrs["name"]
+            elif not self.at(")"):
                 while True:
-                    node.children.append(self.expression())
+                    if self.peek().kind == "word" and self.at("-", ahead=1) and self.at(">", ahead=2):
+                        # LadybugDB's lambda x -> expression (list_filter, list_transform)
+                        lambda_node = Node("lambda", self.pos, children=[self.variable()])
+                        self.pos += 2
+                        lambda_node.children.append(self.expression())
+                        node.children.append(lambda_node)
+                    else:
+                        node.children.append(self.expression())
                     if not self.accept(","):
                         break
             self.expect(")")
@@ -1068,15 +1094,16 @@ class Parser:
             if self.peek(1).kind in ("word", "name") and self.at_word("IN", ahead=2):
                 self.pos += 1
                 variable = self.variable()
+                in_at = self.pos
                 self.pos += 1
-                node = Node("list_comprehension", start, {"where": False, "map": False}, [variable, self.expression()])
+                node = Node("list_comprehension", start, {"where": False, "map": False, "in_at": in_at}, [variable, self.expression()])
                 if self.accept_word("WHERE"):
-                    node.attrs["where"] = True
+                    node.attrs["where"] = self.pos - 1
                     node.children.append(self.expression())
                 if self.accept("|"):
-                    node.attrs["map"] = True
+                    node.attrs["map"] = self.pos - 1
                     node.children.append(self.expression())
-                self.expect("]")
+                node.attrs["close"] = self.expect("]")
                 return node
             if self.at("(", ahead=1) or (self.peek(1).kind in ("word", "name") and self.at("=", ahead=2)):
                 comprehension = self.attempt(self.pattern_comprehension)

@@ -278,3 +278,316 @@ def check(cypher: str) -> list[str]:
 def for_store(store: object, cypher: str) -> str:
     """The query translated for ``store`` (anything with a ``kind`` of 'neo4j' or 'embedded')."""
     return translate(cypher, getattr(store, "kind", ""))
+
+# ------------------------------------------------------------------------------------------------------
+# Ad-hoc Neo4j Cypher on the embedded store: a translation from the parse tree (koppel.graph.cypher).
+# ------------------------------------------------------------------------------------------------------
+
+ADHOC_RENAMES = {"type": "label", "tointeger": "to_int64", "tofloat": "to_double", "split": "string_split"}
+"""Neo4j function -> LadybugDB 0.22 function with the same arguments and answer (measured on the seed graph)."""
+
+ADHOC_REFUSED = {
+    "elementid": "return n.key, the key every koppel node has",
+    "id": "return n.key, the key every koppel node has (LadybugDB's id() is an {offset, table} map)",
+    "startnode": "bind the endpoints in the pattern, (a)-[r]->(b), and return a",
+    "endnode": "bind the endpoints in the pattern, (a)-[r]->(b), and return b",
+    "tail": "slice the list: list[1..]",
+    "stdev": "compute it from avg() and sum() of squares, or run the query on Neo4j",
+    "stdevp": "compute it from avg() and sum() of squares, or run the query on Neo4j",
+    "percentilecont": "order the values and pick one with collect(x)[i]",
+    "percentiledisc": "order the values and pick one with collect(x)[i]",
+    "datetime": "use date(); koppel stores dates, not times",
+    "localdatetime": "use date(); koppel stores dates, not times",
+    "time": "use date(); koppel stores dates, not times",
+    "localtime": "use date(); koppel stores dates, not times",
+    "duration": "subtract dates (date(b) - date(a)) on Neo4j; LadybugDB answers days, not a duration",
+    "duration.between": "subtract dates (date(b) - date(a)) on Neo4j; LadybugDB answers days, not a duration",
+    "duration.indays": "subtract dates (date(b) - date(a)) on Neo4j; LadybugDB answers days, not a duration",
+    "duration.inmonths": "subtract dates (date(b) - date(a)) on Neo4j; LadybugDB answers days, not a duration",
+    "duration.inseconds": "subtract dates (date(b) - date(a)) on Neo4j; LadybugDB answers days, not a duration",
+    "date.truncate": "compare the date parts with date_part() ... or run the query on Neo4j",
+    "datetime.truncate": "use date(); koppel stores dates, not times",
+    "toboolean": "compare the value: x = 'true'",
+    "keys": "name the properties you need; the embedded store also lists internal ones",
+    "properties": "name the properties you need in a map: {key: n.key, name: n.name}",
+    "exists": "write n.prop IS NOT NULL, or EXISTS { MATCH ... } for a pattern",
+    "valuetype": "run the query on Neo4j",
+}
+"""Neo4j functions with no equal on the embedded store, and what to write instead."""
+
+
+def _matching(tokens: list) -> dict[int, int]:
+    """Index of each opening bracket token -> index of its closing bracket."""
+    pairs, stack = {}, []
+    for index, token in enumerate(tokens):
+        if token.kind != "punct":
+            continue
+        if token.text in "([{":
+            stack.append(index)
+        elif token.text in ")]}" and stack:
+            pairs[stack.pop()] = index
+    return pairs
+
+
+class _Edits:
+    """Text to put before, instead of, or after single tokens of a parsed query."""
+
+    def __init__(self, parsed) -> None:
+        self.parsed = parsed
+        self.before: dict[int, str] = {}
+        self.instead: dict[int, str] = {}
+        self.after: dict[int, str] = {}
+
+    def replace(self, index: int, text: str) -> None:
+        self.instead[index] = text
+
+    def drop(self, *indexes: int) -> None:
+        for index in indexes:
+            self.instead[index] = ""
+
+    def prefix(self, index: int, text: str) -> None:
+        self.before[index] = text + self.before.get(index, "")
+
+    def suffix(self, index: int, text: str) -> None:
+        self.after[index] = self.after.get(index, "") + text
+
+    def render(self) -> str:
+        from .cypher import render, render_token
+
+        tokens = self.parsed.tokens
+        texts = {}
+        for index in set(self.before) | set(self.instead) | set(self.after):
+            body = self.instead.get(index, render_token(tokens[index]))
+            texts[index] = self.before.get(index, "") + body + self.after.get(index, "")
+        return render(tokens, texts)
+
+
+def _refuse(parsed, token: int, construct: str, instead: str) -> QueryError:
+    return QueryError(f"{construct} at {parsed.where(token)} has no equal on the embedded store; {instead}")
+
+
+def _first_token(node) -> int:
+    return min(n.token for n in node.walk())
+
+
+def _call_args(tokens: list, pairs: dict[int, int], name_token: int) -> tuple[int, int, list[tuple[int, int]]]:
+    """For a call whose name starts at ``name_token``: its '(' and ')' and each argument's token range."""
+    open_index = name_token
+    while not (tokens[open_index].kind == "punct" and tokens[open_index].text == "("):
+        open_index += 1
+    close = pairs[open_index]
+    args, start, depth = [], open_index + 1, 0
+    for index in range(open_index + 1, close):
+        token = tokens[index]
+        if token.kind == "punct" and token.text in "([{":
+            depth += 1
+        elif token.kind == "punct" and token.text in ")]}":
+            depth -= 1
+        elif token.kind == "punct" and token.text == "," and depth == 0:
+            args.append((start, index - 1))
+            start = index + 1
+    if start < close:
+        args.append((start, close - 1))
+    return open_index, close, args
+
+
+def _plus_one(edits: _Edits, node, end_token: int) -> None:
+    """Shift a 0-based index expression (``node``, ending before ``end_token``) to LadybugDB's 1-based count."""
+    if node.kind == "number" and node.attrs["text"].isdigit():
+        edits.replace(node.token, str(int(node.attrs["text"]) + 1))
+    elif node.kind == "unary" and node.attrs["op"] == "-":
+        return  # counted from the end: the same in both
+    else:
+        edits.prefix(_first_token(node), "(")
+        edits.prefix(end_token, ")+1")
+
+
+def to_embedded(parsed) -> str:
+    """The embedded-store (LadybugDB 0.22) text of a parsed read-only Neo4j query.
+
+    Rewrites, from the tree: ``type(r)`` -> ``label(r)``; ``labels(n)`` ->
+    ``[label(n)]``; ``toString``/``toInteger``/``toFloat``/``split``/``head``/
+    ``last``/``round``/``substring`` to LadybugDB's names and 1-based counts;
+    list indexes and slices from 0-based to 1-based; list comprehensions to
+    ``list_filter``/``list_transform``; map projections to map literals;
+    ``n:A|B`` in expressions to ``label(n) IN [...]``; pattern predicates and
+    ``EXISTS``/``COUNT { pattern }`` to ``{ MATCH pattern }``;
+    ``shortestPath``/``allShortestPaths`` to ``-[* SHORTEST lo..hi]-``.
+    Raises :class:`QueryError` naming the construct, its line and column and
+    what to write instead for what has no equal there (see :data:`ADHOC_REFUSED`).
+    """
+    tokens = parsed.tokens
+    pairs = _matching(tokens)
+    edits = _Edits(parsed)
+    for node in parsed.tree.walk():
+        kind = node.kind
+        if kind == "call":
+            raise _refuse(parsed, node.token, "a CALL { } subquery", "write it with WITH ... OPTIONAL MATCH, or COUNT { MATCH ... } / EXISTS { MATCH ... }")
+        if kind == "reduce":
+            raise _refuse(parsed, node.token, "reduce()", "UNWIND the list and aggregate (sum(), collect())")
+        if kind == "quantifier":
+            raise _refuse(parsed, node.token, "a quantified path pattern", "write a variable-length relationship, -[:TYPE*1..5]-")
+        if kind == "collect_subquery":
+            raise _refuse(parsed, node.token, "COLLECT { }", "use OPTIONAL MATCH ... WITH collect(...)")
+        if kind in ("label_and", "label_not", "label_any"):
+            raise _refuse(parsed, node.token, "a label expression with &, ! or %", "use label(n) = 'A' or label(n) IN ['A', 'B'] in WHERE")
+        if kind == "selector":
+            raise _refuse(parsed, node.token, f"the path selector {node.attrs['kind'].upper()}", "write shortestPath((a)-[*..6]-(b))")
+        if kind == "all_properties":
+            raise _refuse(parsed, node.token, "a map projection with .*", "name the properties: n {.key, .name}")
+        if kind == "pattern_comprehension":
+            raise _refuse(parsed, node.token, "a pattern comprehension", "use OPTIONAL MATCH ... WITH collect(...) or COUNT { MATCH ... }")
+        if kind == "function":
+            _function(parsed, edits, pairs, node)
+        elif kind == "index":
+            _plus_one(edits, node.children[1], pairs[node.token])
+        elif kind == "slice":
+            if node.attrs["low"]:
+                low = node.children[1]
+                dots = next(i for i in range(_first_token(low), pairs[node.token]) if tokens[i].kind == "punct" and tokens[i].text == ".." and _depth_zero(tokens, node.token, i, pairs))
+                _plus_one(edits, low, dots)
+        elif kind == "list_comprehension":
+            _comprehension(edits, node)
+        elif kind == "map_projection":
+            _map_projection(parsed, edits, pairs, node)
+        elif kind == "has_labels":
+            _has_labels(parsed, edits, node)
+        elif kind == "pattern_predicate":
+            element = node.children[0]
+            last = element.children[-1]
+            edits.prefix(node.token, "EXISTS { MATCH ")
+            edits.suffix(pairs[last.token], " }")
+        elif kind in ("exists_subquery", "count_subquery") and node.attrs["form"] == "pattern":
+            edits.suffix(node.attrs["brace"], " MATCH")
+        elif kind == "shortest_function":
+            _shortest_function(parsed, edits, pairs, node)
+    return edits.render()
+
+
+def _depth_zero(tokens: list, open_index: int, index: int, pairs: dict[int, int]) -> bool:
+    depth = 0
+    for i in range(open_index + 1, index):
+        if tokens[i].kind == "punct" and tokens[i].text in "([{":
+            depth += 1
+        elif tokens[i].kind == "punct" and tokens[i].text in ")]}":
+            depth -= 1
+    return depth == 0
+
+
+def _function(parsed, edits: _Edits, pairs: dict[int, int], node) -> None:
+    name = node.attrs["name"].lower()
+    if name in ADHOC_REFUSED:
+        raise _refuse(parsed, node.token, f"{node.attrs['name']}()", ADHOC_REFUSED[name])
+    tokens = parsed.tokens
+    if name in ADHOC_RENAMES:
+        edits.replace(node.token, ADHOC_RENAMES[name])
+        return
+    if name not in ("labels", "tostring", "head", "last", "round", "substring"):
+        return
+    _, close, args = _call_args(tokens, pairs, node.token)
+    if name == "labels":
+        edits.replace(node.token, "label")
+        edits.prefix(node.token, "[")
+        edits.suffix(close, "]")
+    elif name == "tostring" and len(args) == 1:
+        edits.replace(node.token, "CAST")
+        edits.prefix(close, " AS STRING")
+    elif name in ("head", "last") and len(args) == 1:
+        edits.replace(node.token, "list_element")
+        edits.prefix(close, ", 1" if name == "head" else ", -1")
+    elif name == "round" and len(args) == 1:
+        edits.prefix(close, ", 0")
+    elif name == "substring" and len(args) in (2, 3):
+        _plus_one(edits, node.children[1], args[1][1] + 1)
+        if len(args) == 2:
+            raise _refuse(parsed, node.token, "substring() with two arguments", "give the length too: substring(s, start, size(s))")
+
+
+def _comprehension(edits: _Edits, node) -> None:
+    variable = node.children[0].attrs["name"]
+    from .cypher import quote_name
+
+    name = quote_name(variable)
+    where, mapping = node.attrs["where"], node.attrs["map"]
+    edits.drop(node.children[0].token, node.attrs["in_at"])
+    if where and mapping:
+        edits.replace(node.token, "list_transform(list_filter(")
+        edits.replace(where, f", {name} ->")
+        edits.replace(mapping, f"), {name} ->")
+    elif where:
+        edits.replace(node.token, "list_filter(")
+        edits.replace(where, f", {name} ->")
+    elif mapping:
+        edits.replace(node.token, "list_transform(")
+        edits.replace(mapping, f", {name} ->")
+    else:
+        edits.replace(node.token, "(")
+    edits.replace(node.attrs["close"], ")")
+
+
+def _map_projection(parsed, edits: _Edits, pairs: dict[int, int], node) -> None:
+    from .cypher import quote_name
+
+    variable = node.children[0]
+    name = quote_name(variable.attrs["name"])
+    edits.drop(variable.token)
+    for item in node.children[1:]:
+        if item.kind == "property_selector":
+            key = quote_name(item.attrs["key"])
+            edits.drop(item.token)  # the '.'
+            edits.replace(item.token + 1, f"{key}: {name}.{key}")
+        elif item.kind == "variable_selector":
+            inner = quote_name(item.children[0].attrs["name"])
+            edits.replace(item.children[0].token, f"{inner}: {inner}")
+
+
+def _has_labels(parsed, edits: _Edits, node) -> None:
+    from .cypher import quote_name, quote_string
+
+    variable, labels = node.children
+    names = []
+    for child in labels.children:
+        if child.kind == "label":
+            names.append(child.attrs["name"])
+        elif child.kind == "label_or" and all(c.kind == "label" for c in child.children):
+            names.extend(c.attrs["name"] for c in child.children)
+        else:
+            raise _refuse(parsed, child.token, "a label expression with &, ! or %", "use label(n) = 'A' or label(n) IN ['A', 'B']")
+    if len(labels.children) > 1:
+        raise _refuse(parsed, labels.token, "n:A:B (several labels at once)", "a koppel node has one label: use label(n) = 'A'")
+    last = max(n.token for n in node.walk())
+    for index in range(node.token, last + 1):
+        edits.drop(index)
+    text = f"label({quote_name(variable.attrs['name'])}) IN [{', '.join(quote_string(n) for n in names)}]"
+    edits.replace(variable.token, f"({text})")
+
+
+def _shortest_function(parsed, edits: _Edits, pairs: dict[int, int], node) -> None:
+    tokens = parsed.tokens
+    element = node.children[0]
+    relationships = [c for c in element.children if c.kind == "relationship"]
+    lengths = [c for r in relationships for c in r.children if c.kind == "var_length"]
+    if len(relationships) != 1 or len(lengths) != 1 or lengths[0].attrs["fixed"]:
+        raise _refuse(parsed, node.token, "shortestPath() over more than one relationship", "write shortestPath((a)-[*..6]-(b))")
+    open_index = node.token + 1
+    edits.drop(node.token, open_index, pairs[open_index])
+    star = lengths[0].token
+    edits.replace(star, "* ALL SHORTEST" if node.attrs["all"] else "* SHORTEST")
+    if lengths[0].attrs["low"] is None:
+        dots = next(i for i in range(star, len(tokens)) if tokens[i].text == "..")
+        edits.prefix(dots, "1")
+
+
+def adhoc_for(kind: str, cypher: str, params: dict | None = None) -> str:
+    """What runs on a store of ``kind`` for an analyst's read-only Neo4j ``cypher``: the guard's canonical text
+    on Neo4j, its translation (:func:`to_embedded`) on the embedded store.
+
+    Raises :class:`~koppel.graph.errors.ReadOnlyViolation` or :class:`QueryError` as the guard does, and
+    :class:`QueryError` for a construct the embedded store has no equal for.
+    """
+    from .guard import check_read_only
+
+    parsed = check_read_only(cypher, params)
+    if kind == "embedded":
+        return to_embedded(parsed)
+    return parsed.canonical

@@ -61,7 +61,8 @@ FUNCTIONS = frozenset(
     timestamp nullIf
     list_contains list_distinct list_sort list_reverse_sort list_sum list_product list_has_all string_split
     lcase ucase starts_with ends_with contains regexp_matches prefix suffix
-    date_part date_trunc list_concat array_concat cast""".split()
+    date_part date_trunc list_concat array_concat cast list_element list_filter list_transform list_slice
+    to_int64 to_double""".split()
 )
 """Functions that only read (Neo4j 5 names, plus the LadybugDB 0.22 names analysts meet in koppel's docs)."""
 
