@@ -105,7 +105,7 @@ VALUES: dict[str, dict[str, str]] = {
         "migration_capacity": "capaciteit migratiediensten", "displaced_persons": "ontheemden", "reception_of_minors": "opvang minderjarigen",
         "migration_and_development": "migratie en ontwikkeling", "knowledge_sharing": "kennisdeling", "return_message": "terugkeerboodschap",
         "demand": "vraag van het land", "control": "zeggenschap", "precedent": "precedent elders", "risk": "risico", "channel": "kanaal",
-        "cooperation": "terugkeersamenwerking",
+        "cooperation": "terugkeersamenwerking", "specific": "landspecifiek",
         "mou": "memorandum van overeenstemming", "readmission_agreement": "terugname-overeenkomst", "visa_facilitation_agreement": "visumfacilitatie-overeenkomst",
         "mobility_partnership": "mobiliteitspartnerschap", "political_declaration": "politieke verklaring", "declaration": "verklaring", "treaty": "verdrag",
         "visa": "visum", "investment": "investeringen", "development": "ontwikkelingssamenwerking", "tax": "belastingen", "social_security": "sociale zekerheid",
@@ -119,7 +119,7 @@ VALUES: dict[str, dict[str, str]] = {
         "migration_capacity": "migration services capacity", "displaced_persons": "displaced persons",
         "reception_of_minors": "reception of minors", "migration_and_development": "migration and development",
         "knowledge_sharing": "knowledge sharing", "return_message": "return message", "demand": "demand by the country",
-        "precedent": "precedent elsewhere", "cooperation": "return cooperation",
+        "precedent": "precedent elsewhere", "cooperation": "return cooperation", "specific": "country-specific",
         "mou": "memorandum of understanding", "readmission_agreement": "readmission agreement", "visa_facilitation_agreement": "visa facilitation agreement",
         "political_declaration": "political declaration", "visa": "visas", "development": "development cooperation", "social_security": "social security",
         "labour_migration": "labour migration", "culture_education": "culture and education", "trade_economic": "trade and economy", "police_drugs": "police and drugs",
@@ -170,6 +170,7 @@ class _Sources:
             text = evidence(locator, self.folder).text
         except (errors.KoppelError, OSError, ValueError):
             return None
+        text = text.lstrip("# ").strip()  # a Markdown source's heading marks are not part of the passage
         return text if len(text) <= MAX_PASSAGE_CHARS else text[: MAX_PASSAGE_CHARS - 1].rstrip() + "…"
 
     def listing(self, lang: str) -> list[dict[str, Any]]:
@@ -240,6 +241,15 @@ def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folde
         return VALUES[lang].get(value) or VALUES["en"].get(value) or str(value).replace("_", " ")
 
     country = profile["country"]
+    # The linkage answer names items in English; the profile has both names.
+    known = {item["key"]: item for section in ("linkages", "dossiers", "agreements", "projects", "forums", "groups", "partners", "donors", "events")
+             for item in profile.get(section) or [] if isinstance(item, dict) and item.get("key")}
+
+    def named(item: dict[str, Any] | None) -> str:
+        if not item:
+            return ""
+        return _name(known.get(item.get("key"), item), lang)
+
     gaps: list[str] = []
     # Return cooperation: the latest assessment on or before as_of.
     assessments = sorted(profile.get("return_cooperation") or [], key=lambda a: str(a.get("as_of") or ""), reverse=True)
@@ -275,7 +285,8 @@ def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folde
         if ident in seen:
             continue
         seen.add(ident)
-        existing.append({"name": _localised(x.get("name_" + lang), lang) or _name(x, lang), "dossier": _name(x.get("dossier"), lang),
+        targets = x.get("targets") or ([x["dossier"]] if x.get("dossier") else [])
+        existing.append({"name": _localised(x.get("name_" + lang), lang) or named(x), "dossier": "; ".join(named(d) for d in targets),
                          "direction": x.get("direction"), "direction_text": words["cut"] if x.get("direction") == "negative" else words["offer"],
                          "status": v(x.get("status")), "outcome": v(x.get("outcome")), "channel": v(x.get("channel")), "date": x.get("date"),
                          "refs": src.cite(x.get("sources"))})
@@ -288,7 +299,7 @@ def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folde
             sentence = first.get("text_nl") if lang == "nl" else first.get("text")
         quote_loc = next((loc for r in reasons for loc in r.get("sources") or []), None)
         locs = [loc for r in reasons for loc in r.get("sources") or []]
-        candidates.append({"name": _name(c.get("dossier"), lang), "domain": v((c.get("dossier") or {}).get("domain")),
+        candidates.append({"name": named(c.get("dossier")), "domain": v((c.get("dossier") or {}).get("domain")),
                            "direction": c.get("direction"), "direction_text": words["cut"] if c.get("direction") == "negative" else words["offer"],
                            "channel": v(c.get("channel")), "score": c.get("score"), "sentence": sentence,
                            "factors": [f"{v(r.get('factor'))} {r.get('value', 0):.2f}" for r in reasons],

@@ -10,6 +10,7 @@ import { fmtDate, fmtNumber, getLang, t, tv } from './i18n.js';
 const LEVEL_ORDER = ['refuses', 'not_willing', 'difficult', 'slightly_improved', 'increased', 'good'];
 const COUNT_COLS = ['dossiers', 'agreements', 'linkages', 'events'];
 const TREND_ARROW = { improving: '↗', stable: '→', worsening: '↘', unknown: '?' };
+const RETURNS_ARROW = { rising: '↗', stable: '→', falling: '↘' };
 
 export function renderPage(app, root) {
   const { state } = app;
@@ -103,7 +104,7 @@ function itemRow(app, item, ...meta) {
 
 // -- home --------------------------------------------------------------------------------
 
-const homeState = { sort: 'country', dir: 1, text: '', level: '', trend: '', visa: '', region: '', all: false };
+const homeState = { sort: 'country', dir: 1, text: '', level: '', trend: '', visa: '', region: '', returns: '', all: false };
 
 /**
  * A country of origin: one whose return cooperation is assessed or with
@@ -117,9 +118,40 @@ export function isOrigin(c) {
   return Boolean(c.return_cooperation) || (c.counts?.linkages ?? 0) > 0;
 }
 
-const visaOf = (c) => (typeof c.visa_required === 'boolean' ? c.visa_required : typeof c.visa?.required === 'boolean' ? c.visa.required : null);
-const regionOf = (c) => c.region ?? null;
-const returnsTrendOf = (c) => c.returns_trend ?? c.returns?.trend ?? null;
+// Visa requirement, region and returns trend are not in GET /api/countries: they
+// are read from each country of origin's profile once, in the background.
+const details = new Map(); // key -> {visa, region, returns}
+let detailsLoading = false;
+
+async function loadDetails(app, keys) {
+  if (detailsLoading) return;
+  detailsLoading = true;
+  const queue = keys.filter((k) => !details.has(k));
+  const worker = async () => {
+    while (queue.length) {
+      const key = queue.shift();
+      try {
+        const p = await api.country(key);
+        const region = (p.groups ?? []).find((g) => g.kind === 'regional_organisation' || g.kind === 'region');
+        const visa = (p.visa ?? []).find((v) => v.destination === 'NLD') ?? (p.visa ?? [])[0];
+        details.set(key, {
+          visa: typeof visa?.visa_required === 'boolean' ? visa.visa_required : null,
+          region: region ? { key: region.key, nl: displayName(region, 'nl'), en: displayName(region, 'en') } : null,
+          returns: p.returns?.trend?.netherlands?.direction && p.returns.trend.netherlands.direction !== 'unknown' ? p.returns.trend.netherlands.direction : null,
+        });
+      } catch {
+        details.set(key, { visa: null, region: null, returns: null });
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  detailsLoading = false;
+  if (app.state.route.kind === 'home') app.render();
+}
+
+const visaOf = (c) => (typeof c.visa_required === 'boolean' ? c.visa_required : details.get(c.key)?.visa ?? null);
+const regionOf = (c) => c.region ?? details.get(c.key)?.region?.[getLang()] ?? null;
+const returnsTrendOf = (c) => c.returns_trend ?? details.get(c.key)?.returns ?? null;
 
 function homeColumns(lang) {
   return [
@@ -137,6 +169,7 @@ function homePage(app) {
   const lang = getLang();
   const all = app.state.countries ?? [];
   const pool = homeState.all ? all : all.filter(isOrigin);
+  if (pool.some((c) => !details.has(c.key)) && pool.length <= 60) loadDetails(app, pool.map((c) => c.key));
   const cols = homeColumns(lang).filter((c) => !c.optional || c.optional(pool));
   const text = homeState.text.trim().toLowerCase();
   const rows = pool.filter(
@@ -145,7 +178,8 @@ function homePage(app) {
       (!homeState.level || c.return_cooperation?.level === homeState.level) &&
       (!homeState.trend || c.return_cooperation?.trend === homeState.trend) &&
       (!homeState.visa || String(visaOf(c)) === homeState.visa) &&
-      (!homeState.region || regionOf(c) === homeState.region),
+      (!homeState.region || regionOf(c) === homeState.region) &&
+      (!homeState.returns || returnsTrendOf(c) === homeState.returns),
   );
   const col = cols.find((c) => c.id === homeState.sort) ?? cols[0];
   rows.sort((a, b) => {
@@ -198,6 +232,7 @@ function homePage(app) {
       select('home-trend', t('home.filter.trend'), 'trend', trends.map((l) => [l, tv('trend', l)])),
       cols.some((c) => c.id === 'visa') ? select('home-visa', t('home.filter.visa'), 'visa', [['true', t('visa.yes')], ['false', t('visa.no')]]) : null,
       regions.length ? select('home-region', t('home.filter.region'), 'region', regions.map((r) => [r, r])) : null,
+      cols.some((c) => c.id === 'returns') ? select('home-returns', t('home.filter.returns'), 'returns', ['rising', 'stable', 'falling'].map((r) => [r, tv('returns', r)])) : null,
       h('label', { class: 'check' }, h('input', { id: 'home-all', type: 'checkbox', checked: homeState.all, testid: 'home-show-all', onchange: (e) => { homeState.all = e.target.checked; rerender(); } }), t('home.showall')),
     ),
     h('p', { class: 'hint', role: 'status', testid: 'home-count' }, t('home.count', { n: rows.length, total: pool.length })),
@@ -254,7 +289,7 @@ function homePage(app) {
                     if (col.id === 'trend') return h('td', { class: 'nowrap' }, rc ? `${TREND_ARROW[rc.trend] ?? ''} ${tv('trend', rc.trend)}` : '–');
                     if (col.id === 'visa') return h('td', {}, visaOf(c) === null ? '–' : visaOf(c) ? t('visa.yes') : t('visa.no'));
                     if (col.id === 'region') return h('td', {}, regionOf(c) ?? '–');
-                    if (col.id === 'returns') return h('td', {}, returnsTrendOf(c) ? tv('trend', returnsTrendOf(c)) : '–');
+                    if (col.id === 'returns') return h('td', { class: 'nowrap' }, returnsTrendOf(c) ? `${RETURNS_ARROW[returnsTrendOf(c)] ?? ''} ${tv('returns', returnsTrendOf(c))}` : '–');
                     return h('td', { class: 'num' }, String(c.counts?.[col.id] ?? 0));
                   }),
                 );
