@@ -15,13 +15,15 @@ properties absent.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, ValidationError
+from . import statements as st
+from .errors import ConfigError, NotFound, ValidationError
 from .factory import store_scheme  # noqa: F401 - importable from here as before
 from .models import NodeRecord, RelRecord
 from .schema import SCHEMA, Schema
@@ -52,19 +54,60 @@ class QueryResult:
 
 @dataclass
 class LoadReport:
+    """What a load did: entities created, updated (a source's statement changed or was added) and unchanged (every statement already stored)."""
+
     nodes_created: int = 0
     nodes_updated: int = 0
     relationships_created: int = 0
     relationships_updated: int = 0
     per_label: dict[str, int] = field(default_factory=dict)
+    nodes_unchanged: int = 0
+    relationships_unchanged: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "nodes_created": self.nodes_created,
             "nodes_updated": self.nodes_updated,
+            "nodes_unchanged": self.nodes_unchanged,
             "relationships_created": self.relationships_created,
             "relationships_updated": self.relationships_updated,
+            "relationships_unchanged": self.relationships_unchanged,
         }
+
+    @property
+    def unchanged(self) -> bool:
+        """True when the load changed nothing (a reload of the same source)."""
+        return not (self.nodes_created or self.nodes_updated or self.relationships_created or self.relationships_updated)
+
+
+@dataclass
+class UnloadReport:
+    """What removing one source did: entities it alone stated are removed, the others lose its statements."""
+
+    document: str
+    nodes_removed: int = 0
+    nodes_updated: int = 0
+    relationships_removed: int = 0
+    relationships_updated: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "nodes_removed": self.nodes_removed,
+            "nodes_updated": self.nodes_updated,
+            "relationships_removed": self.relationships_removed,
+            "relationships_updated": self.relationships_updated,
+        }
+
+
+@dataclass
+class _Plan:
+    """The records a load must write after merging its statements with the stored ones."""
+
+    nodes: list[NodeRecord]
+    rels: list[RelRecord]
+    nodes_unchanged: int
+    rels_unchanged: int
 
 
 class GraphStore(ABC):
@@ -128,14 +171,205 @@ class GraphStore(ABC):
         atomic: bool = True,
         progress: Progress | None = None,
     ) -> LoadReport:
-        """Merge nodes on key and relationships on (start, type, end); loading twice changes nothing."""
+        """Add the statements of these records: nodes merge on key, relationships on (start, type, end).
+
+        Each record is one source's statement (:func:`koppel.graph.statements.record_source`);
+        it replaces that source's earlier statement about the entity and leaves every
+        other source's statements alone (:mod:`koppel.graph.statements`). Records are
+        checked first (:func:`~koppel.graph.statements.check_records`); a key already
+        used under another label, or a relationship endpoint neither loaded nor stored,
+        raises :class:`ValidationError` and nothing is written. Loading the same
+        records twice reports them unchanged the second time.
+        """
         self._require_writable()
         self.ensure_schema()
         nodes, rels = list(nodes), list(rels)
+        st.check_records(nodes, rels)
+        with st.gc_paused():  # the merge allocates a dict per record; collections would walk every record again
+            plan = self._plan(nodes, rels)
         try:
-            return self._write(nodes, rels, atomic=atomic, progress=progress)
+            report = self._write(plan.nodes, plan.rels, atomic=atomic, progress=progress)
         except MissingEndpoints:
             raise self._endpoints_error(nodes, rels) from None
+        report.nodes_unchanged = plan.nodes_unchanged
+        report.relationships_unchanged = plan.rels_unchanged
+        return report
+
+    # -- statements -----------------------------------------------------------------------
+    def _table_has_rows(self, label: str) -> bool:
+        return bool(self.run(f"MATCH (n:{label}) RETURN count(n) AS n").value())
+
+    def _stored_nodes(self, keys: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """The label and stored statements of each of these keys the store holds, whatever its label."""
+        wanted = sorted(set(keys))
+        found: dict[str, tuple[str, str | None]] = {}
+        if not wanted or not self.has_schema():
+            return found
+        for label in self.schema.labels:
+            if not self._table_has_rows(label):
+                continue
+            rows = self.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n._statements AS statements", {"keys": wanted}).rows
+            for key, statements in rows:
+                found[key] = (label, statements)
+        return found
+
+    def labels_of(self, keys: Iterable[str]) -> dict[str, str]:
+        """The label of each of these keys the store holds (keys are unique across labels)."""
+        return {key: label for key, (label, _) in self._stored_nodes(keys).items()}
+
+    def _stored_relationships(self, table: RelTable) -> dict[tuple[str, str], str | None]:
+        rel_type, start_label, end_label = table
+        if not self.run(f"MATCH (:{start_label})-[r:{rel_type}]->(:{end_label}) RETURN count(r) AS n").value():
+            return {}
+        rows = self.run(
+            f"MATCH (a:{start_label})-[r:{rel_type}]->(b:{end_label}) RETURN a.key AS a, b.key AS b, r._statements AS statements"
+        ).rows
+        return {(a, b): statements for a, b, statements in rows}
+
+    def _source_dates(self, sources: set[str], nodes: Sequence[NodeRecord]) -> dict[str, Any]:
+        """The date of each source document (its known time): from a Document node in this load, else from the store."""
+        dates: dict[str, Any] = {}
+        for node in nodes:
+            if node.label == "Document" and node.key in sources and node.properties.get("date"):
+                dates[node.key] = node.properties["date"]
+        missing = sorted(sources - dates.keys() - {st.UNATTRIBUTED})
+        if missing and self._table_has_rows("Document"):
+            rows = self.run("UNWIND $keys AS k MATCH (d:Document {key: k}) RETURN d.key AS key, d.date AS date", {"keys": missing}).rows
+            dates.update({key: date for key, date in rows if date})
+        return dates
+
+    def _plan(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord]) -> _Plan:
+        """Merge each record's statement with what the store holds; keep only entities whose statements changed."""
+        seen = st.now_seen()
+        sources = {st.record_source(r) for r in [*nodes, *rels]}
+        dates = self._source_dates(sources, nodes)
+        stored = self._stored_nodes(n.key for n in nodes)
+        clashes = sorted({(n.label, n.key, stored[n.key][0]) for n in nodes if n.key in stored and stored[n.key][0] != n.label})
+        if clashes:
+            shown = ", ".join(f"{label} {key!r} (stored as {other})" for label, key, other in clashes[:5])
+            raise ValidationError(f"nothing was written: keys are unique across labels, and these are already used by another label: {shown}")
+
+        def merge(current: dict[Any, dict[str, Any]], changed: dict[Any, Any], ident: Any, record: Any, stored_text: str | None) -> None:
+            if ident not in current:
+                current[ident] = st.decode(stored_text)
+            statements = current[ident]
+            source = st.record_source(record)
+            entry = st.statement(record, dates.get(source), seen)
+            previous = statements.get(source)
+            if previous is not None and st.same_statement(previous, entry):
+                return
+            if previous is not None:
+                entry["seen"] = previous["seen"]
+            statements[source] = entry
+            changed[ident] = record
+
+        node_statements: dict[Any, dict[str, Any]] = {}
+        changed_nodes: dict[Any, Any] = {}
+        for node in nodes:
+            merge(node_statements, changed_nodes, (node.label, node.key), node, stored.get(node.key, (None, None))[1])
+        planned_nodes = [
+            NodeRecord(label, key, st.shown(node_statements[(label, key)], self.schema.node(label).properties, record))
+            for (label, key), record in changed_nodes.items()
+        ]
+        rel_statements: dict[Any, dict[str, Any]] = {}
+        changed_rels: dict[Any, Any] = {}
+        for table, records in by_table(rels).items():
+            stored_rels = self._stored_relationships(table)
+            for rel in records:
+                merge(rel_statements, changed_rels, (table, rel.start, rel.end), rel, stored_rels.get((rel.start, rel.end)))
+        planned_rels = [
+            RelRecord(table[0], start, end, table[1], table[2], st.shown(rel_statements[(table, start, end)], self.schema.relationship(table[0]).properties, record))
+            for (table, start, end), record in changed_rels.items()
+        ]
+        return _Plan(planned_nodes, planned_rels, len(node_statements) - len(changed_nodes), len(rel_statements) - len(changed_rels))
+
+    def statements(self, key: str) -> dict[str, Any]:
+        """Every statement about the node ``key`` and its relationships: sources, values, certainty, disagreements.
+
+        Raises :class:`NotFound` for an unknown key.
+        """
+        stored = self._stored_nodes([key])
+        if key not in stored:
+            raise NotFound(f"no node with key {key!r}")
+        label, text = stored[key]
+        statements = st.decode(text)
+        rels = []
+        for rel_type, spec in self.schema.relationships.items():
+            for start_label, end_label in spec.endpoints:
+                if label not in (start_label, end_label):
+                    continue
+                rows = self.run(
+                    f"MATCH (a:{start_label})-[r:{rel_type}]->(b:{end_label}) WHERE a.key = $key OR b.key = $key "
+                    "RETURN a.key AS start_key, b.key AS end_key, r._statements AS statements ORDER BY start_key, end_key",
+                    {"key": key},
+                ).rows
+                for a, b, rel_text in rows:
+                    rel_st = st.decode(rel_text)
+                    rels.append({"type": rel_type, "from": a, "to": b, "sources": st.sources_of(rel_st),
+                                 "statements": st.statement_rows(rel_st), "disagreements": st.disagreements(rel_st)})
+        return {
+            "key": key,
+            "label": label,
+            "sources": st.sources_of(statements),
+            "statements": st.statement_rows(statements),
+            "disagreements": st.disagreements(statements),
+            "relationships": rels,
+        }
+
+    def unload(self, document: str) -> UnloadReport:
+        """Remove every statement of the source ``document``: what no other source states goes, the rest shows the remaining statements.
+
+        A removed node takes its relationships with it (a relationship cannot
+        outlive an endpoint, whichever source stated it). Raises
+        :class:`NotFound` when the store holds no statement of ``document``.
+        """
+        self._require_writable()
+        self.ensure_schema()
+        needle = json.dumps(document, ensure_ascii=False) + ":"
+        report = UnloadReport(document)
+        keep_nodes: list[NodeRecord] = []
+        drop_nodes: dict[str, list[str]] = defaultdict(list)
+        for label in self.schema.labels:
+            rows = self.run(f"MATCH (n:{label}) WHERE n._statements CONTAINS $needle RETURN n.key AS key, n._statements AS statements", {"needle": needle}).rows
+            for key, text in rows:
+                statements = st.decode(text)
+                if statements.pop(document, None) is None:
+                    continue
+                if statements:
+                    keep_nodes.append(NodeRecord(label, key, st.shown(statements, self.schema.node(label).properties)))
+                else:
+                    drop_nodes[label].append(key)
+        keep_rels: list[RelRecord] = []
+        drop_rels: dict[RelTable, list[dict[str, str]]] = defaultdict(list)
+        for rel_type, spec in self.schema.relationships.items():
+            for start_label, end_label in spec.endpoints:
+                rows = self.run(
+                    f"MATCH (a:{start_label})-[r:{rel_type}]->(b:{end_label}) WHERE r._statements CONTAINS $needle "
+                    "RETURN a.key AS a, b.key AS b, r._statements AS statements",
+                    {"needle": needle},
+                ).rows
+                for a, b, text in rows:
+                    statements = st.decode(text)
+                    if statements.pop(document, None) is None:
+                        continue
+                    if statements:
+                        keep_rels.append(RelRecord(rel_type, a, b, start_label, end_label, st.shown(statements, spec.properties)))
+                    else:
+                        drop_rels[(rel_type, start_label, end_label)].append({"a": a, "b": b})
+        if not (keep_nodes or drop_nodes or keep_rels or drop_rels):
+            raise NotFound(f"the store holds no statement of the source {document!r}")
+        self._write(keep_nodes, keep_rels, atomic=True, progress=None)
+        for (rel_type, start_label, end_label), pairs in drop_rels.items():
+            self.run(
+                f"UNWIND $pairs AS p MATCH (a:{start_label} {{key: p.a}})-[r:{rel_type}]->(b:{end_label} {{key: p.b}}) DELETE r",
+                {"pairs": pairs}, read_only=False,
+            )
+        for label, keys in drop_nodes.items():
+            self.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) DETACH DELETE n", {"keys": keys}, read_only=False)
+        report.nodes_updated, report.relationships_updated = len(keep_nodes), len(keep_rels)
+        report.nodes_removed = sum(len(keys) for keys in drop_nodes.values())
+        report.relationships_removed = sum(len(pairs) for pairs in drop_rels.values())
+        return report
 
     def _endpoints_error(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord]) -> ValidationError:
         """Name the relationship endpoints that are neither in this load nor in the store.
@@ -251,6 +485,8 @@ def entity(kind_key: str, kind: str, properties: dict[str, Any]) -> dict[str, An
     out: dict[str, Any] = {kind_key: kind}
     for name in sorted(properties):
         value = properties[name]
+        if name.startswith("_"):
+            continue  # hidden: the statements behind the shown values (koppel.graph.statements)
         if value is None or (isinstance(value, list) and not value):
             continue
         out[name] = plain(value)

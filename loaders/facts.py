@@ -20,19 +20,22 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError as PydanticError
 
-from koppel.graph.errors import ValidationError
+from koppel.graph.errors import ConfigError, ValidationError
 from koppel.graph.models import NodeRecord, RelRecord, node_model, rel_model
 from koppel.graph.schema import SCHEMA, Schema
+from koppel.graph.statements import DERIVED, WHOLE_RECORD, interval_problem, key_problem
 from koppel.graph.values import check_value
 
+from .locators import locator_problem, resolve_document
 from .reference import country_reference
+from .sources import sources_dir
 
 SHORT_LOCATOR = re.compile(r"^L[1-9][0-9]*(-L[1-9][0-9]*)?$")
 _LINE = "__line__"
@@ -226,6 +229,19 @@ def _pydantic_problems(error: PydanticError, file: str, line: int | None, record
     ]
 
 
+def _locator_problems(
+    locators: list[str] | None, folders: tuple[Path, ...], file: str, line: int | None, record: str, resolved: dict[str, Any]
+) -> list[Problem]:
+    """One problem per locator of a record that does not resolve (none when checking is off)."""
+    if not folders:
+        return []
+    problems = []
+    for locator in locators or []:
+        if (reason := locator_problem(locator, folders, resolved)) is not None:
+            problems.append(Problem(file, line, record, "sources", reason))
+    return problems
+
+
 def _enrich_country(props: dict[str, Any]) -> None:
     """Fill ISO codes and names of a Country keyed by an ISO code; explicit values win."""
     reference = country_reference(str(props.get("key", "")))
@@ -238,9 +254,62 @@ def _enrich_country(props: dict[str, Any]) -> None:
     props["aliases"] = aliases + [a for a in extra_aliases if a not in aliases]
 
 
-def parse_facts(paths: Iterable[Path], schema: Schema = SCHEMA) -> Facts:
-    """Read and validate facts files; raise one :class:`ValidationError` listing every problem."""
+def _inferred(raw: Any, label_properties: dict[str, Any]) -> tuple[dict[str, str] | None, str | None]:
+    """A record's ``inferred`` entry as {property or ``record``: basis}, or a reason it is unusable.
+
+    ``inferred: "basis"`` marks the whole fact as a curator's inference;
+    ``inferred: {outcome: "basis"}`` marks single properties.
+    """
+    if raw is None:
+        return None, None
+    if isinstance(raw, str):
+        return ({WHOLE_RECORD: raw.strip()}, None) if raw.strip() else (None, "the basis of an inference is a short note, not empty")
+    if not isinstance(raw, dict):
+        return None, "write inferred: \"basis\" for the whole fact, or inferred: {property: basis}"
+    found: dict[str, str] = {}
+    for name, basis in raw.items():
+        if name == _LINE:
+            continue
+        if name != WHOLE_RECORD and (name not in label_properties or name in DERIVED or name == "key"):
+            return None, f"{name!r} is not a property of this record (or 'record' for the fact itself)"
+        if not isinstance(basis, str) or not basis.strip():
+            return None, f"the basis of the inferred {name!r} is a short note, not {basis!r}"
+        found[name] = basis.strip()
+    return found or None, None
+
+
+def _document_folders(sources: Path | None, path: Path) -> tuple[Path, ...]:
+    """Where locators of a facts file may point: the sources folder, and the facts file's own folder."""
+    folders: list[Path] = []
+    try:
+        folders.append(sources_dir(sources))
+    except ConfigError:
+        if sources is not None:
+            raise
+    folders.append(Path(path).resolve().parent)
+    return tuple(folders)
+
+
+def parse_facts(
+    paths: Iterable[Path],
+    schema: Schema = SCHEMA,
+    *,
+    store: Any = None,
+    sources: Path | None = None,
+    check_locators: bool = True,
+) -> Facts:
+    """Read and validate facts files; raise one :class:`ValidationError` listing every problem.
+
+    Every record is the statement of the file's ``document`` (else of the
+    document its first locator cites). Every locator must resolve to existing
+    lines (:mod:`koppel.loaders.locators`) in the sources folder (``sources``,
+    default ``../shared/sources``), the data layers, or beside the facts file.
+    A relationship endpoint not in these files is looked up by key in
+    ``store`` when one is given; missing from both, it is refused by name.
+    A ``Document`` node whose file resolves gets its ``sha256`` and ``line_count``.
+    """
     problems: list[Problem] = []
+    resolved_documents: dict[str, Any] = {}
     nodes: dict[str, NodeRecord] = {}
     node_origin: dict[str, str] = {}
     rels: dict[tuple[str, str, str], RelRecord] = {}
@@ -250,6 +319,7 @@ def parse_facts(paths: Iterable[Path], schema: Schema = SCHEMA) -> Facts:
         file = str(path)
         data = read_raw(Path(path))
         document = data.get("document")
+        folders = _document_folders(sources, Path(path)) if check_locators else ()
         for index, raw in enumerate(data.get("nodes") or []):
             record = f"nodes[{index}]"
             if not isinstance(raw, dict):
@@ -265,6 +335,13 @@ def parse_facts(paths: Iterable[Path], schema: Schema = SCHEMA) -> Facts:
                 problems.append(Problem(file, line, record, "label", f"unknown label {label!r}; known: {', '.join(schema.labels)}"))
                 continue
             raw["sources"] = _expand_sources(raw.get("sources"), document)
+            inferred, reason = _inferred(raw.pop("inferred", None), schema.node(label).properties)
+            if reason:
+                problems.append(Problem(file, line, record, "inferred", reason))
+                continue
+            if (reason := key_problem(label, key)) is not None:
+                problems.append(Problem(file, line, record, "key", reason))
+                continue
             if label == "Country":
                 _enrich_country(raw)
             try:
@@ -275,8 +352,15 @@ def parse_facts(paths: Iterable[Path], schema: Schema = SCHEMA) -> Facts:
             if model.key in nodes:
                 problems.append(Problem(file, line, record, "key", f"key {model.key!r} is already used by {node_origin[model.key]}"))
                 continue
+            located = _locator_problems(model.sources, folders, file, line, record, resolved_documents)
+            if located:
+                problems.extend(located)
+                continue
+            if (reason := interval_problem(raw)) is not None:
+                problems.append(Problem(file, line, record, "valid_to", reason))
+                continue
             props = model.model_dump()
-            nodes[model.key] = NodeRecord(label, props.pop("key"), props)
+            nodes[model.key] = NodeRecord(label, props.pop("key"), props, source=document, inferred=inferred)
             node_origin[model.key] = f"{file}:{line} ({label})"
         for index, raw in enumerate(data.get("relationships") or []):
             if not isinstance(raw, dict):
@@ -285,20 +369,38 @@ def parse_facts(paths: Iterable[Path], schema: Schema = SCHEMA) -> Facts:
             raw = dict(raw)
             line = raw.pop(_LINE, None)
             raw["sources"] = _expand_sources(raw.get("sources"), document)
-            pending_rels.append((file, line, f"relationships[{index}]", raw))
+            pending_rels.append((file, line, f"relationships[{index}]", raw, document, folders))
+
+    # Endpoints not in these files may be in the store (keys are unique across labels).
+    stored_labels: dict[str, str] = {}
+    if store is not None:
+        outside = {raw.get(side) for *_, raw, _, _ in pending_rels for side in ("from", "to")} - nodes.keys()
+        outside = {key for key in outside if isinstance(key, str) and key}
+        if outside:
+            stored_labels = store.labels_of(outside)
+
+    def label_of(key: Any) -> str | None:
+        if isinstance(key, str) and key in nodes:
+            return nodes[key].label
+        return stored_labels.get(key) if isinstance(key, str) else None
 
     # Relationships are checked after all nodes, so files may refer to each other.
-    for file, line, record, raw in pending_rels:
+    for file, line, record, raw, document, folders in pending_rels:
         rel_type, start, end = raw.pop("type", None), raw.pop("from", None), raw.pop("to", None)
         record += f" ({start} -{rel_type}-> {end})"
         if rel_type not in schema.relationships:
             problems.append(Problem(file, line, record, "type", f"unknown relationship type {rel_type!r}"))
             continue
-        missing = [f"{side} {key!r}" for side, key in (("from", start), ("to", end)) if key not in nodes]
+        missing = [f"{side} {key!r}" for side, key in (("from", start), ("to", end)) if label_of(key) is None]
         if missing:
-            problems.append(Problem(file, line, record, None, "no node with " + " and ".join(missing)))
+            where = "these files or the store" if store is not None else "these files (and no store was given to look in)"
+            problems.append(Problem(file, line, record, None, "no node with " + " and ".join(missing) + f" in {where}"))
             continue
-        start_label, end_label = nodes[start].label, nodes[end].label
+        start_label, end_label = label_of(start), label_of(end)
+        inferred, reason = _inferred(raw.pop("inferred", None), schema.relationship(rel_type).properties)
+        if reason:
+            problems.append(Problem(file, line, record, "inferred", reason))
+            continue
         spec = schema.relationship(rel_type)
         if not spec.allows(start_label, end_label):
             allowed = ", ".join(f"{a}->{b}" for a, b in spec.endpoints)
@@ -313,7 +415,29 @@ def parse_facts(paths: Iterable[Path], schema: Schema = SCHEMA) -> Facts:
         if identity in rels:
             problems.append(Problem(file, line, record, None, "this relationship is stated twice"))
             continue
-        rels[identity] = RelRecord(rel_type, start, end, start_label, end_label, model.model_dump())
+        located = _locator_problems(model.sources, folders, file, line, record, resolved_documents)
+        if located:
+            problems.extend(located)
+            continue
+        if (reason := interval_problem(raw)) is not None:
+            problems.append(Problem(file, line, record, "valid_to", reason))
+            continue
+        rels[identity] = RelRecord(rel_type, start, end, start_label, end_label, model.model_dump(), source=document, inferred=inferred)
+
+    # A Document node whose file resolves records the file's hash and length as loaded.
+    for key, node in list(nodes.items()):
+        if node.label == "Document":
+            found = None
+            if check_locators:
+                folders = _document_folders(sources, Path("."))
+                for name in (key, Path(node.properties.get("file") or "").name.rsplit(".", 1)[0]):
+                    found = found or (resolved_documents.get(name) or resolve_document(name, folders) if name else None)
+            if found is not None:
+                props = {**node.properties}
+                props.setdefault("sha256", None)
+                props["sha256"] = props["sha256"] or found.sha256
+                props["line_count"] = props.get("line_count") or found.lines
+                nodes[key] = replace(node, properties=props)
 
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"

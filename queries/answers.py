@@ -92,6 +92,8 @@ class LoadAnswer(Answer):
     nodes_updated: int
     relationships_created: int
     relationships_updated: int
+    nodes_unchanged: int = 0
+    relationships_unchanged: int = 0
 
 
 class CheckAnswer(Answer):

@@ -38,7 +38,10 @@ def test_a_reload_reports_exactly_what_it_created_and_updated(empty_store, small
     empty_store.upsert(small.nodes, small.relationships)
     nodes, rels = _changed(small)
     report = empty_store.upsert(nodes, rels)
-    assert report.as_dict() == {"nodes_created": 1, "nodes_updated": 8, "relationships_created": 1, "relationships_updated": 10}
+    assert report.as_dict() == {
+        "nodes_created": 1, "nodes_updated": 1, "nodes_unchanged": 7,
+        "relationships_created": 1, "relationships_updated": 1, "relationships_unchanged": 9,
+    }
 
 
 def test_a_reload_replaces_properties_and_keeps_dates_typed(empty_store, small):
@@ -58,10 +61,17 @@ def test_a_reload_replaces_properties_and_keeps_dates_typed(empty_store, small):
 def test_a_load_outside_one_transaction_writes_and_reports_the_same(empty_store, small):
     seen = []
     report = empty_store.upsert(small.nodes, small.relationships, atomic=False, progress=lambda stage, done: seen.append((stage, done)))
-    assert report.as_dict() == {"nodes_created": 8, "nodes_updated": 0, "relationships_created": 10, "relationships_updated": 0}
+    assert report.as_dict() == {
+        "nodes_created": 8, "nodes_updated": 0, "nodes_unchanged": 0,
+        "relationships_created": 10, "relationships_updated": 0, "relationships_unchanged": 0,
+    }
     assert seen[-1] == ("relationships", 10) and ("nodes", 8) in seen
     again = empty_store.upsert(small.nodes, small.relationships, atomic=False)
-    assert again.as_dict() == {"nodes_created": 0, "nodes_updated": 8, "relationships_created": 0, "relationships_updated": 10}
+    assert again.as_dict() == {
+        "nodes_created": 0, "nodes_updated": 0, "nodes_unchanged": 8,
+        "relationships_created": 0, "relationships_updated": 0, "relationships_unchanged": 10,
+    }
+    assert again.unchanged
     assert empty_store.stats()["nodes"] == 8 and empty_store.stats()["relationships"] == 10
 
 

@@ -32,8 +32,8 @@ def test_loading_twice_changes_nothing(empty_store, small):
     empty_store.upsert(small.nodes, small.relationships)
     before = content(empty_store)
     report = empty_store.upsert(small.nodes, small.relationships)
-    assert report.nodes_created == 0 and report.nodes_updated == 8
-    assert report.relationships_created == 0 and report.relationships_updated == 10
+    assert (report.nodes_created, report.nodes_updated, report.nodes_unchanged) == (0, 0, 8)
+    assert (report.relationships_created, report.relationships_updated, report.relationships_unchanged) == (0, 0, 10)
     assert content(empty_store) == before
 
 

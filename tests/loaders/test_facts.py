@@ -11,6 +11,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def write(tmp_path: Path, text: str, name: str = "facts.yaml") -> Path:
+    """A facts file, with a 20-line document ``d`` beside it for its locators to cite."""
+    (tmp_path / "d.txt").write_text("".join(f"line {i}\n" for i in range(1, 21)), encoding="utf-8")
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -68,8 +70,8 @@ def test_duplicate_keys_and_relationships_are_refused(tmp_path):
         """document: d
 nodes:
   - {label: Country, key: NLD, sources: [L1]}
-  - {label: Forum, key: NLD, name: x, kind: dialogue, sources: [L1]}
   - {label: Forum, key: f, name: F, kind: dialogue, sources: [L1]}
+  - {label: CountryGroup, key: f, name: x, kind: route, sources: [L1]}
 relationships:
   - {type: PARTICIPATES_IN, from: NLD, to: f, sources: [L1]}
   - {type: PARTICIPATES_IN, from: NLD, to: f, sources: [L2]}
@@ -77,7 +79,7 @@ relationships:
     )
     with pytest.raises(ValidationError) as caught:
         parse_facts([path])
-    assert "key 'NLD' is already used" in str(caught.value)
+    assert "key 'f' is already used by" in str(caught.value) and "(Forum)" in str(caught.value)
     assert "stated twice" in str(caught.value)
 
 

@@ -35,6 +35,7 @@ def refused(tmp_path: Path, text: str | bytes, name: str = "facts.yaml") -> str:
 def test_a_valid_file_still_loads(tmp_path: Path) -> None:
     path = tmp_path / "ok.yaml"
     path.write_text(f"document: d\nnodes:\n  - {GOOD_NODE}\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("the cited line\n", encoding="utf-8")  # locators must resolve (issue 10)
     facts = parse_facts([path])
     assert [n.key for n in facts.nodes] == ["f1"]
 

@@ -73,8 +73,8 @@ def test_loading_twice_changes_nothing(empty_store, seed_facts):
     before = content(empty_store)
     counts_before = empty_store.counts()
     report = empty_store.upsert(seed_facts.nodes, seed_facts.relationships)
-    assert (report.nodes_created, report.nodes_updated) == (0, SEED_NODES)
-    assert (report.relationships_created, report.relationships_updated) == (0, SEED_RELATIONSHIPS)
+    assert (report.nodes_created, report.nodes_updated, report.nodes_unchanged) == (0, 0, SEED_NODES)
+    assert (report.relationships_created, report.relationships_updated, report.relationships_unchanged) == (0, 0, SEED_RELATIONSHIPS)
     assert empty_store.counts() == counts_before
     assert content(empty_store) == before
 
