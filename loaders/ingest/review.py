@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -225,24 +226,34 @@ def _resolve_amends(amends: list[tuple[str, dict[str, Any]]], agreements: dict[s
     return out
 
 
-def write_facts(facts: dict[str, Any], path: Path, *, skip_keys: set[str] | None = None, header: str = "") -> int:
-    """Write a facts mapping as YAML (leaving out nodes keyed in ``skip_keys``); returns the node count written."""
+def write_facts(facts: dict[str, Any], path: Path, *, skip_keys: set[str] | None = None) -> int:
+    """Write a facts mapping to ``path`` (JSON if it ends in .json, else YAML), atomically; returns the node count written.
+
+    Nodes keyed in ``skip_keys`` are left out. JSON is what koppel ships and
+    loads itself (parsed about four times faster than YAML); YAML is for people.
+    """
     nodes = [n for n in facts["nodes"] if not skip_keys or n["key"] not in skip_keys]
+    data = {"nodes": nodes, "relationships": facts["relationships"]}
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".yaml", encoding="utf-8") as out:
-        out.write(header)
-        yaml.safe_dump({"nodes": nodes, "relationships": facts["relationships"]}, out, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=path.suffix, encoding="utf-8") as out:
+        if path.suffix.lower() == ".json":
+            out.write("{\n" + ",\n".join(
+                f" {json.dumps(section)}: [\n" + ",\n".join("  " + json.dumps(item, ensure_ascii=False, default=str) for item in items) + "\n ]"
+                for section, items in data.items()
+            ) + "\n}\n")
+        else:
+            yaml.safe_dump(data, out, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None)
     Path(out.name).chmod(0o644)
     Path(out.name).replace(path)
     return len(nodes)
 
 
 def reviewed_files() -> list[Path]:
-    """The shipped reviewed facts files (``koppel/loaders/reviewed/*.yaml``): the treaty corpus."""
+    """The shipped reviewed facts files (``koppel/loaders/reviewed/*.json``): the treaty corpus."""
     from importlib import resources
 
     folder = resources.files("koppel.loaders").joinpath("reviewed")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".json"))
 
 
 def reviewed_layer() -> tuple[Any, list[str]]:
@@ -266,7 +277,7 @@ def load_accepted(workspace: Workspace, store: Any) -> dict[str, Any]:
     if not facts["nodes"]:
         raise ValidationError("no accepted facts to load: accept candidates with koppel review first")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "accepted.yaml"
+        path = Path(tmp) / "accepted.json"
         write_facts(facts, path)
         parsed = parse_facts([path])
     shared = [n for n in parsed.nodes if n.label in ("Country", "CountryGroup", "Organisation")]
