@@ -117,7 +117,7 @@ def generate(countries: int = 250, *, scale: float = 1.0, seed: int = 7) -> Synt
     g.node("Forum", "strategische-landenbenadering-migratie", kind="policy_framework")
     g.rel("PARTICIPATES_IN", "NLD", "strategische-landenbenadering-migratie")
     for domain in ("border_management", "migration_capacity", "knowledge_sharing", "visa_facilitation", "migration_and_development", "reintegration"):
-        key = g.node("Dossier", f"instrument-{domain}", domain=domain)
+        key = g.node("Dossier", f"instrument-{domain.replace('_', '-')}", domain=domain)  # keys are slugs
         g.rel("PART_OF", key, "strategische-landenbenadering-migratie")
         g.rel("CONTROLS", "NLD", key)
     g.node("Forum", "mobiliteitspartnerschappen", kind="policy_framework")
