@@ -283,7 +283,7 @@ def for_store(store: object, cypher: str) -> str:
 # Ad-hoc Neo4j Cypher on the embedded store: a translation from the parse tree (koppel.graph.cypher).
 # ------------------------------------------------------------------------------------------------------
 
-ADHOC_RENAMES = {"type": "label", "tointeger": "to_int64", "tofloat": "to_double", "split": "string_split"}
+ADHOC_RENAMES = {"type": "label", "tointeger": "to_int64", "tofloat": "to_double"}
 """Neo4j function -> LadybugDB 0.22 function with the same arguments and answer (measured on the seed graph)."""
 
 ADHOC_REFUSED = {
@@ -312,7 +312,15 @@ ADHOC_REFUSED = {
     "properties": "name the properties you need in a map: {key: n.key, name: n.name}",
     "exists": "write n.prop IS NOT NULL, or EXISTS { MATCH ... } for a pattern",
     "valuetype": "run the query on Neo4j",
+    "split": "LadybugDB's string_split() drops empty parts ('a,,b' gives 2, not 3); split on Neo4j, or use string_split() knowingly",
 }
+
+LADYBUG_KEYWORDS = frozenset(
+    """GROUP END ORDER DESC ASC DESCENDING ASCENDING UNION WHERE WITH ALL DISTINCT CASE WHEN THEN ELSE AND OR
+    XOR NOT IN IS NULL TRUE FALSE STARTS ENDS EXISTS SHORTEST LIMIT SKIP OPTIONAL UNWIND ON PRIMARY TABLE
+    CAST COLUMN DEFAULT GLOB SINGLE ANY NONE MACRO PROFILE""".split()
+)
+"""Words LadybugDB 0.22 does not accept as bare names (``AS group`` fails to parse): written backticked."""
 """Neo4j functions with no equal on the embedded store, and what to write instead."""
 
 
@@ -437,6 +445,8 @@ def to_embedded(parsed) -> str:
             raise _refuse(parsed, node.token, "a map projection with .*", "name the properties: n {.key, .name}")
         if kind == "pattern_comprehension":
             raise _refuse(parsed, node.token, "a pattern comprehension", "use OPTIONAL MATCH ... WITH collect(...) or COUNT { MATCH ... }")
+        if kind == "variable" and node.attrs["name"].upper() in LADYBUG_KEYWORDS and tokens[node.token].kind == "word":
+            edits.replace(node.token, f"`{node.attrs['name']}`")
         if kind == "function":
             _function(parsed, edits, pairs, node)
         elif kind == "index":
