@@ -16,7 +16,8 @@ The visible properties of the entity are derived from its statements by one
 rule (:func:`shown`):
 
 * list properties (``sources``, ``aliases``, ``risk_factors``, ...) are the
-  union of every source's items, oldest source first;
+  union of every source's items, in the order koppel first saw the sources
+  (a later source appends; it never reorders what is there);
 * a single-valued property shows the value of the **newest source that states
   it** (by source date; a source without a date ranks below dated ones; equal
   dates are ordered by document id, the later id winning). The other values stay
@@ -76,6 +77,8 @@ def key_problem(label: str, key: Any) -> str | None:
         return "a key is a non-empty string"
     if CONTROL.search(key) or INVISIBLE.search(key):
         return f"key {key!r} holds a control or invisible character"
+    if label == "Country" and re.fullmatch("[a-z]{3}", key):
+        return f"key {key!r} is not an ISO alpha-3 code in upper case (IRQ) or a slug: a three-letter country key is an ISO code, {key.upper()}"
     if SLUG.match(key) or (label == "Country" and ISO_ALPHA3.match(key)):
         return None
     rule = "an ISO alpha-3 code in upper case (IRQ) or a slug" if label == "Country" else "a slug"
@@ -142,6 +145,8 @@ def _all_clean(nodes: Sequence[Any], rels: Sequence[Any]) -> bool:
         if keys.setdefault(node.key, node.label) != node.label:
             return False
         if not isinstance(node.key, str) or not (SLUG.match(node.key) or (node.label == "Country" and ISO_ALPHA3.match(node.key))):
+            return False
+        if node.label == "Country" and len(node.key) == 3 and node.key.islower():
             return False
         if not _clean_properties(node.properties, texts):
             return False
@@ -232,7 +237,7 @@ def decode(text: str | None) -> dict[str, dict[str, Any]]:
 
 def now_seen() -> str:
     """The first-seen stamp of statements loaded now (UTC, to the second)."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # -- what the entity shows --------------------------------------------------------------------
@@ -293,6 +298,7 @@ def shown(statements: dict[str, dict[str, Any]], properties: dict[str, Property]
         out[STATEMENTS] = encode(statements)
         return out
     ranked = ordered(statements)
+    arrival = sorted(statements.items(), key=lambda item: (item[1].get("seen") or "", _rank(item)))
     out = {}
     inferred: set[str] = set()
     for name, prop in properties.items():
@@ -300,7 +306,7 @@ def shown(statements: dict[str, dict[str, Any]], properties: dict[str, Property]
             continue
         if prop.type == "string[]":
             merged: list[Any] = []
-            for _, entry in ranked:
+            for _, entry in arrival:
                 items = entry["props"].get(name) or []
                 merged += [item for item in items if item not in merged]
                 if items and name in entry.get("inferred", {}):

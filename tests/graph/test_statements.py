@@ -1,0 +1,200 @@
+"""Many sources, one graph (issue 10), on both stores: statements are added, never overwritten; unload removes one source exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from koppel.graph.errors import NotFound, ValidationError
+from koppel.graph.models import NodeRecord, RelRecord
+from koppel.loaders.facts import parse_facts
+from koppel.queries.linkage import linkages
+
+SMALL = Path(__file__).resolve().parent.parent / "data" / "small.yaml"
+
+
+def content(store):
+    return store.all_nodes(), store.all_relationships()
+
+
+def _document(folder: Path, name: str, lines: int = 10) -> None:
+    (folder / f"{name}.txt").write_text("".join(f"regel {i}\n" for i in range(1, lines + 1)), encoding="utf-8")
+
+
+def _facts(folder: Path, text: str, name: str = "facts.yaml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _scores(answer):
+    return {c["key"]: c["score"] for c in answer["candidates"]}
+
+
+@pytest.fixture
+def seeded(empty_store, seed_facts):
+    empty_store.upsert(seed_facts.nodes, seed_facts.relationships)
+    return empty_store
+
+
+def test_a_second_source_restating_somalia_to_attach_a_forum_erases_nothing(seeded, tmp_path):
+    """Today's wipe (issue 10): SOM restated by another document kept its aliases, risk factors, sources and linkage scores."""
+    before = seeded.run("MATCH (c:Country {key: 'SOM'}) RETURN c").value()
+    scores_before = _scores(linkages(seeded, "SOM", with_robustness=False))
+    _document(tmp_path, "other-doc")
+    path = _facts(tmp_path, """document: other-doc
+nodes:
+  - {label: Country, key: SOM, sources: [L2]}
+  - {label: Forum, key: test-forum, name: Testforum, kind: dialogue, sources: [L1]}
+relationships:
+  - {type: PARTICIPATES_IN, from: SOM, to: test-forum, sources: [L1]}
+""")
+    facts = parse_facts([path], store=seeded)
+    report = seeded.upsert(facts.nodes, facts.relationships)
+    assert (report.nodes_created, report.nodes_updated, report.relationships_created) == (1, 1, 1)
+    after = seeded.run("MATCH (c:Country {key: 'SOM'}) RETURN c").value()
+    assert after["aliases"] == before["aliases"] and after["risk_factors"] == before["risk_factors"] == ["post_conflict", "failed_state_history", "secession"]
+    assert after["sources"] == before["sources"] + ["other-doc#L2"]  # the letter's locators kept, in order; the new one added
+    assert {k: v for k, v in after.items() if k != "sources"} == {k: v for k, v in before.items() if k != "sources"}
+    scores_after = _scores(linkages(seeded, "SOM", with_robustness=False))
+    assert {k: scores_after[k] for k in scores_before} == scores_before
+    statements = seeded.statements("SOM")
+    assert statements["sources"] == ["other-doc", "kamerbrief-2014-02-25-strategische-landenbenadering-migratie"]
+    assert statements["disagreements"] == {}
+
+
+def test_unloading_one_source_leaves_the_other_exactly_as_it_was(seeded, tmp_path):
+    before = content(seeded)
+    _document(tmp_path, "other-doc")
+    path = _facts(tmp_path, """document: other-doc
+nodes:
+  - {label: Country, key: SOM, aliases: [Somalie], sources: [L2]}
+  - {label: Forum, key: test-forum, name: Testforum, kind: dialogue, sources: [L1]}
+relationships:
+  - {type: PARTICIPATES_IN, from: SOM, to: test-forum, sources: [L1]}
+  - {type: PARTICIPATES_IN, from: NLD, to: test-forum, sources: [L3]}
+""")
+    facts = parse_facts([path], store=seeded)
+    seeded.upsert(facts.nodes, facts.relationships)
+    assert "Somalie" in seeded.run("MATCH (c:Country {key: 'SOM'}) RETURN c.aliases AS a").value()
+    report = seeded.unload("other-doc")
+    assert report.as_dict() == {"document": "other-doc", "nodes_removed": 1, "nodes_updated": 1, "relationships_removed": 2, "relationships_updated": 0}
+    assert content(seeded) == before
+    with pytest.raises(NotFound, match="no statement of the source 'other-doc'"):
+        seeded.unload("other-doc")
+
+
+def test_unloading_the_first_source_keeps_what_the_second_states(empty_store, tmp_path):
+    first = [NodeRecord("Forum", "f1", {"name": "Eerste", "kind": "dialogue", "aliases": ["A"], "sources": ["doc-a#L1"]}),
+             NodeRecord("Forum", "f2", {"name": "Tweede", "kind": "dialogue", "sources": ["doc-a#L2"]})]
+    second = [NodeRecord("Forum", "f1", {"name": "Eerste", "kind": "dialogue", "aliases": ["B"], "sources": ["doc-b#L5"]})]
+    empty_store.upsert(first, [RelRecord("PART_OF", "f2", "f1", "Forum", "Forum", {"sources": ["doc-a#L2"]})])
+    empty_store.upsert(second, [])
+    assert empty_store.run("MATCH (f:Forum {key: 'f1'}) RETURN f.aliases AS a, f.sources AS s").records() == [
+        {"a": ["A", "B"], "s": ["doc-a#L1", "doc-b#L5"]}
+    ]
+    report = empty_store.unload("doc-a")
+    assert (report.nodes_removed, report.nodes_updated, report.relationships_removed) == (1, 1, 1)
+    assert empty_store.all_nodes() == [{"_label": "Forum", "key": "f1", "name": "Eerste", "kind": "dialogue", "aliases": ["B"], "sources": ["doc-b#L5"]}]
+    assert empty_store.all_relationships() == []
+
+
+def test_disagreeing_sources_are_both_kept_and_the_newest_is_shown(empty_store):
+    docs = [NodeRecord("Document", "doc-old", {"name": "Oud", "doc_type": "letter_to_parliament", "date": dt.date(2010, 1, 1), "sources": ["doc-old#L1"]}),
+            NodeRecord("Document", "doc-new", {"name": "Nieuw", "doc_type": "letter_to_parliament", "date": dt.date(2014, 1, 1), "sources": ["doc-new#L1"]})]
+    empty_store.upsert(docs, [])
+    new = NodeRecord("Dossier", "d1", {"name": "Visum", "domain": "visa_facilitation", "status": "in_place", "sources": ["doc-new#L3"]})
+    old = NodeRecord("Dossier", "d1", {"name": "Visum", "domain": "visa_facilitation", "status": "requested", "sources": ["doc-old#L7"]})
+    empty_store.upsert([new], [])
+    empty_store.upsert([old], [])  # loaded later, but the older source: it does not win
+    assert empty_store.run("MATCH (d:Dossier {key: 'd1'}) RETURN d.status AS s").value() == "in_place"
+    found = empty_store.statements("d1")
+    assert found["disagreements"] == {"status": [
+        {"value": "requested", "source": "doc-old", "source_date": "2010-01-01"},
+        {"value": "in_place", "source": "doc-new", "source_date": "2014-01-01"},
+    ]}
+    shown = {(r["property"], r["source"]): r["shown"] for r in found["statements"]}
+    assert shown[("status", "doc-new")] is True and shown[("status", "doc-old")] is False
+    empty_store.unload("doc-new")  # the disagreement resolves to the remaining source
+    assert empty_store.run("MATCH (d:Dossier {key: 'd1'}) RETURN d.status AS s").value() == "requested"
+
+
+def test_a_reload_of_the_same_source_is_unchanged_and_writes_nothing(empty_store):
+    small = parse_facts([SMALL])
+    empty_store.upsert(small.nodes, small.relationships)
+    before = content(empty_store)
+    again = empty_store.upsert(small.nodes, small.relationships)
+    assert again.unchanged and again.nodes_unchanged == 8 and again.relationships_unchanged == 10
+    assert content(empty_store) == before
+
+
+def test_an_endpoint_only_in_the_store_is_found_and_one_missing_from_both_is_named(empty_store, tmp_path):
+    small = parse_facts([SMALL])
+    empty_store.upsert(small.nodes, small.relationships)
+    _document(tmp_path, "d")
+    path = _facts(tmp_path, "document: d\nrelationships:\n  - {type: MEMBER_OF, from: IRQ, to: budapest-process, sources: [L1]}\n")
+    facts = parse_facts([path], store=empty_store)
+    assert [(r.start_label, r.end_label) for r in facts.relationships] == [("Country", "Forum")]
+    empty_store.upsert(facts.nodes, facts.relationships)
+    assert empty_store.run("MATCH (:Country {key: 'IRQ'})-[r:MEMBER_OF]->(:Forum {key: 'budapest-process'}) RETURN count(r) AS n").value() == 1
+    missing = _facts(tmp_path, "document: d\nrelationships:\n  - {type: MEMBER_OF, from: IRQ, to: atlantis-forum, sources: [L1]}\n", "missing.yaml")
+    with pytest.raises(ValidationError, match=r"missing.yaml:3: relationships\[0\] \(IRQ -MEMBER_OF-> atlantis-forum\): no node with to 'atlantis-forum' in these files or the store"):
+        parse_facts([missing], store=empty_store)
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        (NodeRecord("Dossier", "IRQ", {"name": "x", "domain": "return", "sources": ["d#L1"]}), "key 'IRQ' is not a slug"),
+        (NodeRecord("Country", "irq", {"name": "x", "has_iso_code": True, "sources": ["d#L1"]}), "key 'irq' is not an ISO alpha-3 code in upper case (IRQ) or a slug"),
+        (NodeRecord("Forum", "a/b", {"name": "x", "kind": "dialogue", "sources": ["d#L1"]}), "key 'a/b' is not a slug"),
+        (NodeRecord("Forum", "", {"name": "x", "kind": "dialogue", "sources": ["d#L1"]}), "a key is a non-empty string"),
+        (NodeRecord("Country", "ir\u200bq", {"name": "Irak", "has_iso_code": False, "sources": ["d#L1"]}), "control or invisible character"),
+        (NodeRecord("Project", "p", {"name": "x", "amount_eur": float("nan"), "sources": ["d#L1"]}), "field 'amount_eur': nan is not a finite number"),
+        (NodeRecord("Project", "p", {"name": "x", "amount_eur": float("inf"), "sources": ["d#L1"]}), "field 'amount_eur': inf is not a finite number"),
+        (NodeRecord("Forum", "f", {"name": "a\x00b", "kind": "dialogue", "sources": ["d#L1"]}), "field 'name': 'a\\x00b' holds a control character"),
+        (NodeRecord("Forum", "f", {"name": "x", "kind": "dialogue", "valid_from": dt.date(2014, 1, 2), "valid_to": dt.date(2013, 1, 1), "sources": ["d#L1"]}),
+         "valid_to 2013-01-01 is before valid_from 2014-01-02"),
+    ],
+)
+def test_records_that_would_lie_are_refused_by_the_store_and_change_nothing(empty_store, record, reason):
+    small = parse_facts([SMALL])
+    empty_store.upsert(small.nodes, small.relationships)
+    before = content(empty_store)
+    with pytest.raises(ValidationError, match="nothing was written") as caught:
+        empty_store.upsert([record], [])
+    assert reason in str(caught.value)
+    assert content(empty_store) == before
+
+
+def test_a_key_used_under_another_label_in_the_store_is_refused(empty_store):
+    small = parse_facts([SMALL])
+    empty_store.upsert(small.nodes, small.relationships)
+    before = content(empty_store)
+    with pytest.raises(ValidationError, match=r"unique across labels.*Dossier 'silk-route' \(stored as CountryGroup\)"):
+        empty_store.upsert([NodeRecord("Dossier", "silk-route", {"name": "x", "domain": "return", "sources": ["test-doc#L1"]})], [])
+    assert content(empty_store) == before
+
+
+def test_inferred_properties_are_marked_on_the_node_and_in_its_statements(empty_store, tmp_path):
+    _document(tmp_path, "d")
+    path = _facts(tmp_path, """document: d
+nodes:
+  - label: Dossier
+    key: d1
+    name: Hulp
+    domain: development_aid
+    status: cut
+    sources: [L1]
+    inferred: {status: "the source reports a decision to stop, not the state of the aid"}
+  - {label: Forum, key: f1, name: F, kind: dialogue, sources: [L2], inferred: "grouped by koppel's curators"}
+""")
+    facts = parse_facts([path])
+    empty_store.upsert(facts.nodes, facts.relationships)
+    assert empty_store.run("MATCH (d:Dossier {key: 'd1'}) RETURN d.inferred AS i").value() == ["status"]
+    assert empty_store.run("MATCH (f:Forum {key: 'f1'}) RETURN f.inferred AS i").value() == ["record"]
+    rows = {r["property"]: r for r in empty_store.statements("d1")["statements"]}
+    assert rows["status"]["certainty"] == "inferred" and rows["status"]["basis"].startswith("the source reports")
+    assert rows["name"]["certainty"] == "stated" and rows["name"]["basis"] is None
