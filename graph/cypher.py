@@ -69,7 +69,7 @@ _ESCAPE = re.compile(r"\\(u+)([0-9A-Fa-f]{4})")
 _STRING_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One token: ``kind`` is 'word', 'number', 'string', 'name' (backticked), 'param', 'punct' or 'end'.
 
@@ -346,7 +346,7 @@ def _glues(before: str, after: str) -> bool:
 # --------------------------------------------------------------------------------------------- tree
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One node of the parse tree: ``kind`` (e.g. 'match', 'call', 'function'), the index of its first
     token, named values in ``attrs`` and child nodes in ``children``."""
@@ -384,6 +384,24 @@ class Parsed:
 
 _CLAUSE_STARTS = {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL", "UNION"}
 _COMPARISONS = {"=", "<>", "<", ">", "<=", ">=", "=~"}
+
+
+class _Depth:
+    """Counts bracket nesting while the parser is inside one; refuses more than :data:`MAX_NESTING`."""
+
+    __slots__ = ("parser",)
+
+    def __init__(self, parser: Parser) -> None:
+        self.parser = parser
+
+    def __enter__(self) -> None:
+        parser = self.parser
+        parser.depth += 1
+        if parser.depth > MAX_NESTING:
+            raise QueryError(f"the query nests brackets more than {MAX_NESTING} deep (at {location(parser.original, parser.peek().start)}); simplify it")
+
+    def __exit__(self, *exc: object) -> None:
+        self.parser.depth -= 1
 
 
 class _Failure(Exception):
@@ -460,21 +478,8 @@ class Parser:
         self.pos += 1
         return Node("variable", self.pos - 1, {"name": token.text})
 
-    def nested(self):
-        parser = self
-
-        class _Depth:
-            def __enter__(self_inner):
-                parser.depth += 1
-                if parser.depth > MAX_NESTING:
-                    raise QueryError(
-                        f"the query nests brackets more than {MAX_NESTING} deep (at {location(parser.original, parser.peek().start)}); simplify it"
-                    )
-
-            def __exit__(self_inner, *exc):
-                parser.depth -= 1
-
-        return _Depth()
+    def nested(self) -> _Depth:
+        return _Depth(self)
 
     def attempt(self, rule):
         """Run ``rule``; on failure, rewind and return None (for the few ambiguous spots).

@@ -108,7 +108,7 @@ def test_the_guard_refuses_each_attempt(cypher):
         "MATCH (a)-[r:FUNDS|BENEFITS]->(b) WHERE a.key STARTS WITH 'donor' RETURN a.key, b.key ORDER BY a.key",
         "MATCH (c:Country) WHERE EXISTS { MATCH (c)<-[:CONCERNS]-(:Linkage) } RETURN c.key",
         "MATCH (c:Country) OPTIONAL MATCH (c)<-[:CONCERNS]-(a:Assessment) RETURN c.key, collect(DISTINCT a.level) AS levels",
-        "UNWIND [1, 2, 3] AS x WITH x WHERE x > 1 RETURN [y IN range(1, x) | y * 2] AS doubled",
+        "UNWIND [1, 2, 3] AS x WITH x WHERE x > 1 RETURN [y IN range(1, 3) | y * x] AS multiples",
         "MATCH (e:Event) WHERE e.date >= date('2013-01-01') RETURN e.name ORDER BY e.date DESC SKIP 1 LIMIT 3",
         "MATCH (n) WHERE n.name CONTAINS 'Irak' RETURN count(*) AS n",
         "MATCH (c:Country) RETURN c.key AS key, c.name AS type, 1 AS from LIMIT 5",

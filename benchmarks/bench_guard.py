@@ -1,0 +1,119 @@
+"""Cost of the ad-hoc Cypher guard (parse + checks) and of the translation for the embedded store.
+
+    python benchmarks/bench_guard.py [--rounds 30] [--baseline c93dd80] [--json results.json]
+
+What is measured, per query, in one process on one core (time.perf_counter around one call,
+after one unmeasured warm-up call per query), ``--rounds`` times over each list:
+
+* ``guard``: :func:`koppel.graph.guard.check_read_only` (lex as Neo4j does, parse, walk the tree)
+  on the catalogue (every ``queries/catalogue/*.cypher`` expanded for Neo4j: long queries with
+  header comments), the analyst corpus (``tests/queries/analyst_corpus.yaml``) and the attack
+  list (``ATTACKS``, ``BYPASSES`` and ``COSTLY`` of ``tests/api/test_cypher_safety.py``; a
+  refusal is timed like an acceptance);
+* ``translate``: :func:`koppel.graph.dialect.adhoc_for` for the embedded store (guard plus
+  translation) on the analyst corpus;
+* ``baseline``: the token-level guard koppel had before (``graph/guard.py`` at git revision
+  ``--baseline``, loaded from git), on the same lists in the same run.
+
+Figures: median and 99th percentile in milliseconds over all calls of a list. The machine is
+printed with the table. The target of issue 18 is a median of at most 2 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def lists() -> dict[str, list[tuple[str, dict]]]:
+    from koppel.graph import dialect
+
+    from tests.api.test_cypher_safety import ATTACKS, BYPASSES, COSTLY
+
+    catalogue = [(dialect.translate(Path(f).read_text(), "neo4j"), {}) for f in sorted(glob.glob(str(ROOT / "queries/catalogue/*.cypher")))]
+    corpus = [(entry["q"], {}) for entry in yaml.safe_load((ROOT / "tests/queries/analyst_corpus.yaml").read_text())]
+    attacks = [(q, {}) for q in ATTACKS] + [(q.replace("{port}", "1"), {}) for q in BYPASSES] + list(COSTLY)
+    return {"catalogue": catalogue, "analyst corpus": corpus, "attacks": attacks}
+
+
+def baseline_guard(revision: str) -> Callable[[str, dict], object] | None:
+    """The old token guard's check_read_only, loaded from git (None when the revision is unknown)."""
+    try:
+        source = subprocess.run(["git", "show", f"{revision}:graph/guard.py"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    except subprocess.CalledProcessError:
+        return None
+    folder = Path(tempfile.mkdtemp())
+    (folder / "old_guard.py").write_text(source.replace("from .errors import", "from koppel.graph.errors import"))
+    spec = importlib.util.spec_from_file_location("old_guard", folder / "old_guard.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return lambda cypher, params: module.check_read_only(cypher)
+
+
+def measure(function: Callable[[str, dict], object], queries: list[tuple[str, dict]], rounds: int) -> dict[str, float]:
+    from koppel.graph.errors import KoppelError
+
+    def once(cypher: str, params: dict) -> float:
+        started = time.perf_counter()
+        try:
+            function(cypher, params)
+        except KoppelError:
+            pass
+        return time.perf_counter() - started
+
+    for cypher, params in queries:
+        once(cypher, params)
+    times = sorted(once(cypher, params) for _ in range(rounds) for cypher, params in queries)
+    return {
+        "queries": len(queries),
+        "calls": len(times),
+        "median_ms": statistics.median(times) * 1000,
+        "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))] * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--baseline", default="c93dd80", help="git revision of the previous token guard")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    from koppel.graph.dialect import adhoc_for
+    from koppel.graph.guard import check_read_only
+
+    groups = lists()
+    old = baseline_guard(args.baseline)
+    rows = []
+    for name, queries in groups.items():
+        rows.append(("guard", name, measure(lambda q, p: check_read_only(q, p), queries, args.rounds)))
+        if old is not None:
+            rows.append((f"baseline ({args.baseline})", name, measure(old, queries, args.rounds)))
+    rows.append(("translate (embedded)", "analyst corpus", measure(lambda q, p: adhoc_for("embedded", q, p), groups["analyst corpus"], args.rounds)))
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+    print(f"{'what':28} {'list':16} {'queries':>7} {'calls':>7} {'median ms':>10} {'p99 ms':>8}")
+    for what, name, figures in rows:
+        print(f"{what:28} {name:16} {figures['queries']:7d} {figures['calls']:7d} {figures['median_ms']:10.3f} {figures['p99_ms']:8.3f}")
+    if args.json:
+        args.json.write_text(json.dumps([{"what": w, "list": n, **f} for w, n, f in rows], indent=2))
+
+
+if __name__ == "__main__":
+    main()
