@@ -198,3 +198,24 @@ nodes:
     rows = {r["property"]: r for r in empty_store.statements("d1")["statements"]}
     assert rows["status"]["certainty"] == "inferred" and rows["status"]["basis"].startswith("the source reports")
     assert rows["name"]["certainty"] == "stated" and rows["name"]["basis"] is None
+
+
+def test_check_sources_reports_locators_into_a_file_that_changed_since_loading(empty_store, tmp_path):
+    from koppel.loaders.evidence_check import stale_evidence
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    _document(sources, "brief-2020", lines=12)
+    path = _facts(tmp_path, """document: brief-2020
+nodes:
+  - {label: Document, key: brief-2020, name: Brief, doc_type: letter_to_parliament, date: 2020-01-01, sources: [L1]}
+  - {label: Forum, key: f1, name: F, kind: dialogue, sources: [L4-L5]}
+""")
+    facts = parse_facts([path], sources=sources)
+    empty_store.upsert(facts.nodes, facts.relationships)
+    assert stale_evidence(empty_store, sources) == {"ok": True, "checked": 1, "documents": []}
+    (sources / "brief-2020.txt").write_text("a different text\n", encoding="utf-8")
+    report = stale_evidence(empty_store, sources)
+    assert not report["ok"] and report["documents"][0]["document"] == "brief-2020"
+    assert report["documents"][0]["locators"] == ["brief-2020#L1", "brief-2020#L4-L5"]
+    assert "changed since it was loaded" in report["documents"][0]["problem"]

@@ -99,3 +99,59 @@ def test_json_facts_are_accepted(tmp_path):
     )
     facts = parse_facts([path])
     assert facts.nodes[0].properties["name_nl"] == "Ghana"
+
+
+# -- issue 10: evidence checked at load, values that cannot lie --------------------------------------
+
+@pytest.mark.parametrize(
+    ("sources", "reason"),
+    [
+        ("[L999]", "'d8#L999': line 999 is past the end of d8 (8 lines)"),
+        ("[nonexistent-doc#L1]", "'nonexistent-doc#L1': no source document 'nonexistent-doc'"),
+        ("[see the letter]", "'see the letter' is not a locator: write <document-id>#L<from>"),
+        ("[L3-L9]", "'d8#L3-L9': line 9 is past the end of d8 (8 lines)"),
+    ],
+)
+def test_locators_that_do_not_resolve_are_refused_with_file_line_record_and_field(tmp_path, sources, reason):
+    (tmp_path / "d8.txt").write_text("".join(f"regel {i}\n" for i in range(1, 9)), encoding="utf-8")
+    path = write(tmp_path, f"document: d8\nnodes:\n  - {{label: Forum, key: f1, name: F, kind: dialogue, sources: {sources}}}\n")
+    with pytest.raises(ValidationError) as caught:
+        parse_facts([path])
+    assert f"{path}:3: nodes[0] (key f1) field 'sources': {reason}" in str(caught.value)
+
+
+def test_every_locator_of_the_seed_resolves(sources_dir):
+    from koppel.loaders import seed_files
+    from koppel.loaders.locators import locator_problem
+
+    facts = parse_facts(seed_files(), sources=sources_dir)
+    locators = {loc for record in [*facts.nodes, *facts.relationships] for loc in record.properties["sources"]}
+    assert len(locators) > 200
+    assert [loc for loc in sorted(locators) if locator_problem(loc, [sources_dir])] == []
+    letter = next(n for n in facts.nodes if n.key == "kamerbrief-2014-02-25-strategische-landenbenadering-migratie")
+    assert letter.properties["line_count"] == 259 and len(letter.properties["sha256"]) == 64
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "reason"),
+    [
+        ("{label: Event, key: e1, name: x, kind: visit, date: 0, sources: [L1]}", "date", "0 is not a date: write YYYY-MM-DD"),
+        ("{label: Project, key: p1, name: x, amount_eur: .nan, sources: [L1]}", "amount_eur", "NaN is not a number"),
+        ("{label: Project, key: p1, name: x, amount_eur: -.inf, sources: [L1]}", "amount_eur", "finite number"),
+        ('{label: Forum, key: f1, name: "a\\x07b", kind: dialogue, sources: [L1]}', "name", "holds a control character"),
+        ('{label: Country, key: "ir\\u200bq", name: Irak, has_iso_code: false, sources: [L1]}', "key", "control or invisible character"),
+        ("{label: Dossier, key: IRQ, name: x, domain: return, sources: [L1]}", "key", "key 'IRQ' is not a slug"),
+        ("{label: Country, key: irq, name: x, has_iso_code: true, sources: [L1]}", "key", "a three-letter country key is an ISO code, IRQ"),
+        ("{label: Forum, key: a/b, name: x, kind: dialogue, sources: [L1]}", "key", "key 'a/b' is not a slug"),
+        ('{label: Forum, key: "", name: x, kind: dialogue, sources: [L1]}', "key", "a key is a non-empty string"),
+        ("{label: Forum, key: f1, name: x, kind: dialogue, valid_from: 2014-02-01, valid_to: 2013-01-01, sources: [L1]}", "valid_to",
+         "valid_to 2013-01-01 is before valid_from 2014-02-01"),
+        ("{label: Forum, key: f1, name: x, kind: dialogue, sources: [L1], inferred: {colour: guess}}", "inferred", "'colour' is not a property of this record"),
+    ],
+)
+def test_values_that_would_lie_are_refused_with_file_line_record_and_field(tmp_path, record, field, reason):
+    path = write(tmp_path, f"document: d\nnodes:\n  - {record}\n")
+    with pytest.raises(ValidationError) as caught:
+        parse_facts([path])
+    message = str(caught.value)
+    assert f"{path}:3: nodes[0]" in message and f"field '{field}'" in message and reason in message
