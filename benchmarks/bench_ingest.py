@@ -3,7 +3,7 @@
 Not a timed test: run it by hand::
 
     python benchmarks/bench_ingest.py --store embedded --store "$NEO4J_URI" --repeat 3
-    python benchmarks/bench_ingest.py --quality          # precision/recall on tests/loaders/treaty_sample.yaml
+    python benchmarks/bench_ingest.py --quality          # precision/recall on tests/loaders/treaty_{sample,heldout}.yaml
 
 For every repetition it uses a fresh workspace (and a fresh embedded store, or
 a cleared Neo4j database) and measures, in wall-clock seconds and process CPU
@@ -44,7 +44,7 @@ from koppel.loaders.ingest.review import accept_above, load_accepted
 
 ROOT = Path(__file__).resolve().parent.parent
 TREATIES = ROOT.parent / "shared" / "sources" / "treaties"
-SAMPLE = ROOT / "tests" / "loaders" / "treaty_sample.yaml"
+SAMPLES = [ROOT / "tests" / "loaders" / "treaty_sample.yaml", ROOT / "tests" / "loaders" / "treaty_heldout.yaml"]
 
 
 def measured(call: Callable[[], Any]) -> tuple[float, float, Any]:
@@ -101,9 +101,10 @@ def main() -> None:
     if args.quality:
         from koppel.loaders.ingest.quality import evaluate
 
-        for threshold in (args.min_confidence, 0.0):
-            report = evaluate(SAMPLE, TREATIES, min_confidence=threshold)
-            print(f"\n{report['treaties']} treaties, candidates with confidence >= {threshold}:\n")
+        runs = [(sample, threshold) for sample in SAMPLES for threshold in (args.min_confidence, 0.0)]
+        for sample, threshold in runs:
+            report = evaluate(sample, TREATIES, min_confidence=threshold)
+            print(f"\n{sample.name}: {report['treaties']} treaties, candidates with confidence >= {threshold}:\n")
             print("| field | predicted | correct | expected | precision | recall |\n|---|---|---|---|---|---|")
             for name, c in report["fields"].items():
                 print(f"| {name} | {c['predicted']} | {c['correct']} | {c['expected']} | {c['precision']} | {c['recall']} |")
