@@ -322,6 +322,10 @@ def query(
             graph.check_read_only(cypher, params)  # plus the planner, where the store has one
             check_plan(graph, cypher, params)
         result = run_named(graph, name, params) if name else graph.run(cypher, params, read_only=not write)
+    if cypher:
+        from koppel.api.sandbox import plain
+
+        result.rows = plain(result.rows)  # LadybugDB's 128-bit sums as numbers, as over HTTP
     if as_json:
         _print_json({"columns": result.columns, "rows": result.records()})
     elif as_csv:
