@@ -29,6 +29,11 @@ from .settings import ApiSettings
 STATIC = Path(str(resources.files("koppel.api").joinpath("static")))
 
 
+def serve_app() -> FastAPI:
+    """The app of a ``koppel serve`` worker process: the settings the command read, not a second reading of the environment."""
+    return create_app(ApiSettings.from_serve())
+
+
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     settings = settings or ApiSettings()
 

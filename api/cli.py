@@ -8,33 +8,86 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from koppel.graph.errors import KoppelError, ValidationError
-from koppel.graph.settings import Settings
-from koppel.graph.store import GraphStore, open_store
-from koppel.graph.values import check_params
-from koppel.loaders import seed_files
-from koppel.loaders.facts import parse_facts
-from koppel.loaders.sources import evidence as cited_passage
-from koppel.loaders.sources import sources_dir
-from koppel.queries.analytics import brokers, centrality, similar
-from koppel.queries.catalogue import load_catalogue, run_named
-from koppel.queries.linkage import linkages as linkage_options
-from koppel.queries.linkage import load_weights
-from koppel.queries.profile import country_profile
-from koppel.queries.search import search as search_entities
+from koppel.graph.errors import ConfigError, KoppelError, ValidationError
 
-from . import export as exporting
+if TYPE_CHECKING:
+    from koppel.graph.settings import Settings
+    from koppel.graph.store import GraphStore
+    from koppel.queries.answers import Answer
+    from koppel.queries.engine import Koppel
+
+
+# -- lazy imports: a command pays only for what it uses (`koppel --help` imports typer alone) -------
+
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """A stand-in for ``module.name`` that imports it on the first call."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"``{module}.{name}``, imported on first call."
+    return call
+
+
+class _Console:
+    """A rich Console made on first use (importing rich costs more than all of `koppel --help`)."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Any = None
+
+    @property
+    def real(self) -> Any:
+        """The rich Console itself (for rich objects that take a console)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def Progress(*args: Any, console: Any = None, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich's class
+    """``rich.progress.Progress``, imported on first call, drawn on the real console."""
+    from rich.progress import Progress as RichProgress
+
+    return RichProgress(*args, console=console.real if isinstance(console, _Console) else console, **kwargs)
+
+
+Table = _lazy("rich.table", "Table")
+BarColumn = _lazy("rich.progress", "BarColumn")
+TextColumn = _lazy("rich.progress", "TextColumn")
+TimeElapsedColumn = _lazy("rich.progress", "TimeElapsedColumn")
+check_params = _lazy("koppel.graph.values", "check_params")
+seed_files = _lazy("koppel.loaders", "seed_files")
+parse_facts = _lazy("koppel.loaders.facts", "parse_facts")
+cited_passage = _lazy("koppel.loaders.sources", "evidence")
+sources_dir = _lazy("koppel.loaders.sources", "sources_dir")
+load_catalogue = _lazy("koppel.queries.catalogue", "load_catalogue")
+run_named = _lazy("koppel.queries.catalogue", "run_named")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"koppel {version('koppel')}\n")
+        raise typer.Exit()
+
 
 app = typer.Typer(
     name="koppel",
@@ -42,9 +95,17 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: rendering it with rich would cost more than the rest of `koppel --help`
 )
-out = Console()
-err = Console(stderr=True)
+out = _Console(stderr=False)
+err = _Console(stderr=True)
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """A knowledge graph of bilateral linkages: what could be tied to a country's cooperation on return, why, and on what evidence."""
 
 StoreOption = Annotated[
     str | None,
@@ -61,6 +122,7 @@ AsOfOption = Annotated[
 
 
 def parse_date(text: str | None) -> dt.date | None:
+    """``--as-of`` text as a date; one clear line when it is not ``YYYY-MM-DD``."""
     if text is None:
         return None
     try:
@@ -69,12 +131,34 @@ def parse_date(text: str | None) -> dt.date | None:
         raise ValidationError(f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
 
 
+@cache
+def _settings() -> Settings:
+    """The settings of this process, read from the environment once."""
+    from koppel.graph.settings import Settings
+
+    return Settings()
+
+
+def _engine(store: str | None = None, *, read_only: bool = True, sources: Path | None = None) -> Koppel:
+    """The engine over ``--store`` (default: the settings' store), built from this process's settings."""
+    from koppel.queries.engine import Koppel
+
+    settings = _settings() if sources is None else _settings().model_copy(update={"sources": sources})
+    return Koppel(settings, store=store, read_only=read_only)
+
+
 def _open(store: str | None, *, read_only: bool) -> GraphStore:
-    return open_store(store, read_only=read_only, settings=Settings())
+    """The store ``--store`` names (default: the settings' store), opened directly."""
+    from koppel.graph.factory import StoreConfig
+
+    return StoreConfig.from_settings(_settings(), store).open(read_only=read_only)
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Print JSON: a typed answer exactly as the HTTP API sends it, or plain data."""
+    if hasattr(data, "as_json"):
+        data = data.as_json()
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n")  # NaN/inf refused: not JSON
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -92,10 +176,17 @@ def parse_param(text: str) -> tuple[str, Any]:
 # -- loading ---------------------------------------------------------------------------------
 
 @app.command()
-def check(files: Annotated[list[Path], typer.Argument(help="Facts files (YAML or JSON).")]) -> None:
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Facts files (YAML or JSON).")],
+    as_json: JsonOption = False,
+) -> None:
     """Validate facts files against the schema without writing anything."""
-    facts = parse_facts(files)
-    err.print(f"ok: {len(facts.nodes)} nodes and {len(facts.relationships)} relationships match the schema")
+    with _engine() as engine:
+        answer = engine.check(files)
+    if as_json:
+        _print_json(answer)
+    else:
+        err.print(f"ok: {answer.nodes} nodes and {answer.relationships} relationships match the schema")
 
 
 @app.command()
@@ -266,21 +357,39 @@ def review(
 @app.command()
 def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Counts per label and relationship type, and where the store is."""
-    with _open(store, read_only=True) as graph:
-        data = graph.stats()
+    with _engine(store) as engine:
+        data = engine.stats()
     if as_json:
         _print_json(data)
         return
-    out.print(f"store: {data['location']}")
+    out.print(f"store: {data.location}")
     table = Table("label / relationship type", "count")
-    for name, count in data["labels"].items():
+    for name, count in data.labels.items():
         table.add_row(name, str(count))
     table.add_section()
-    for name, count in data["relationship_types"].items():
+    for name, count in data.relationship_types.items():
         table.add_row(name, str(count))
     table.add_section()
-    table.add_row("nodes", str(data["nodes"]))
-    table.add_row("relationships", str(data["relationships"]))
+    table.add_row("nodes", str(data.nodes))
+    table.add_row("relationships", str(data.relationships))
+    out.print(table)
+
+
+@app.command()
+def schema(as_json: JsonOption = False) -> None:
+    """Labels and relationship types with their Dutch and English names (graph/schema.yaml)."""
+    from koppel.queries.engine import describe_schema
+
+    answer = describe_schema()
+    if as_json:
+        _print_json(answer)
+        return
+    table = Table("label / relationship type", "nl", "en")
+    for label in answer.labels:
+        table.add_row(label.label, label.names.get("nl", ""), label.names.get("en", ""))
+    table.add_section()
+    for rel in answer.relationship_types:
+        table.add_row(rel.type, rel.names.get("nl", ""), rel.names.get("en", ""))
     out.print(table)
 
 
@@ -368,13 +477,15 @@ def _cell(value: Any) -> str:
 
 
 def _print_catalogue(as_json: bool) -> None:
-    queries = load_catalogue()
+    from koppel.queries.engine import describe_catalogue
+
+    catalogue = describe_catalogue()
     if as_json:
-        _print_json({"queries": [{"name": q.name, "question": q.question, "parameters": [asdict(p) for p in q.parameters], "columns": [asdict(c) for c in q.columns]} for q in queries]})
+        _print_json(catalogue)
         return
     table = Table("name", "question", "parameters")
-    for q in queries:
-        params = ", ".join(f"{p.name}: {p.type}" + ("" if p.required else f" = {json.dumps(p.default, ensure_ascii=False, default=str)}") for p in q.parameters)
+    for q in catalogue.queries:
+        params = ", ".join(f"{p['name']}: {p['type']}" + ("" if p["required"] else f" = {json.dumps(p['default'], ensure_ascii=False, default=str)}") for p in q.parameters)
         table.add_row(q.name, q.question, params)
     out.print(table)
 
@@ -386,8 +497,8 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Export the whole graph as JSON, GraphML or GEXF (for Gephi)."""
-    with _open(store, read_only=True) as graph:
-        text = exporting.export_graph(graph, fmt)
+    with _engine(store) as engine:
+        text = engine.export(fmt)
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output}")
@@ -404,9 +515,8 @@ def clear(
     """Delete every node and relationship from the store."""
     if not yes:
         raise ValidationError("clear deletes the whole graph: add --yes to confirm")
-    with _open(store, read_only=False) as graph:
-        graph.clear(drop_schema=schema)
-        err.print(f"cleared {graph.location}")
+    with _engine(store, read_only=False) as engine:
+        err.print(f"cleared {engine.clear(drop_schema=schema)}")
 
 
 # -- the seed graph, for people ------------------------------------------------------------
@@ -418,9 +528,10 @@ def evidence(
     as_json: JsonOption = False,
 ) -> None:
     """Print the passage a locator cites, de-hyphenated."""
-    passage = cited_passage(locator, sources_dir(sources))
+    with _engine(sources=sources) as engine:
+        passage = engine.evidence(locator)
     if as_json:
-        _print_json(passage.as_dict())
+        _print_json(passage)
     else:
         out.print(f"[bold]{passage.locator}[/bold]")
         out.print(passage.text, markup=False)
@@ -440,11 +551,13 @@ def country(
     as_json: JsonOption = False,
 ) -> None:
     """A country's profile: names, groups, return cooperation, dossiers, agreements, forums, projects, donors, events, linkages."""
-    with _open(store, read_only=True) as graph:
-        profile = country_profile(graph, iso3, as_of=parse_date(as_of))
+    date = parse_date(as_of)
+    with _engine(store) as engine:
+        answer = engine.profile(iso3, as_of=date)
     if as_json:
-        _print_json(profile)
+        _print_json(answer)
         return
+    profile = answer.as_json()
     node = profile["country"]
     out.print(f"[bold]{node['name']}[/bold] ({node.get('name_en') or ''}, {node['key']})")
     for assessment in profile["return_cooperation"]:
@@ -467,6 +580,21 @@ def country(
             marker = " (not yet in force)" if treaty.get("not_in_force") else ""
             table.add_row(str(treaty.get("date_signed") or "undated"), f"{treaty['name']}{marker}", treaty.get("instrument") or "", ", ".join(treaty["evidence"][:3]))
         out.print(table)
+
+
+@app.command()
+def countries(store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """Every country with its latest return cooperation and counts of dossiers, agreements, linkages and events."""
+    with _engine(store) as engine:
+        answer = engine.countries()
+    if as_json:
+        _print_json(answer)
+        return
+    table = Table("key", "name", "return cooperation", "dossiers", "agreements", "linkages", "events")
+    for c in answer.countries:
+        level = (c.return_cooperation or {}).get("level") or ""
+        table.add_row(c.key, c.name or "", level, *(str(c.counts.get(k, 0)) for k in ("dossiers", "agreements", "linkages", "events")))
+    out.print(table)
 
 
 def _print_data_layers(profile: dict[str, Any]) -> None:
@@ -497,14 +625,14 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Find countries, organisations, forums, dossiers and more by name."""
-    with _open(store, read_only=True) as graph:
-        results = search_entities(graph, text, limit=limit)
+    with _engine(store) as engine:
+        answer = engine.search(text, limit=limit)
     if as_json:
-        _print_json({"query": text, "results": results})
+        _print_json(answer)
         return
     table = Table("key", "label", "name", "matched", "score")
-    for r in results:
-        table.add_row(r["key"], r["label"], r["name"] or "", r["matched"], str(r["score"]))
+    for r in answer.results:
+        table.add_row(r.key, r.label, r.name or "", r.matched, str(r.score))
     out.print(table)
 
 
@@ -519,12 +647,13 @@ def linkages(
     as_json: JsonOption = False,
 ) -> None:
     """Linkages in play and ranked candidate linkages for a country, with the reasons and evidence behind each."""
-    chosen = load_weights(weights)
-    with _open(store, read_only=True) as graph:
-        result = linkage_options(graph, iso3, as_of=parse_date(as_of), weights=chosen)
+    date = parse_date(as_of)
+    with _engine(store) as engine:
+        answer = engine.linkages(iso3, as_of=date, weights=weights)
     if as_json:
-        _print_json(result)
+        _print_json(answer)
         return
+    result = answer.as_json()
     out.print(f"[bold]{result.get('name') or result['country']}[/bold] ({result['country']})" + (f", as of {result['as_of']}" if result["as_of"] else ""))
     if result.get("assessment"):
         a = result["assessment"]
@@ -542,16 +671,82 @@ def linkages(
         err.print(f"missing: {gap}")
 
 
-analyse_app = typer.Typer(help="Network analytics over the graph (networkx).", no_args_is_help=True)
+# -- exploring the graph ---------------------------------------------------------------------
+
+def _print_elements(answer: Answer, as_json: bool) -> None:
+    """Elements as JSON, or as two tables (nodes, then edges) for people."""
+    if as_json:
+        _print_json(answer)
+        return
+    elements = answer.as_json()
+    nodes = Table("key", "label", "name", title="nodes", title_justify="left")
+    for n in elements["nodes"]:
+        nodes.add_row(n["data"]["id"], n["data"]["label"], n["data"]["name"])
+    out.print(nodes)
+    edges = Table("from", "relationship", "to", title="relationships", title_justify="left")
+    for e in elements["edges"]:
+        edges.add_row(e["data"]["source"], e["data"]["type"], e["data"]["target"])
+    out.print(edges)
+
+
+@app.command()
+def node(
+    label: Annotated[str, typer.Argument(help="The node's label (Country, Dossier, Forum, ...).")],
+    key: Annotated[str, typer.Argument(help="The node's key.")],
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One node and its direct neighbourhood."""
+    with _engine(store) as engine:
+        answer = engine.node(label, key)
+    if as_json:
+        _print_json(answer)
+        return
+    out.print(f"[bold]{answer.node.get('name') or answer.node['key']}[/bold] ({answer.node['label']}, {answer.node['key']})")
+    _print_elements(answer.elements, False)
+
+
+@app.command()
+def neighbourhood(
+    key: Annotated[str, typer.Argument(help="The key of the node to start from.")],
+    depth: Annotated[int, typer.Option(min=1, max=3, help="Steps from the node.")] = 1,
+    labels: Annotated[str | None, typer.Option("--labels", help="Comma-separated labels to keep (the start node is always kept).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=2000, help="Most nodes to return.")] = 200,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Nodes within DEPTH steps of a node, as Cytoscape.js elements (the same JSON as GET /api/graph/neighbourhood)."""
+    with _engine(store) as engine:
+        answer = engine.neighbourhood(key, depth=depth, labels=labels.split(",") if labels else None, limit=limit)
+    _print_elements(answer, as_json)
+
+
+@app.command()
+def path(
+    source: Annotated[str, typer.Argument(help="The key of the first node.")],
+    target: Annotated[str, typer.Argument(help="The key of the last node.")],
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A shortest connection between two nodes (up to 4 steps), as elements in path order (the same JSON as GET /api/graph/path)."""
+    with _engine(store) as engine:
+        answer = engine.path(source, target)
+    if not answer.nodes and not as_json:
+        err.print(f"no connection of at most 4 steps between {source!r} and {target!r}")
+        return
+    _print_elements(answer, as_json)
+
+
+analyse_app = typer.Typer(help="Network analytics over the graph (networkx).", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(analyse_app, name="analyse")
 
 
-def _print_ranking(data: dict[str, Any], rows_key: str, columns: list[str], as_json: bool) -> None:
+def _print_ranking(answer: Answer, rows_key: str, columns: list[str], as_json: bool) -> None:
     if as_json:
-        _print_json(data)
+        _print_json(answer)
         return
     table = Table(*columns)
-    for row in data[rows_key]:
+    for row in answer.as_json()[rows_key]:
         table.add_row(*[str(row.get(c, "")) for c in columns])
     out.print(table)
 
@@ -564,8 +759,8 @@ def analyse_brokers(
     as_json: JsonOption = False,
 ) -> None:
     """Who connects the Netherlands and a country: intermediaries on the shortest connections."""
-    with _open(store, read_only=True) as graph:
-        data = brokers(graph, iso3, k=k)
+    with _engine(store) as engine:
+        data = engine.brokers(iso3, k=k)
     _print_ranking(data, "brokers", ["key", "name", "label", "paths", "share"], as_json)
 
 
@@ -577,8 +772,8 @@ def analyse_similar(
     as_json: JsonOption = False,
 ) -> None:
     """Countries with a similar linkage profile."""
-    with _open(store, read_only=True) as graph:
-        data = similar(graph, iso3, top=top)
+    with _engine(store) as engine:
+        data = engine.similar(iso3, top=top)
     _print_ranking(data, "similar", ["key", "name", "score", "shared"], as_json)
 
 
@@ -591,8 +786,8 @@ def analyse_centrality(
     as_json: JsonOption = False,
 ) -> None:
     """Betweenness and degree centrality of forums and donors (or of one label)."""
-    with _open(store, read_only=True) as graph:
-        data = centrality(graph, label=label, k=k, top=top)
+    with _engine(store) as engine:
+        data = engine.centrality(label=label, k=k, top=top)
     _print_ranking(data, "ranking", ["key", "name", "label", "betweenness", "degree"], as_json)
 
 
@@ -611,22 +806,42 @@ def serve(
 
     import uvicorn
 
-    if store:
-        os.environ["KOPPEL_STORE"] = store
-    if sources:
-        os.environ["KOPPEL_SOURCES"] = str(sources)
+    from koppel.api.settings import SETTINGS_VARIABLE, ApiSettings
+
+    # Settings are read once, here; every worker process gets exactly these (credentials given in code included).
+    overrides = {"store": store, "sources": sources}
+    settings = ApiSettings(**{name: value for name, value in overrides.items() if value is not None})
     # Fail here, with one clear line, if the store cannot be opened.
-    _open(os.environ.get("KOPPEL_STORE"), read_only=True).close()
+    with _engine(settings.store) as engine:
+        engine.config.open(read_only=True).close()
+    os.environ[SETTINGS_VARIABLE] = settings.model_dump_json()
     err.print(f"koppel: serving http://{host}:{port}/ (API at /api, docs at /docs)")
-    uvicorn.run("koppel.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run("koppel.api.app:serve_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def main() -> None:
+    """Run the command line: every error, usage errors included, is one line ``koppel: error: ...`` and the README's exit code."""
     try:
-        app()
+        from typer._click import exceptions as click_errors  # typer 0.2x carries its own click
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        from click import exceptions as click_errors
+
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError:
+        sys.exit(0)  # the help was printed as the error was made
+    except click_errors.UsageError as usage:
+        message = usage.format_message().replace("\n", " ")
+        command = usage.ctx.command_path if usage.ctx else "koppel"
+        sys.stderr.write(f"koppel: error: {message} (see `{command} --help`)\n")
+        sys.exit(ConfigError.exit_code)
+    except typer.Abort:
+        sys.stderr.write("koppel: error: aborted\n")
+        sys.exit(1)
     except KoppelError as error:
         err.print(f"koppel: error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ from koppel.graph.settings import Settings
 from koppel.graph.factory import store_class
 
 
+SETTINGS_VARIABLE = "KOPPEL_SERVE_SETTINGS"
+"""The environment variable through which ``koppel serve`` hands its settings (JSON) to its worker processes."""
+
+
 class ApiSettings(Settings):
     api_tokens: str = Field("", validation_alias=AliasChoices("KOPPEL_API_TOKENS"), description="Comma-separated bearer tokens; none disables /api/cypher.")
     cors_origins: str = Field("", validation_alias=AliasChoices("KOPPEL_CORS_ORIGINS"), description="Comma-separated origins allowed to call the API from a browser.")
@@ -33,3 +37,11 @@ class ApiSettings(Settings):
     @property
     def origins(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @classmethod
+    def from_serve(cls) -> ApiSettings:
+        """The settings ``koppel serve`` read once and handed over in :data:`SETTINGS_VARIABLE`; else from the environment."""
+        import os
+
+        handed = os.environ.get(SETTINGS_VARIABLE)
+        return cls.model_validate_json(handed) if handed else cls()

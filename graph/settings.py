@@ -10,7 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore")
+    # Fields also by name (not only by their environment variable), so settings given in code,
+    # or handed to another process as JSON, arrive whole.
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     store: str = Field("embedded", validation_alias=AliasChoices("KOPPEL_STORE"))
     sources: Path | None = Field(None, validation_alias=AliasChoices("KOPPEL_SOURCES"))

@@ -120,6 +120,18 @@ def describe_schema(schema: Schema = SCHEMA) -> SchemaAnswer:
     )
 
 
+def describe_catalogue() -> Catalogue:
+    """The named queries of ``queries/catalogue/``: each one's question, parameters and columns."""
+    from dataclasses import asdict
+
+    from .catalogue import load_catalogue
+
+    return Catalogue(queries=[
+        QueryInfo(name=q.name, question=q.question, parameters=[asdict(p) for p in q.parameters], columns=[asdict(c) for c in q.columns])
+        for q in load_catalogue()
+    ])
+
+
 def parse_date(text: str | dt.date | None, what: str = "as_of") -> dt.date | None:
     """A calendar date from ``YYYY-MM-DD`` (a date passes through); :class:`ValidationError` naming ``what`` otherwise."""
     if text is None or isinstance(text, dt.date):
@@ -294,14 +306,7 @@ class Koppel:
     # -- the catalogue and Cypher ----------------------------------------------------------------
     def catalogue(self) -> Catalogue:
         """The named queries: each one's question, parameters and columns (needs no store)."""
-        from dataclasses import asdict
-
-        from .catalogue import load_catalogue
-
-        return Catalogue(queries=[
-            QueryInfo(name=q.name, question=q.question, parameters=[asdict(p) for p in q.parameters], columns=[asdict(c) for c in q.columns])
-            for q in load_catalogue()
-        ])
+        return describe_catalogue()
 
     def run_query(self, name: str, params: dict[str, Any] | None = None, *, timeout: float | None = None, row_limit: int | None = None) -> Rows:
         """Run a catalogue query; parameters are checked against its header. ``NotFound`` for an unknown name."""

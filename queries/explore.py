@@ -31,10 +31,11 @@ def find(store: GraphStore, key: str) -> dict[str, Any]:
 
 
 def hop(store: GraphStore, node: dict[str, Any], limit: int) -> list[Hop]:
-    """Relationships of one node, both directions, at most ``limit`` each way."""
+    """Relationships of one node, both directions, at most ``limit`` each way, by neighbour key."""
     key, match = node["key"], f"MATCH (n:{store.schema.check_label(node['_label'])} {{key: $key}})"
-    out = store.run(f"{match}-[r]->(m) RETURN r, m LIMIT $limit", {"key": key, "limit": limit}).rows
-    into = store.run(f"{match}<-[r]-(m) RETURN r, m LIMIT $limit", {"key": key, "limit": limit}).rows
+    # Ordered, so a limit keeps the same neighbours on every store and in every process.
+    out = store.run(dialect.translate(f"{match}-[r]->(m) RETURN r, m ORDER BY m.key, {{{{type(r)}}}} LIMIT $limit", store.kind), {"key": key, "limit": limit}).rows
+    into = store.run(dialect.translate(f"{match}<-[r]-(m) RETURN r, m ORDER BY m.key, {{{{type(r)}}}} LIMIT $limit", store.kind), {"key": key, "limit": limit}).rows
     return [(key, m["key"], r, m) for r, m in out] + [(m["key"], key, r, m) for r, m in into]
 
 

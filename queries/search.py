@@ -126,7 +126,8 @@ class SearchIndex:
             ).records()
             for row in rows:
                 entry = {"key": row["key"], "label": label, "name": row["name"], "name_en": row["name_en"]}
-                for name in {row["key"], row["name"], row["name_nl"], row["name_en"], *(row["aliases"] or [])}:
+                # In a fixed order (not a set), so ties report the same matched name in every process.
+                for name in dict.fromkeys([row["name"], row["name_nl"], row["name_en"], *(row["aliases"] or []), row["key"]]):
                     if name and fold(name):
                         names.append(fold(name))
                         entries.append({**entry, "matched": name})

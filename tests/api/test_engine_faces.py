@@ -1,0 +1,199 @@
+"""One engine, two faces: every operation of koppel.queries.engine.Koppel in the CLI and over HTTP, answering the same JSON.
+
+Real stores (embedded and Neo4j), real `koppel` processes, the real app.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+
+from koppel.api.app import create_app
+from koppel.api.cli import app as cli_app
+from koppel.api.settings import ApiSettings
+from koppel.queries.engine import OPERATIONS, Koppel
+
+from tests.api.test_cli import SMALL, koppel, one_clear_line
+from tests.conftest import API_TOKEN, SHARED_SOURCES
+
+LIFECYCLE = {"store", "answers_lifetime", "on_close", "close", "search_index", "ready", "settings", "config", "read_only", "cache_ttl"}
+
+
+def _cli_commands() -> dict[str, set[str]]:
+    """Every CLI command path ("analyse brokers") with its option names."""
+    import typer.main
+
+    found: dict[str, set[str]] = {}
+
+    def walk(command, prefix: str) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            path = f"{prefix} {name}".strip()
+            found[path] = {opt for param in sub.params for opt in getattr(param, "opts", [])}
+            walk(sub, path)
+
+    walk(typer.main.get_command(cli_app), "")
+    return found
+
+
+def _http_routes() -> set[str]:
+    """Every documented route as "METHOD /path" (from the OpenAPI document: a route must be documented to count)."""
+    spec = create_app(ApiSettings(KOPPEL_STORE="embedded:/nonexistent/koppel")).openapi()
+    return {f"{method.upper()} {path}" for path, methods in spec["paths"].items() for method in methods}
+
+
+def test_every_engine_operation_is_in_both_faces():
+    public = {name for name, _ in inspect.getmembers(Koppel) if not name.startswith("_")} - LIFECYCLE
+    listed = {op.method for op in OPERATIONS}
+    assert public == listed, "every public method of the engine is an operation listed in OPERATIONS"
+    commands, routes = _cli_commands(), _http_routes()
+    for op in OPERATIONS:
+        command, *option = op.cli.split(" --") if op.cli else [None]
+        assert command in commands, f"{op.method}: no CLI command {command!r}"
+        if option:
+            assert f"--{option[0]}" in commands[command], f"{op.method}: `koppel {command}` has no --{option[0]}"
+        if op.http is None:
+            assert op.why_not and op.method in {"check", "load", "clear"}, f"{op.method} is missing over HTTP without a reason"
+        else:
+            assert op.http in routes, f"{op.method}: no route {op.http}"
+    for command in ("neighbourhood", "path", "node"):
+        assert command in commands
+    for route in ("GET /api/analyse/brokers/{iso3}", "GET /api/analyse/similar/{iso3}", "GET /api/analyse/centrality", "POST /api/countries/{iso3}/linkages"):
+        assert route in routes
+
+
+def test_importing_the_cli_leaves_the_heavy_libraries_alone():
+    code = "import sys, koppel.api.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'networkx', 'pyarrow', 'neo4j', 'ladybug', 'pydantic_settings') if m in sys.modules))"
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert imported == "[]"
+    # --help and --version also import none of them, nor rich's tables.
+    code = "import sys, runpy; sys.argv = ['koppel', '--version']\ntry:\n    runpy.run_module('koppel.api.cli', run_name='__main__')\nexcept SystemExit:\n    pass\nprint(sorted(m for m in ('fastapi', 'uvicorn', 'networkx', 'pyarrow', 'neo4j', 'ladybug') if m in sys.modules))"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert shown[0].startswith("koppel ") and shown[-1] == "[]"
+
+
+def test_usage_errors_are_one_line_with_exit_code_2():
+    for args, fragment in (
+        (("country",), "Missing argument"),
+        (("stats", "--bogus"), "No such option: --bogus"),
+        (("frobnicate",), "No such command"),
+        (("neighbourhood", "IRQ", "--depth", "9"), "--depth"),
+    ):
+        result = koppel(*args, check=False)
+        assert result.returncode == 2, (args, result.stderr)
+        message = one_clear_line(result)
+        assert len(message.strip().splitlines()) == 1 and fragment in message, message
+    version = koppel("--version").stdout
+    assert version.startswith("koppel ") and version.split()[1][0].isdigit()
+    checked = json.loads(koppel("check", str(SMALL), "--json").stdout)
+    assert checked == {"files": [str(SMALL)], "nodes": 8, "relationships": 10}
+
+
+@pytest.fixture
+def served(seeded_store):
+    """The app over the seeded store, and the `--store` spec and environment the CLI needs for the same store."""
+    settings = ApiSettings(KOPPEL_STORE=seeded_store.location, KOPPEL_SOURCES=str(SHARED_SOURCES), KOPPEL_API_TOKENS=API_TOKEN)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client, seeded_store.location
+
+
+def test_cli_json_and_http_answer_the_same(served):
+    client, spec = served
+    pairs = [
+        (("stats",), "/api/stats"),
+        (("countries",), "/api/countries"),
+        (("country", "IRQ"), "/api/countries/IRQ"),
+        (("linkages", "AFG"), "/api/countries/AFG/linkages"),
+        (("search", "irak", "--limit", "5"), "/api/search?q=irak&limit=5"),
+        (("node", "Country", "IRQ"), "/api/nodes/Country/IRQ"),
+        (("neighbourhood", "IRQ", "--depth", "2", "--limit", "40"), "/api/graph/neighbourhood?key=IRQ&depth=2&limit=40"),
+        (("path", "NLD", "IRQ"), "/api/graph/path?from=NLD&to=IRQ"),
+        (("analyse", "brokers", "IRQ"), "/api/analyse/brokers/IRQ"),
+        (("analyse", "similar", "GHA", "--top", "5"), "/api/analyse/similar/GHA?top=5"),
+        (("analyse", "centrality", "--label", "Forum", "--top", "5"), "/api/analyse/centrality?label=Forum&top=5"),
+        (("query", "--list"), "/api/queries"),
+    ]
+    for args, url in pairs:
+        from_cli = json.loads(koppel(*args, "--json", *(() if args[0] == "query" else ("--store", spec))).stdout)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.text)
+        assert from_cli == response.json(), f"koppel {' '.join(args)} --json differs from GET {url}"
+    path = client.get("/api/graph/path", params={"from": "NLD", "to": "IRQ"}).json()
+    assert set(path) == {"nodes", "edges"} and path["nodes"][0]["data"]["id"] == "NLD" and path["nodes"][-1]["data"]["id"] == "IRQ"
+
+
+def test_linkages_take_weights_on_both_faces(served, tmp_path):
+    client, spec = served
+    default = client.post("/api/countries/AFG/linkages", json={}).json()
+    assert default == client.get("/api/countries/AFG/linkages").json()
+    heavy_risk = {"weights": {"risk": 1.0, "positive": 0.9}}
+    weighted = client.post("/api/countries/AFG/linkages", json={"weights": heavy_risk})
+    assert weighted.status_code == 200, weighted.text
+    assert [c["score"] for c in weighted.json()["candidates"]] != [c["score"] for c in default["candidates"]]
+    file = tmp_path / "weights.yaml"
+    file.write_text(json.dumps(heavy_risk))  # JSON is YAML
+    from_cli = json.loads(koppel("linkages", "AFG", "--weights", str(file), "--json", "--store", spec).stdout)
+    assert from_cli == weighted.json()
+    bad = client.post("/api/countries/AFG/linkages", json={"weights": {"weights": {"demand": 7}}})
+    assert 400 <= bad.status_code < 500 and bad.headers["content-type"].startswith("application/problem+json")
+    assert "demand" in bad.json()["detail"] and "Traceback" not in bad.text
+
+
+def test_openapi_documents_every_response_body(served):
+    client, _ = served
+    spec = client.get("/openapi.json").json()
+    for op in OPERATIONS:
+        if op.http is None or op.method == "export":
+            continue  # export: text in three formats, declared by media type
+        method, path = op.http.split(" ")
+        schema = spec["paths"][path][method.lower()]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema.get("$ref", "").startswith("#/components/schemas/"), f"{op.http} documents no response body: {schema}"
+    assert client.head("/healthz").status_code == 200
+
+
+def test_a_cleared_store_answers_zero_counts_and_not_found(store_kind, tmp_path, request):
+    if store_kind == "embedded":
+        spec, env = f"embedded:{tmp_path / 'store'}", {}
+    else:
+        neo4j = request.getfixturevalue("neo4j_env")
+        spec, env = neo4j["NEO4J_URI"], {}
+        request.addfinalizer(lambda: _forget_neo4j_seed())
+    koppel("load", str(SMALL), "--store", spec, env=env)
+    koppel("clear", "--yes", "--schema", "--store", spec, env=env)
+    stats = json.loads(koppel("stats", "--json", "--store", spec, env=env).stdout)
+    assert stats["nodes"] == 0 and stats["relationships"] == 0 and set(stats["labels"].values()) == {0}
+    missing = koppel("country", "IRQ", "--store", spec, env=env, check=False)
+    assert missing.returncode == 6 and "no country 'IRQ'" in one_clear_line(missing)
+    assert json.loads(koppel("search", "irak", "--json", "--store", spec, env=env).stdout)["results"] == []
+    assert koppel("linkages", "IRQ", "--store", spec, env=env, check=False).returncode == 6
+    assert json.loads(koppel("export", "--store", spec, env=env).stdout) == {"nodes": [], "relationships": []}
+
+
+def _forget_neo4j_seed() -> None:
+    from tests.conftest import _Neo4jState
+
+    _Neo4jState.seeded = False
+
+
+@pytest.mark.neo4j
+def test_cypher_runs_on_neo4j_with_credentials_given_in_code(neo4j_env, monkeypatch):
+    # Nothing in the environment: the worker process must get the credentials from the settings object.
+    for name in [n for n in os.environ if n.startswith(("NEO4J_", "KOPPEL_"))]:
+        monkeypatch.delenv(name)
+    settings = ApiSettings(store=neo4j_env["NEO4J_URI"], neo4j_user=neo4j_env.get("NEO4J_USER", "neo4j"), neo4j_password=neo4j_env["NEO4J_PASSWORD"], api_tokens=API_TOKEN)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.post(
+            "/api/cypher",
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+            json={"cypher": "UNWIND [$a, $b] AS x RETURN x * 2 AS twice", "params": {"a": 1, "b": 20}},
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["rows"] == [{"twice": 2}, {"twice": 40}]
+        assert client.get("/readyz").json()["store"] == "neo4j"
+        refused = client.post("/api/cypher", headers={"Authorization": f"Bearer {API_TOKEN}"}, json={"cypher": "CREATE (n:Country {key: 'X'})"})
+        assert refused.status_code == 403
