@@ -230,8 +230,11 @@ def test_review_cli_accepts_in_bulk_and_loads_then_stats_count_it(store_kind, tm
     if store_kind == "embedded":
         store = f"embedded:{tmp_path / 'store'}"
     else:
+        from tests.conftest import _Neo4jState
+
         store = request.getfixturevalue("neo4j_env")["NEO4J_URI"]
         koppel("clear", "--yes", "--store", store, env=env)
+        _Neo4jState.seeded = False
     koppel("ingest", str(morocco), env=env)
     result = json.loads(koppel("review", "--accept-all-above", "0.9", "--by", "cli-test", "--store", store, "--json", env=env).stdout)
     assert result["decided"] > 0 and result["load"]["nodes_created"] > 0
@@ -266,3 +269,28 @@ def test_accepted_facts_cite_resolvable_lines(tmp_path: Path, morocco: Path, sou
     assert locators
     for locator in locators:
         assert evidence(locator, sources_dir).text
+
+
+def test_the_api_profile_lists_moroccos_treaties_by_domain(store_kind, tmp_path: Path, env: dict[str, str], morocco: Path, request) -> None:
+    """GET /api/countries/MAR from a real koppel serve, after ingest and bulk review, on each store."""
+    import urllib.request
+
+    from tests.conftest import serve
+
+    if store_kind == "embedded":
+        store = f"embedded:{tmp_path / 'store'}"
+    else:
+        from tests.conftest import _Neo4jState
+
+        store = request.getfixturevalue("neo4j_env")["NEO4J_URI"]
+        koppel("clear", "--yes", "--store", store, env=env)
+        _Neo4jState.seeded = False
+    koppel("ingest", str(morocco), env=env)
+    koppel("review", "--accept-all-above", "0.9", "--store", store, env=env)
+    with serve(store) as base, urllib.request.urlopen(f"{base}/api/countries/MAR", timeout=30) as response:
+        profile = json.loads(response.read())
+    groups = {group["domain"]: group for group in profile["treaties"]}
+    social = groups["social_security"]["treaties"]
+    assert [t["bwb_id"] for t in social] == ["BWBV0001011", "BWBV0001012"]  # the convention, then its arrangement
+    assert [t["date_signed"] for t in social] == ["1972-02-14", "1972-11-03"]
+    assert all(any(e.startswith(f"{t['bwb_id']}#L") for e in t["evidence"]) for t in social)
