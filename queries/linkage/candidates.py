@@ -309,8 +309,16 @@ def build(hood: Neighbourhood, w: Weights, *, target: dict[str, Any], kind: str,
         else Text("pressure rather than an offer, which the letter ranks below offers", "druk in plaats van een aanbod, wat de brief lager stelt"),
         [target["key"]],
     )
-    factors = Factors(demand.value, control.value, precedent[0].value, ch.value, positive_value, risk.value)
-    reasons = [_reason(f, w, p) for f, p in zip((*FACTORS, "risk"), (demand, control, precedent[0], ch, positive, risk), strict=True)]
+    specific_value = 0.0 if kind == "generic" else 1.0
+    country = say.names(hood.country)
+    specific = part(
+        specific_value,
+        Text(f"from the landscape of {country.en} itself", f"uit het eigen landschap van {country.nl}") if specific_value
+        else Text(f"one of the letter's general instruments, not specific to {country.en}", f"een van de algemene instrumenten uit de brief, niet specifiek voor {country.nl}"),
+        [target["key"]],
+    )
+    factors = Factors(demand.value, control.value, precedent[0].value, ch.value, positive_value, risk.value, specific_value)
+    reasons = [_reason(f, w, p) for f, p in zip((*FACTORS, "risk"), (demand, control, precedent[0], ch, positive, specific, risk), strict=True)]
     name = say.names(target)
     why = say.sentence(say.join([Text(f"{action.en} {name.en}", f"{name.nl} {action.nl}") + Text(": ", ": ") + demand.text, control.text]
                                 + ([risk.text] if risk.value > 0 else []), "; "))

@@ -2,7 +2,7 @@
 
 Formula (weights from :mod:`koppel.queries.linkage.weights`)::
 
-    base  = sum(w_f * f for f in demand, control, precedent, channel, positive) / sum(w_f)
+    base  = sum(w_f * f for f in demand, control, precedent, channel, positive, specific) / sum(w_f)
     score = base * (1 - w_risk * risk)
 
 :func:`robustness` tells how often a candidate stays in the top 3 when every
@@ -36,6 +36,8 @@ class Factors:
     channel: float
     positive: float
     risk: float
+    specific: float = 1.0
+    """1 for a candidate from the country's own landscape, 0 for one of the letter's generic instruments."""
 
 
 def score(factors: Factors, weights: Weights) -> float:

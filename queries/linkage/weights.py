@@ -17,7 +17,7 @@ import yaml
 from koppel.graph.errors import ValidationError
 from koppel.graph.schema import SCHEMA
 
-FACTORS = ("demand", "control", "precedent", "channel", "positive")
+FACTORS = ("demand", "control", "precedent", "channel", "positive", "specific")
 """The positive factors of a score, in the order reasons are listed (risk comes last)."""
 
 @dataclass(frozen=True)

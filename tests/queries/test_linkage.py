@@ -40,7 +40,7 @@ def check_shape(result: dict) -> None:
         assert c["direction"] in ("positive", "negative") and c["channel"] in ("bilateral", "eu", "forum", "coalition")
         assert c["dossier"]["key"] not in linked, "an existing linkage is never recommended again"
         assert c["dossier"]["domain"] not in ASK_DOMAINS
-        assert [r["factor"] for r in c["reasons"]] == ["demand", "control", "precedent", "channel", "positive", "risk"]
+        assert [r["factor"] for r in c["reasons"]] == ["demand", "control", "precedent", "channel", "positive", "specific", "risk"]
         assert c["why"]["en"] and c["why"]["nl"] and c["why"]["en"] != c["why"]["nl"]
         assert c["sources"] == sorted({s for r in c["reasons"] for s in r["sources"]})
         assert 0.0 <= c["robustness"] <= 1.0
@@ -180,7 +180,7 @@ def test_unknown_country_is_not_found(seeded_store, weights):
 
 def test_weights_change_the_ranking(seeded_store, tmp_path: Path):
     file = tmp_path / "weights.yaml"
-    file.write_text("weights: {control: 0.0, positive: 0.0, channel: 0.0, precedent: 0.0, demand: 1.0, risk: 0.0}\n")
+    file.write_text("weights: {control: 0.0, positive: 0.0, channel: 0.0, precedent: 0.0, specific: 0.0, demand: 1.0, risk: 0.0}\n")
     result = linkages(seeded_store, "AFG", weights=load_weights(file))
     best = [c for c in result["candidates"] if c["score"] == result["candidates"][0]["score"]]
     assert best[0]["score"] == 0.5  # the highest demand prior: visa facilitation and mobility
@@ -204,7 +204,7 @@ def test_weights_change_the_ranking(seeded_store, tmp_path: Path):
         ("colours: {red: 1}\n", "unknown section 'colours'"),
         ("weights: [1, 2]\n", "field 'weights': expected a mapping"),
         ("demand: {prior: {cheese: 0.5}}\n", "field 'demand.prior.cheese': not a dossier domain"),
-        ("weights: {demand: 0, control: 0, precedent: 0, channel: 0, positive: 0}\n", "at least one of"),
+        ("weights: {demand: 0, control: 0, precedent: 0, channel: 0, positive: 0, specific: 0}\n", "at least one of"),
         ("precedent: {pseudo_count: 0}\n", "must be above 0"),
         ("weights: {demand: [\n", "not valid YAML"),
         ("- 1\n", "a weights file is a mapping"),

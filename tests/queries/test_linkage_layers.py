@@ -79,7 +79,7 @@ def test_country_sections_on_the_data_layers(empty_store, agree):
     eu = candidate(afg, EU_READMISSION)
     precedent = next(r for r in eu["reasons"] if r["factor"] == "precedent")
     assert eu["precedents"] == 3 and "measured return figures" in precedent["text"] and "China: returns +90.9 % after" in precedent["text"]  # (200 + 220) / 2 against (100 + 120) / 2
-    assert {"test-returns#L29", "test-returns#L32"} <= set(precedent["sources"])
+    assert {"test-layers#L54", "test-layers#L57"} <= set(precedent["sources"])
 
     # Ghana: the aid cut with its date and the Dutch return series around it.
     gha = results["GHA"]
@@ -90,13 +90,13 @@ def test_country_sections_on_the_data_layers(empty_store, agree):
     # Ghana's returns fell in the Netherlands only: bilateral levers gain, the EU channel loses.
     tax = candidate(gha, "treaty-test-gha-tax")
     channel = next(r for r in tax["reasons"] if r["factor"] == "channel")
-    assert "point to this channel" in channel["text"] and "fell 50 %" in channel["text"] and "test-returns#L2" in channel["sources"]
+    assert "point to this channel" in channel["text"] and "fell 50 %" in channel["text"] and "test-layers#L27" in channel["sources"]
     eu_channel = next(r for r in candidate(gha, EU_READMISSION)["reasons"] if r["factor"] == "channel")
     assert "point to another channel" in eu_channel["text"]
     # A lever that exists both ways appears both ways, each with its own score and risk.
     offer, measures = candidate(gha, EU_READMISSION), candidate(gha, EU_VISA_MEASURES, "negative")
     assert offer and measures and offer["score"] > measures["score"]
-    assert measures["factors"]["risk"] != offer["factors"]["risk"] and "test-visa#L4" in measures["sources"]
+    assert measures["factors"]["risk"] != offer["factors"]["risk"] and "test-layers#L59" in measures["sources"]
 
     # Morocco: its treaty dossiers are candidates, one per domain, the one not yet in force both ways.
     mar = results["MAR"]
@@ -118,8 +118,8 @@ def test_country_sections_on_the_data_layers(empty_store, agree):
 
 
 def _later_facts(day: dt.date, n: int) -> tuple[list[NodeRecord], list[RelRecord]]:
-    """Facts about Afghanistan and Morocco that all became known after ``day``: a treaty, a wish, a linkage, a visa rule, return figures."""
-    doc = ["test-later#L1"]
+    """Facts about Afghanistan, Morocco and Iraq that all became known after ``day``: a treaty, a wish, a linkage, a visa rule, return figures."""
+    doc = ["test-layers#L1"]
     later = day + dt.timedelta(days=1 + n)
     year = later.year + 1  # a return figure for a year after the day is published later still
     nodes = [
@@ -135,10 +135,12 @@ def _later_facts(day: dt.date, n: int) -> tuple[list[NodeRecord], list[RelRecord
         RelRecord("WANTS", "AFG", f"afg-later-{n}", "Country", "Dossier", {"sources": doc, "valid_from": later}),
         RelRecord("LINKS", f"linkage-later-{n}", "eu-chn-terug-en-overname", "Linkage", "Dossier", {"sources": doc}),
         RelRecord("CONCERNS", f"linkage-later-{n}", "MAR", "Linkage", "Country", {"sources": doc}),
-        RelRecord("VISA_REQUIREMENT", "AFG", "NLD", "Country", "Country", {"sources": doc, "requirement": "visa_free", "visa_required": False, "as_of": later}),
         RelRecord("OF_CITIZENSHIP", f"returns-afg-nld-later-{n}", "AFG", "ReturnObservation", "Country", {"sources": doc}),
         RelRecord("REPORTED_BY", f"returns-afg-nld-later-{n}", "NLD", "ReturnObservation", "Country", {"sources": doc}),
     ]
+    if n == 0:
+        # a first visa rule for Iraq, once: a later rule for the same pair would replace the stored one (one relationship per pair and type)
+        rels.append(RelRecord("VISA_REQUIREMENT", "IRQ", "NLD", "Country", "Country", {"sources": doc, "requirement": "visa_free", "visa_required": False, "as_of": later}))
     return nodes, rels
 
 
@@ -150,10 +152,10 @@ def test_no_score_depends_on_facts_later_than_the_query(empty_store, day):
         load(empty_store)
         empty_store._linkage_layers_loaded = 0
     n = empty_store._linkage_layers_loaded
-    before = {iso3: linkages(empty_store, iso3, as_of=day) for iso3 in ("AFG", "MAR")}
+    before = {iso3: linkages(empty_store, iso3, as_of=day) for iso3 in ("AFG", "MAR", "IRQ")}
     empty_store.upsert(*_later_facts(day, n))
     empty_store._linkage_layers_loaded = n + 1
-    after = {iso3: linkages(empty_store, iso3, as_of=day) for iso3 in ("AFG", "MAR")}
+    after = {iso3: linkages(empty_store, iso3, as_of=day) for iso3 in ("AFG", "MAR", "IRQ")}
     assert after == before
     # ... while the same facts do count once their day has come.
     assert linkages(empty_store, "AFG") != before["AFG"] or day > dt.date.today()

@@ -14,7 +14,8 @@ from koppel.loaders import seed_files
 from koppel.queries.linkage import FACTORS, Factors, Weights, linkages, load_weights, precedent_value, robustness, score
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
-factors = st.builds(Factors, demand=unit, control=unit, precedent=unit, channel=unit, positive=st.sampled_from([0.0, 1.0]), risk=unit)
+factors = st.builds(Factors, demand=unit, control=unit, precedent=unit, channel=unit, positive=st.sampled_from([0.0, 1.0]), risk=unit,
+                    specific=st.sampled_from([0.0, 1.0]))
 DEFAULT = load_weights()
 
 
@@ -39,7 +40,7 @@ def test_scoring_is_deterministic(f, w):
 
 
 @settings(deadline=None)  # timing on a busy machine is not what these test
-@given(factors, st.sampled_from(["demand", "control", "precedent", "channel"]), unit)
+@given(factors, st.sampled_from(["demand", "control", "precedent", "channel", "specific"]), unit)
 def test_more_of_a_good_factor_never_lowers_the_score(f, name, extra):
     better = replace(f, **{name: min(1.0, getattr(f, name) + extra)})
     assert score(better, DEFAULT) >= score(f, DEFAULT)
@@ -119,3 +120,9 @@ def test_a_clear_leader_is_robust_and_a_clear_laggard_is_not():
     shares = robustness([best, best, wanted, controlled, worst], DEFAULT)
     assert shares[:2] == [1.0, 1.0] and shares[-1] == 0.0
     assert 0.5 < shares[2] < 1.0 and 0.0 < shares[3] < 0.5
+
+
+@settings(deadline=None)
+@given(factors)
+def test_with_default_weights_a_generic_instrument_never_beats_the_same_country_specific_option(f):
+    assert score(replace(f, specific=1.0), DEFAULT) >= score(replace(f, specific=0.0), DEFAULT)
