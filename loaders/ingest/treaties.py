@@ -74,7 +74,8 @@ _PARTY_SPLIT = re.compile(r"\b(tussen|between|entre)\b")
 _SUBJECT_START = re.compile(
     r"\b(inzake|betreffende|tot (het|de|regeling|vermijding|wijziging|aanvulling|uitvoering|bevordering|vaststelling)|houdende|nopens|"
     r"met betrekking tot|ter |voor de|op het gebied|aangaande|concerning|on the|for the|regarding|relating to|with respect|relatif|"
-    r"concernant|sur |pour |tendant|en vue van|in verband met|ten behoeve van de|over de|teneinde|ten einde|in order to|naar aanleiding)"
+    r"concernant|sur |pour |tendant|en vue van|in verband met|ten behoeve van de|over de|teneinde|ten einde|in order to|naar aanleiding|"
+    r"bij (de|het) (overeenkomst|verdrag|akkoord))"
 )
 _AMENDS = re.compile(r"\b(tot wijziging van|houdende wijziging van|wijziging van|tot aanvulling van|aanvulling op|ter aanvulling van|aanvullend|"
                      r"voor de uitvoering van|ter uitvoering van|tot uitvoering van|inzake de toepassing van|inzake toepassing van|amending|supplementary to|"
@@ -221,6 +222,15 @@ def _parties(result: Extraction, title: str, title_no: int) -> None:
         result.leave_out("party", "the title has no 'tussen/between/entre' part naming the parties", where)
         return
     parties: dict[str, dict[str, Any]] = {}
+    if re.search(r"\blid-?staten van de europese (unie|gemeenschappen?)\b|\bmember states of the european", part) and not re.search(r"\b(haar|hun|zijn|its|their) lid-?staten", part):
+        # a convention among the member states themselves, not an agreement of the EU with a third party
+        eu = False
+        result.leave_out("party", "a convention among the EU member states: no bilateral counterpart", where)
+        result.candidates.append(Candidate(result.document, "party", {"key": "eu-lidstaten", "label": "CountryGroup", "role": "signatory"}, where, 0.85))
+        return
+    # "Uitvoeringsprotocol bij de Overeenkomst tussen A en B": an implementing protocol may have other parties than the
+    # treaty it implements (protocols and exchanges "bij" a treaty have the same parties and keep their confidence)
+    referenced = low.startswith("uitvoerings") and re.match(r"^(.{0,80}?)\bbij (de|het) (overeenkomst|verdrag|akkoord)\b", low) and low.find(" bij ") < low.find(" tussen ")
     sub = re.search(r"\b(vlaamse|franse|duitstalige) gemeenschap|\b(vlaams|waals|brussels hoofdstedelijk) gewest|\bquebec\b|\bprovincie\b", part)
     if sub:
         result.leave_out("party", f"a counterpart below the level of a state ({sub.group(0)}); not recorded as a country", where)
@@ -256,6 +266,9 @@ def _parties(result: Extraction, title: str, title_no: int) -> None:
     if not counterparts and not eu:
         result.leave_out("party", "no counterpart country recognised in the title's parties", where)
     confidence = 0.97 if (len(counterparts) == 1 or eu or benelux) else 0.85
+    if referenced:
+        confidence = 0.7
+        result.leave_out("party", "the parties named are those of the treaty this one belongs to ('bij de Overeenkomst tussen ...'); check them", where)
     for party in parties.values():
         result.candidates.append(Candidate(result.document, "party", party, where, confidence))
     del doc_id
