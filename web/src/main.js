@@ -62,11 +62,19 @@ window.koppel = app; // handy for debugging and for the end-to-end tests
 
 async function start() {
   setLang(localStorage.getItem('koppel.lang') === 'en' ? 'en' : 'nl');
-  try {
-    setSchema(await api.schema());
-  } catch (err) {
-    state.schemaError = err;
-  }
+  performance.mark('koppel:start');
+  // The schema and the first page's data are fetched at the same time; route() waits for both.
+  app.schemaReady = api.schema().then(
+    (answer) => {
+      setSchema(answer);
+      app.canvas?.cy.style(cyStylesheet());
+      performance.mark('koppel:schema');
+    },
+    (err) => {
+      state.schemaError = err;
+      showError(err);
+    },
+  );
   app.canvas = new Canvas($('cy'), {
     onSelect: (data, how) => {
       state.selected = data;
@@ -84,7 +92,6 @@ async function start() {
   app.canvas.cy.style(cyStylesheet());
   app.canvas.lang = getLang();
   app.canvas.groupLabel = (d) => t('canvas.group', { n: d.count, label: labelName(d.groupType, getLang()) });
-  if (state.schemaError) showError(state.schemaError);
 
   $('lang-toggle').addEventListener('click', () => {
     setLang(getLang() === 'nl' ? 'en' : 'nl');
@@ -284,14 +291,19 @@ async function route() {
   render();
   try {
     if (view.kind === 'home') {
-      state.countries = state.countries ?? (await api.countries()).countries ?? [];
+      const [countries] = await Promise.all([state.countries ?? api.countries().then((r) => r.countries ?? []), app.schemaReady]);
+      state.countries = countries;
     } else if (view.kind === 'country') {
-      const [country, linkages, hood] = await Promise.all([
+      const [country, linkages, hood, countries] = await Promise.all([
         api.country(view.key),
         api.linkages(view.key, state.asOf).catch((err) => ({ error: err })),
         api.neighbourhood(view.key, { depth: 1 }).catch(() => null),
+        state.countries ?? api.countries().then((r) => r.countries ?? [], () => null),
+        app.schemaReady,
       ]);
+      state.countries = countries;
       if (token !== app.navToken) return;
+      performance.mark('koppel:data');
       state.country = country;
       state.linkages = linkages;
       state.returns = country.returns ?? null;
@@ -314,8 +326,10 @@ async function route() {
       app.canvas.groups.clear();
       if (grouped.groups.length) app.canvas.addGroups(grouped.groups, grouped.members);
       app.canvas.set(grouped.elements, { focus: view.key });
+      performance.mark('koppel:canvas');
     } else if (view.kind === 'compare') {
-      state.countries = state.countries ?? (await api.countries()).countries ?? [];
+      const [countries] = await Promise.all([state.countries ?? api.countries().then((r) => r.countries ?? []), app.schemaReady]);
+      state.countries = countries;
       const items = await Promise.all(
         view.keys.map(async (key) => {
           const [country, linkages, similar, brokers] = await Promise.all([
@@ -330,7 +344,7 @@ async function route() {
       if (token !== app.navToken) return;
       state.compare = { keys: view.keys, items };
     } else {
-      const res = await api.node(view.label, view.key);
+      const [res] = await Promise.all([api.node(view.label, view.key), app.schemaReady]);
       if (token !== app.navToken) return;
       state.node = res;
       app.canvas.set(res.elements, { focus: view.key });
@@ -346,6 +360,7 @@ async function route() {
   history.future = [];
   render();
   renderNodeCard();
+  performance.mark('koppel:rendered');
   // Expanded nodes named in the URL, in order.
   for (const key of view.expanded) {
     if (token !== app.navToken) return;

@@ -128,7 +128,8 @@ async function loadDetails(app, keys) {
   detailsLoading = true;
   const queue = keys.filter((k) => !details.has(k));
   const worker = async () => {
-    while (queue.length) {
+    // Only while the home list is shown: a country page's own requests must not wait behind these.
+    while (queue.length && app.state.route.kind === 'home') {
       const key = queue.shift();
       try {
         const p = await api.country(key);
