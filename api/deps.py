@@ -69,7 +69,10 @@ def require_token(
     if not settings.tokens:
         raise Disabled()
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not any(secrets.compare_digest(token.strip(), t) for t in settings.tokens):
+    # Compared as bytes: the server decodes headers as Latin-1, so a token with other
+    # characters arrives as its UTF-8 bytes (compare_digest refuses non-ASCII text).
+    presented = token.strip().encode("latin-1", errors="replace")
+    if scheme.lower() != "bearer" or not any(secrets.compare_digest(presented, t.encode("utf-8")) for t in settings.tokens):
         raise Unauthorized("a valid bearer token is required: send 'Authorization: Bearer <token>'")
 
 

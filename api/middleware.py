@@ -11,13 +11,28 @@ import logging
 import time
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from . import problems
 
 access_log = logging.getLogger("koppel.access")
 
 
+class BodyTooLarge(HTTPException):
+    """A request body grew past the limit while it was read (any transfer encoding); answered 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request bodies are limited to {limit} bytes")
+
+
 class LimitsAndAccessLog:
-    """Refuse bodies over ``max_body_bytes`` (413), and log method, path, status and milliseconds."""
+    """Refuse bodies over ``max_body_bytes`` (413), and log method, path, status and milliseconds.
+
+    A declared ``Content-Length`` over the limit is refused before the app
+    runs; a body without one (``Transfer-Encoding: chunked``) is counted as
+    it is read and refused with 413 as soon as it passes the limit, so no
+    more than the limit (plus one chunk) is ever held.
+    """
 
     def __init__(self, app: Any, max_body_bytes: int) -> None:
         self.app = app
@@ -37,12 +52,24 @@ class LimitsAndAccessLog:
             await send(message)
 
         length = dict(scope["headers"]).get(b"content-length", b"")
+        received = 0
+
+        async def counted_receive() -> dict[str, Any]:
+            # Chunked bodies carry no Content-Length: count what arrives and stop at the limit.
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge(self.max_body_bytes)
+            return message
+
         try:
             if length.isdigit() and int(length) > self.max_body_bytes:
                 response = problems.problem(413, "Request too large", f"request bodies are limited to {self.max_body_bytes} bytes")
                 await response(scope, receive, note_status)
             else:
-                await self.app(scope, receive, note_status)
+                await self.app(scope, counted_receive, note_status)
         finally:
             # Structured, and without headers: tokens never reach the log.
             access_log.info(

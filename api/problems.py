@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -59,8 +61,29 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 MAX_DETAIL = 500
 
 
+# What an error body never shows a client: the machine's absolute paths (the store,
+# the sources folder), store URIs, and host:port addresses. Each becomes a word.
+_URI = re.compile(r"\b(?:bolt|neo4j|bolt\+s|bolt\+ssc|neo4j\+s|neo4j\+ssc|https?|embedded):(?://)?[^\s'\"(),;]+", re.IGNORECASE)
+_ADDRESS = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-f:]+\])(?::\d{1,5})?\b", re.IGNORECASE)
+_PATH = re.compile(r"(?<![\w.#:/])(?:~|/)[^\s'\"(),;:]*/[^\s'\"(),;:]*")
+
+
+def scrub(detail: str) -> str:
+    """``detail`` without absolute paths, store URIs or network addresses (each replaced by a plain word).
+
+    >>> scrub("cannot reach Neo4j at bolt://10.0.0.5:7687 (store /srv/koppel/store)")
+    'cannot reach Neo4j at <store> (store <path>)'
+    """
+    detail = _URI.sub("<store>", detail)
+    detail = _ADDRESS.sub("<address>", detail)
+    return _PATH.sub("<path>", detail)
+
+
 def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    headers = {**({"Retry-After": "5"} if status == 503 else {}), **(headers or {})}
+    """An ``application/problem+json`` answer; 503 carries ``Retry-After``, 401 ``WWW-Authenticate``; the detail is scrubbed (:func:`scrub`) and capped."""
+    defaults = {503: {"Retry-After": "5"}, 401: {"WWW-Authenticate": 'Bearer realm="koppel"'}}
+    headers = {**defaults.get(status, {}), **(headers or {})}
+    detail = scrub(detail)
     if len(detail) > MAX_DETAIL:  # an engine message may quote a whole 10,000-character query
         detail = detail[: MAX_DETAIL - 1] + "…"
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
@@ -72,9 +95,13 @@ def install(app: FastAPI) -> None:
     async def koppel_error(request: Request, error: errors.KoppelError) -> JSONResponse:
         for kind, status, title in STATUS:
             if isinstance(error, kind):
+                detail = str(error)
                 if status == 503:
-                    request.app.state.holder.close()  # reopen on the next request
-                return problem(status, title, str(error))
+                    # Not closing the store: other requests are using it, and the driver
+                    # reconnects by itself. Answers cached before the outage go, though.
+                    request.app.state.responses.clear()
+                    detail = detail.splitlines()[0] if detail else "the store cannot be reached"
+                return problem(status, title, detail)
         return problem(400, "Bad request", str(error))
 
     @app.exception_handler(RequestValidationError)
@@ -85,7 +112,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         # Keep the framework's headers: a 405 must say which methods are allowed (RFC 9110).
-        return problem(error.status_code, str(error.detail), str(error.detail), headers=getattr(error, "headers", None))
+        title = HTTPStatus(error.status_code).phrase if error.status_code in HTTPStatus._value2member_map_ else str(error.detail)
+        return problem(error.status_code, title, str(error.detail), headers=getattr(error, "headers", None))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

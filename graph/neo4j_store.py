@@ -8,11 +8,16 @@ write in them; loads are ``UNWIND $rows`` batches in one transaction.
 
 from __future__ import annotations
 
+import socket
+import ssl
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import GraphDatabase
@@ -39,6 +44,50 @@ from .store import (
 
 BATCH_SIZE = 10_000
 
+# The driver has no read timeout: a frozen server (SIGSTOP, a hung VM) holds a
+# reader until it wakes. So a read runs on a small pool and the caller, every
+# PROBE_INTERVAL seconds without an answer, checks that the server still answers
+# a fresh Bolt handshake (:func:`_answers_handshake`); a slow query on a live
+# server goes on, a server that does not answer becomes StoreUnavailable (503)
+# within about PROBE_INTERVAL + PROBE_TIMEOUT seconds. The abandoned thread ends
+# when the server answers or the connection drops.
+CONNECT_TIMEOUT = 5.0
+PROBE_INTERVAL = 4.0
+PROBE_TIMEOUT = 3.0
+_readers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="koppel-neo4j")
+_BOLT_HANDSHAKE = b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" + b"\x00" * 12  # magic, then Bolt 5.4 and three empty slots
+
+
+def _answers_handshake(uri: str, timeout: float = PROBE_TIMEOUT) -> bool:
+    """Whether the server behind ``uri`` completes a new connection's (TLS and) Bolt handshake within ``timeout`` s."""
+    parts = urlsplit(uri)
+    host, port = parts.hostname or "localhost", parts.port or 7687
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            raw.settimeout(timeout)
+            if parts.scheme.endswith(("+s", "+ssc")):
+                context = ssl.create_default_context()
+                context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # liveness only; the driver verifies
+                with context.wrap_socket(raw, server_hostname=host) as secure:
+                    secure.sendall(_BOLT_HANDSHAKE)
+                    return len(secure.recv(4)) == 4
+            raw.sendall(_BOLT_HANDSHAKE)
+            return len(raw.recv(4)) == 4
+    except OSError:
+        return False
+
+
+def _bounded(call: Callable[[], Any], uri: str) -> Any:
+    """``call()``'s result; :class:`StoreUnavailable` as soon as the server stops answering handshakes while it runs."""
+    future = _readers.submit(call)
+    while True:
+        try:
+            return future.result(timeout=PROBE_INTERVAL)
+        except FutureTimeout:
+            if not _answers_handshake(uri):
+                future.cancel()
+                raise StoreUnavailable(f"Neo4j at {uri} stopped answering (no Bolt handshake within {PROBE_TIMEOUT:g} s)") from None
+
 
 class Neo4jStore(GraphStore):
     kind = "neo4j"
@@ -56,11 +105,12 @@ class Neo4jStore(GraphStore):
             self._driver = GraphDatabase.driver(
                 uri,
                 auth=(user, password),
-                connection_timeout=10,
+                connection_timeout=CONNECT_TIMEOUT,  # TCP connect and Bolt handshake
+                connection_acquisition_timeout=60,
                 max_transaction_retry_time=5,
                 notifications_min_severity="OFF",  # no warning per label or property the graph lacks yet
             )
-            self._driver.verify_connectivity()
+            _bounded(self._driver.verify_connectivity, uri)
         except neo4j_errors.AuthError:
             raise ConfigError(f"Neo4j at {uri} refused the credentials of user {user!r}: check NEO4J_USER and NEO4J_PASSWORD") from None
         except (neo4j_errors.ServiceUnavailable, OSError) as error:
@@ -99,9 +149,15 @@ class Neo4jStore(GraphStore):
             return QueryResult(columns, [[_normalise(v) for v in record.values()] for record in result])
 
         work = neo4j.unit_of_work(timeout=timeout)(work) if timeout else work
-        try:
+
+        def execute() -> QueryResult:
             with self._session(read_only) as session:
                 return session.execute_read(work) if read_only else session.execute_write(work)
+
+        try:
+            if not read_only:
+                return execute()  # a write may take long; it is never abandoned half-way
+            return _bounded(execute, self.uri)
         except neo4j_errors.ClientError as error:
             raise _client_error(error, read_only) from None
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
@@ -118,11 +174,16 @@ class Neo4jStore(GraphStore):
 
     def explain_type(self, cypher: str, params: dict[str, Any] | None = None) -> str:
         """The query type the server's planner reports: 'r', 'w', 'rw' or 's' (schema)."""
-        try:
+        def explain() -> Any:
             with self._session(read_only=True) as session:
-                summary = session.run("EXPLAIN " + cypher, params or {}).consume()
+                return session.run("EXPLAIN " + cypher, params or {}).consume()
+
+        try:
+            summary = _bounded(explain, self.uri)
         except neo4j_errors.ClientError as error:
             raise _client_error(error, True) from None
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
+            raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from None
         return summary.query_type or ""
 
     def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
