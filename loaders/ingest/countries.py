@@ -72,7 +72,7 @@ EXTRA: dict[str, list[str]] = {
     "BGD": ["Bangladesh"], "NPL": ["Nepal"], "JAM": ["Jamaica"], "TTO": ["Trinidad en Tobago"], "BRB": ["Barbados"], "CUB": ["Cuba"],
     "SLV": ["El Salvador"], "GTM": ["Guatemala"], "HND": ["Honduras"], "NIC": ["Nicaragua"], "CRI": ["Costa Rica"], "PAN": ["Panama"],
     "COL": ["Colombia"], "PER": ["Peru"], "URY": ["Uruguay"], "GUY": ["Guyana"], "ABW": ["Aruba"], "CUW": ["Curaçao", "Curacao"],
-    "SXM": ["Sint Maarten"], "MNP": [], "KNA": ["Saint Kitts en Nevis"], "VCT": ["Saint Vincent en de Grenadines"], "LCA": ["Saint Lucia"],
+    "SXM": ["Sint Maarten"], "KNA": ["Saint Kitts en Nevis"], "VCT": ["Saint Vincent en de Grenadines"], "LCA": ["Saint Lucia"],
     "ATG": ["Antigua en Barbuda"], "BHS": ["Bahama's", "Bahamas"], "BLZ": ["Belize"], "GRD": ["Grenada"], "DMA": ["Dominica"],
     "SUN": ["Sovjet-Unie", "Unie van Socialistische Sowjetrepublieken", "Unie van Socialistische Sovjetrepublieken", "Sowjet-Unie", "Sowjetunie", "Unie van Socialistische Sowjet-Republieken", "Unie der Socialistische Sovjetrepublieken", "Unie der Socialistische Sowjet-Republieken", "Unie van Socialistische Sowjetrepublieken", "Unie der Socialistische Sowjetrepublieken", "Soviet Union", "Union of Soviet Socialist Republics", "Sovjet-Russische", "Russische Socialistische Federatieve Sowjetrepubliek"],
     "YUG": ["Joegoslavië", "Zuid-Slavië", "Zuidslavië", "Joegoslavische", "Zuidslavische", "Yugoslavia", "Yougoslavie", "Federale Republiek Joegoslavië", "Socialistische Federale Republiek Joegoslavië"],

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,8 +166,3 @@ def ingest(paths: Sequence[Path], workspace: Workspace) -> dict[str, Any]:
     if report["new"] or report["changed"]:
         workspace.save()
     return report
-
-
-def documents_in(paths: Iterable[Path]) -> list[str]:
-    """Document ids of the files under ``paths`` (for messages)."""
-    return [Path(p).stem for p in _files(list(paths))]

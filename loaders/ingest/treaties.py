@@ -270,8 +270,7 @@ def _parties(result: Extraction, title: str, title_no: int) -> None:
         confidence = 0.7
         result.leave_out("party", "the parties named are those of the treaty this one belongs to ('bij de Overeenkomst tussen ...'); check them", where)
     for party in parties.values():
-        result.candidates.append(Candidate(result.document, "party", party, where, confidence))
-    del doc_id
+        result.candidates.append(Candidate(doc_id, "party", party, where, confidence))
 
 
 _PLACE = re.compile(

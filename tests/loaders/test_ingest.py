@@ -294,3 +294,30 @@ def test_the_api_profile_lists_moroccos_treaties_by_domain(store_kind, tmp_path:
     assert [t["bwb_id"] for t in social] == ["BWBV0001011", "BWBV0001012"]  # the convention, then its arrangement
     assert [t["date_signed"] for t in social] == ["1972-02-14", "1972-11-03"]
     assert all(any(e.startswith(f"{t['bwb_id']}#L") for e in t["evidence"]) for t in social)
+
+
+# -- the document registry -------------------------------------------------------------------
+
+def test_normalising_keeps_line_numbers_and_reads_titles(tmp_path: Path) -> None:
+    from koppel.loaders.documents import read_document
+
+    text = tmp_path / "letter-2014-02-25.txt"
+    text.write_bytes("\ufeffFirst line\r\nsecond\u00a0line\r\n\r\nfourth\r\n".encode())
+    document = read_document(text)
+    assert document.lines == ("First line", "second line", "", "fourth")
+    assert document.info.lines == 4 and document.info.title == "First line"
+    assert document.info.date == "2014-02-25" and document.info.kind == "text"
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Een  pagina</title></head>\n<body><p>Regel &amp; twee</p>\n</body></html>\n", encoding="utf-8")
+    html = read_document(page)
+    assert html.info.title == "Een pagina" and html.info.kind == "html"
+    assert html.lines[1] == "Regel & twee" and html.info.lines == 3
+
+
+def test_a_file_name_that_makes_no_document_id(tmp_path: Path) -> None:
+    from koppel.loaders.documents import read_document
+
+    odd = tmp_path / "brief van 3 mei.txt"
+    odd.write_text("tekst\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="does not make a document id"):
+        read_document(odd)
