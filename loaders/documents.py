@@ -62,6 +62,7 @@ class DocumentInfo:
     date: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (JSON-able), as the registry file stores them."""
         return asdict(self)
 
 

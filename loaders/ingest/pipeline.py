@@ -82,6 +82,7 @@ class Workspace:
         self.decisions = _read_json(self.folder / "decisions.json", {})
 
     def save(self) -> None:
+        """Write candidates, decisions and the registry, each atomically (a temporary file replaced into place)."""
         _write_json(self.folder / "candidates.json", self.candidates)
         _write_json(self.folder / "decisions.json", self.decisions)
         self.registry.save()

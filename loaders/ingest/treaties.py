@@ -102,6 +102,7 @@ class Candidate:
 
     @property
     def locator(self) -> str:
+        """``<document>#L<from>-L<to>`` (or ``#L<n>`` for one line)."""
         a, b = self.lines
         return f"{self.document}#L{a}" if a == b else f"{self.document}#L{a}-L{b}"
 
@@ -121,6 +122,7 @@ class Extraction:
     issues: list[dict[str, Any]] = field(default_factory=list)
 
     def leave_out(self, name: str, reason: str, lines: tuple[int, int] | None = None) -> None:
+        """Record a value not given, with the reason and (where known) the lines it would come from."""
         self.issues.append({"field": name, "reason": reason, "lines": list(lines) if lines else None})
 
 
