@@ -64,6 +64,7 @@ _PUNCT1 = "(){}[]:;.,=<>+-*/%^|!?&$"
 # that cannot start a longer token: the common case, lexed in one step (the careful code below
 # handles everything else).
 _FAST = re.compile(r"(?P<ws>[ \t\n]+)(?![\s\x1c-\x1f\x85\xa0])|(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?![^\x00-\x7f])|(?P<punct>[(){}\[\],;:])(?!:)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_COMMENT = re.compile("//[^\n\r\x85\u2028\u2029]*")
 _ESCAPE = re.compile(r"\\(u+)([0-9A-Fa-f]{4})")
 _STRING_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
@@ -143,6 +144,12 @@ def tokenize(original: str) -> list[Token]:
     """
     text, offsets = decode_unicode_escapes(original)
     offsets.append(len(original))
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise QueryError(
+            f"the query does not parse at {location(original, offsets[surrogate.start()])}: a UTF-16 surrogate"
+            " (U+D800-U+DFFF, from an escape or the request) is not a character; write the character itself"
+        )
     tokens: list[Token] = []
     index, size, space = 0, len(text), False
 

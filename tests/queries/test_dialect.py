@@ -115,3 +115,110 @@ def test_macro_answers_are_the_expected_ones(seeded_store):
     assert run("str") == [["6 donors"]]
     assert run("shortest") == [[2, "NLD", "Country", 2]]  # several paths of 2 hops: only their ends are fixed
     assert run("shortest-typed") == [[["NLD", "samenwerkende-landen-irak", "IRQ"], ["MEMBER_OF", "SHARES_PROBLEM_WITH"], "Samenwerkende bestemmingslanden inzake terugkeer naar Irak"]]
+
+
+# -- ad-hoc Neo4j Cypher translated for the embedded store (issue 16) -----------------------------------
+
+@pytest.mark.parametrize(
+    ("neo4j", "embedded"),
+    [
+        ("MATCH (a)-[r]->(b) RETURN type(r) AS t", "MATCH (a)-[r]->(b) RETURN label(r) AS t"),
+        ("MATCH (n) RETURN labels(n)[0] AS l", "MATCH (n) RETURN [label(n)][1] AS l"),
+        ("RETURN [1, 2, 3][1..2] AS s", "RETURN [1, 2, 3][2..2] AS s"),
+        ("RETURN [1, 2, 3][-1] AS s", "RETURN [1, 2, 3][-1] AS s"),
+        ("WITH [1] AS l, 0 AS i RETURN l[i] AS x", "WITH [1] AS l, 0 AS i RETURN l[(i)+1] AS x"),
+        ("RETURN substring('koppel', 1, 3) AS s", "RETURN substring('koppel', 2, 3) AS s"),
+        ("MATCH (c:Country) RETURN c {.key} AS m", "MATCH (c:Country) RETURN { key: c.key} AS m"),
+        ("MATCH (n) WHERE n:Country RETURN n.key AS k", "MATCH (n) WHERE (label(n) IN ['Country']) RETURN n.key AS k"),
+        ("MATCH (c) WHERE (c)-->() RETURN c.key AS k", "MATCH (c) WHERE EXISTS { MATCH (c)-->() } RETURN c.key AS k"),
+        ("MATCH (g:CountryGroup) RETURN g.name AS group", "MATCH (g:CountryGroup) RETURN g.name AS `group`"),
+        # strings, comments and backticked names are never rewritten
+        ("RETURN 'type(r) labels(n)[0]' AS s // type(r)", "RETURN 'type(r) labels(n)[0]' AS s"),
+        ("MATCH (n) RETURN n.`type` AS `labels(n)[0]`", "MATCH (n) RETURN n.type AS `labels(n)[0]`"),
+    ],
+)
+def test_neo4j_cypher_is_translated_from_the_parse(neo4j, embedded):
+    assert dialect.adhoc_for("embedded", neo4j) == embedded
+    assert dialect.adhoc_for("neo4j", neo4j) == dialect.adhoc_for("neo4j", dialect.adhoc_for("neo4j", neo4j))
+
+
+@pytest.mark.parametrize(
+    ("cypher", "construct", "instead"),
+    [
+        ("MATCH (n) CALL { WITH n RETURN 1 AS one } RETURN one", "CALL { } subquery", "COUNT { MATCH"),
+        ("MATCH (n) RETURN elementId(n) AS i", "elementId()", "n.key"),
+        ("MATCH ()-[r]->() RETURN startNode(r) AS s", "startNode()", "(a)-[r]->(b)"),
+        ("MATCH p = (a)-[]-{1,3}(b) RETURN p", "quantified path pattern", "-[:TYPE*1..5]-"),
+        ("RETURN reduce(s = 0, x IN [1] | s + x) AS r", "reduce()", "UNWIND"),
+    ],
+)
+def test_untranslatable_constructs_name_themselves_their_position_and_what_to_write(cypher, construct, instead):
+    with pytest.raises(QueryError) as caught:
+        dialect.adhoc_for("embedded", cypher)
+    message = str(caught.value)
+    assert construct in message and "line 1, column" in message and instead in message
+    dialect.adhoc_for("neo4j", cypher)  # Neo4j runs it as written
+
+
+def test_a_translated_query_passes_the_guard_again():
+    """The sandbox worker checks what it runs once more: the translation's LadybugDB forms parse."""
+    from koppel.graph.guard import check_read_only
+
+    translated = dialect.adhoc_for(
+        "embedded", "MATCH p = shortestPath((a)-[*..4]-(b)) RETURN [x IN nodes(p) WHERE x.key <> '' | toString(x.key)] AS k"
+    )
+    assert "SHORTEST 1..4" in translated.replace(" 4", "4") and "list_filter" in translated
+    assert check_read_only(translated).canonical == translated
+
+
+def test_the_translation_opens_no_way_around_the_guard():
+    """Every attack of the attack lists is refused before any translation, on both store kinds."""
+    from koppel.graph.errors import ReadOnlyViolation
+
+    from tests.api.test_cypher_safety import ATTACKS, BYPASSES
+
+    for cypher in ATTACKS + [q.replace("{port}", "1") for q in BYPASSES]:
+        for kind in dialect.KINDS:
+            with pytest.raises(ReadOnlyViolation):
+                dialect.adhoc_for(kind, cypher)
+
+
+def test_explain_dialect_prints_what_runs_on_each_store():
+    from tests.api.test_cli import koppel
+
+    shown = koppel("query", "--explain-dialect", "-c", "MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(b) AS l").stdout
+    assert "neo4j: MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(b) AS l" in shown
+    assert "embedded: MATCH (a)-[r]->(b) RETURN label(r) AS t, [label(b)] AS l" in shown
+    refused = koppel("query", "--explain-dialect", "--json", "-c", "MATCH (n) RETURN elementId(n) AS i").stdout
+    import json
+
+    answers = json.loads(refused)
+    assert answers["neo4j"]["runs"] and "elementId()" in answers["embedded"]["refused"]
+
+
+def test_over_http_the_embedded_store_answers_translated_cypher_or_400(seeded_store):
+    from tests.api.test_http import assert_problem, make_client
+    from tests.conftest import API_TOKEN
+
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    with make_client(seeded_store) as client:
+        body = client.post("/api/cypher", json={"cypher": "MATCH (c:Country {key: 'IRQ'}) RETURN labels(c) AS l, c {.key} AS m"}, headers=auth).json()
+        assert body["rows"] == [{"l": ["Country"], "m": {"key": "IRQ"}}]
+        summed = client.post("/api/cypher", json={"cypher": "MATCH (c:Country) RETURN sum(CASE WHEN c.key = 'IRQ' THEN 1 ELSE 0 END) AS n"}, headers=auth).json()
+        assert summed["rows"] == [{"n": 1}]
+        response = client.post("/api/cypher", json={"cypher": "MATCH (n:Country {key: 'IRQ'}) RETURN elementId(n) AS i"}, headers=auth)
+        if seeded_store.kind == "embedded":
+            assert_problem(response, 400, "elementId()", "line 1, column", "n.key")
+        else:
+            assert response.status_code == 200 and response.json()["rows"][0]["i"]
+
+
+def test_koppel_serve_finds_no_unsafe_setting_on_the_server_scripts_neo4j_starts(seeded_store):
+    """The settings scripts/neo4j writes are the safe ones koppel serve checks for; the embedded store has none."""
+    from koppel.graph.guard import unsafe_settings
+
+    assert unsafe_settings(seeded_store) == []
+    if seeded_store.kind == "neo4j":
+        with seeded_store._session(read_only=True) as session:
+            names = {r["name"]: r["value"] for r in session.run("SHOW SETTINGS YIELD name, value WHERE name IN $n RETURN name, value", n=["db.transaction.timeout", "dbms.security.allow_csv_import_from_file_urls"])}
+        assert names["dbms.security.allow_csv_import_from_file_urls"] == "false" and names["db.transaction.timeout"] != "0s"
