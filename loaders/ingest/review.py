@@ -89,8 +89,20 @@ def _check_edit(row: dict[str, Any], value: Any) -> None:
             dt.date.fromisoformat(value["date"])
         except (TypeError, ValueError):
             raise ValidationError(f"signed_on date {value.get('date')!r} is not YYYY-MM-DD") from None
-    if row["field"] == "party" and (not isinstance(value, dict) or "key" not in value):
-        raise ValidationError('a party value is {"key": "<ISO3 or key>", "label": "Country", "role": "counterpart"}')
+    if row["field"] == "party":
+        if not isinstance(value, dict) or "key" not in value:
+            raise ValidationError('a party value is {"key": "<ISO3 or key>", "label": "Country", "role": "counterpart"}')
+        label = value.get("label", "Country")
+        if label == "Country" and not re.fullmatch(r"[A-Z]{3}", str(value["key"])):
+            raise ValidationError(f"party key {value['key']!r}: a country is keyed by its ISO 3166 alpha-3 code (e.g. MAR)")
+        if label != "Country" and value["key"] not in _GROUPS:
+            raise ValidationError(f"party key {value['key']!r}: a party that is not a country is one of {', '.join(sorted(_GROUPS))}")
+    if row["field"] == "domain":
+        from koppel.graph.schema import SCHEMA
+
+        allowed = SCHEMA.nodes["Agreement"].properties["domain"].values
+        if value not in allowed:
+            raise ValidationError(f"domain {value!r} is not one of {', '.join(allowed)}")
 
 
 def accept_above(workspace: Workspace, threshold: float, *, field: str | None = None, by: str | None = None) -> int:

@@ -155,6 +155,13 @@ def test_decisions_are_kept_with_who_and_when_and_not_asked_again(tmp_path: Path
     assert record["by"] == "reviewer-b" and record["at"].endswith("+00:00") and record["value"] == "culture_education"
     with pytest.raises(ValidationError, match="not YYYY-MM-DD"):
         decide(space, date["id"], "edit", value={"date": "14 mei 1969"})
+    with pytest.raises(ValidationError, match="is not one of aviation"):
+        decide(space, domain["id"], "edit", value="culture")
+    party = next(r for r in space.pending() if r["document"] == "BWBV0004487" and r["field"] == "party")
+    with pytest.raises(ValidationError, match="ISO 3166 alpha-3"):
+        decide(space, party["id"], "edit", value={"key": "Marokko", "label": "Country"})
+    with pytest.raises(ValidationError, match="not a country is one of"):
+        decide(space, party["id"], "edit", value={"key": "quebec", "label": "Organisation"})
     reopened = Workspace(tmp_path / "workspace")
     assert reopened.decisions[date["id"]]["decision"] == "accept"
     assert {date["id"], place["id"], domain["id"]}.isdisjoint(r["id"] for r in reopened.pending())
