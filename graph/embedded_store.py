@@ -30,8 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import ladybug
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .ddl import ladybug_ddl, schema_fingerprint
 from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreLocked, StoreUnavailable
@@ -60,14 +58,24 @@ STAGING_BYTES_PER_RELATIONSHIP = 10_000
 LOCK_FILE = "koppel.lock"
 FINGERPRINT_FILE = "schema.fingerprint"
 
-_ARROW_TYPES = {
-    "string": pa.string(),
-    "string[]": pa.list_(pa.string()),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-}
+def _arrow_types() -> dict[str, Any]:
+    """The Arrow type of each schema property type (pyarrow is imported by loads only, not by every read)."""
+    import pyarrow as pa
+
+    return {
+        "string": pa.string(),
+        "string[]": pa.list_(pa.string()),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+    }
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_ARROW_TYPES":  # as benchmarks/bench_load.py imports it
+        return _arrow_types()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # The engine's messages (ladybug 0.22) for a cancelled query and a refused write.
@@ -401,9 +409,13 @@ class _Scratch:
 
     def write(self, name: str, keys: dict[str, list[str]], props: list[Property], records: Sequence[NodeRecord | RelRecord]) -> str:
         """A file with the ``keys`` columns first (COPY reads columns by position), then one column per property."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow_types = _arrow_types()
         columns = {column: pa.array(values, pa.string()) for column, values in keys.items()}
         for prop in props:
-            columns[prop.name] = pa.array([r.properties.get(prop.name) for r in records], _ARROW_TYPES[prop.type])
+            columns[prop.name] = pa.array([r.properties.get(prop.name) for r in records], arrow_types[prop.type])
         table = pa.table(columns)
         self.count += 1
         path = self.folder / f"{self.count:04d}-{name}.parquet"

@@ -25,7 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field
 class Answer(BaseModel):
     """Base of every answer: JSON out via :meth:`as_json`; unknown fields are refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Schemas are built on first use: a command builds the few models it answers with, not all of them.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     def as_json(self) -> dict[str, Any]:
         """The answer as JSON-ready data, exactly as the HTTP API sends it."""
@@ -35,7 +36,7 @@ class Answer(BaseModel):
 class Open(Answer):
     """An answer that may carry more fields than it declares (their producers are still growing)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 # -- the schema, for the faces -----------------------------------------------------------------

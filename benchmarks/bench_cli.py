@@ -1,0 +1,113 @@
+"""CLI start-up: CPU seconds of whole `koppel` processes, medians, with a same-run baseline.
+
+    .venv/bin/python benchmarks/bench_cli.py [--runs 9] [--store embedded:PATH]
+
+Each command runs as a fresh process (as a person or script runs it); its CPU
+time (user + system, from ``getrusage(RUSAGE_CHILDREN)``) and wall time are
+recorded, and the median of ``--runs`` is reported. Rows:
+
+* ``python -c pass``: the interpreter alone, the floor every command pays.
+* ``eager imports + --help``: the same ``--help`` after importing what the CLI
+  imported at module level before it became lazy (the store interface with
+  networkx, loaders, catalogue, linkage, profile, search, analytics, export):
+  the baseline, measured in the same run.
+* ``koppel --help``, ``koppel --version``, ``koppel linkages AFG --json``,
+  ``koppel stats --json``.
+
+``--importtime`` also prints the ten largest cumulative imports of
+``koppel linkages AFG --json`` (``python -X importtime``).
+
+Without ``--store`` the seed graph (``loaders/seed``) is loaded into a
+temporary embedded store first (not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EAGER = (
+    "import koppel.graph.settings, koppel.graph.store, koppel.loaders, koppel.loaders.facts, koppel.loaders.sources, "
+    "koppel.queries.analytics, koppel.queries.catalogue, koppel.queries.linkage, koppel.queries.profile, koppel.queries.search, "
+    "koppel.api.export, networkx, rich.console, rich.table, rich.progress"
+)
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and wall seconds of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.strip()[-500:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--store", help="An embedded store holding a graph with AFG (default: the seed graph in a temporary folder).")
+    parser.add_argument("--importtime", action="store_true")
+    args = parser.parse_args()
+
+    python = sys.executable
+    env = {**os.environ}
+    folder = None
+    if args.store is None:
+        folder = tempfile.TemporaryDirectory(prefix="koppel-bench-cli-")
+        args.store = f"embedded:{folder.name}/store"
+        seed = sorted(str(p) for p in (ROOT / "loaders" / "seed").glob("*.yaml"))
+        subprocess.run([python, "-m", "koppel.api.cli", "load", *seed, "--store", args.store], env=env, check=True, capture_output=True)
+    env["KOPPEL_STORE"] = args.store
+    cli = [python, "-m", "koppel.api.cli"]
+    eager_help = [python, "-c", f"{EAGER}\nimport sys\nsys.argv = ['koppel', '--help']\nfrom koppel.api.cli import main\nmain()"]
+    rows = [
+        ("python -c pass (interpreter)", [python, "-c", "pass"]),
+        ("baseline: eager imports + koppel --help", eager_help),
+        ("koppel --help", [*cli, "--help"]),
+        ("koppel --version", [*cli, "--version"]),
+        ("koppel stats --json", [*cli, "stats", "--json"]),
+        ("koppel linkages AFG --json", [*cli, "linkages", "AFG", "--json"]),
+    ]
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in rows}
+    for _ in range(args.runs):  # interleaved, so a burst of load hits every row alike
+        for name, argv in rows:
+            results[name].append(timed(argv, env))
+    load = os.getloadavg()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {load[0]:.1f}; {args.runs} runs each, medians")
+    print()
+    print("| command | CPU s (user+sys) | wall s |")
+    print("|---|---:|---:|")
+    for name, _ in rows:
+        cpu = statistics.median(c for c, _ in results[name])
+        wall = statistics.median(w for _, w in results[name])
+        print(f"| `{name}` | {cpu:.3f} | {wall:.3f} |")
+    if args.importtime:
+        done = subprocess.run([python, "-X", "importtime", "-m", "koppel.api.cli", "linkages", "AFG", "--json"], env=env, capture_output=True, text=True)
+        rows_ = []
+        for line in done.stderr.splitlines():
+            if line.startswith("import time:") and "|" in line:
+                _, cumulative, raw = line.removeprefix("import time:").split("|")
+                if cumulative.strip().isdigit() and not raw[1:].startswith(" "):  # top-level imports only
+                    rows_.append((int(cumulative), raw.strip()))
+        print()
+        print("largest top-level imports of `koppel linkages AFG --json` (python -X importtime, cumulative, one run, ms):")
+        for cumulative, name in sorted(rows_, reverse=True)[:10]:
+            print(f"  {cumulative / 1000:7.1f}  {name}")
+    if folder:
+        folder.cleanup()
+
+
+if __name__ == "__main__":
+    main()
