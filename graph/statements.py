@@ -54,7 +54,10 @@ WHOLE_RECORD = "record"
 UNATTRIBUTED = "unattributed"
 """The source of a record that names no source and cites no locator."""
 
-DERIVED = frozenset({STATEMENTS, INFERRED})
+KNOWN_FROM = "known_from"
+"""The visible property holding the date of the earliest source that states an entity (its known time)."""
+
+DERIVED = frozenset({STATEMENTS, INFERRED, KNOWN_FROM})
 """Properties koppel computes; a source never states them."""
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -295,6 +298,8 @@ def shown(statements: dict[str, dict[str, Any]], properties: dict[str, Property]
         if INFERRED in properties:
             marked = getattr(record, "inferred", None) or {}
             out[INFERRED] = sorted(name for name in marked if name == WHOLE_RECORD or out.get(name) is not None) or None
+        if KNOWN_FROM in properties:
+            out[KNOWN_FROM] = _known_from(statements)
         out[STATEMENTS] = encode(statements)
         return out
     ranked = ordered(statements)
@@ -324,8 +329,16 @@ def shown(statements: dict[str, dict[str, Any]], properties: dict[str, Property]
         inferred.add(WHOLE_RECORD)
     if INFERRED in properties:
         out[INFERRED] = sorted(inferred) or None
+    if KNOWN_FROM in properties:
+        out[KNOWN_FROM] = _known_from(statements)
     out[STATEMENTS] = encode(statements)
     return out
+
+
+def _known_from(statements: dict[str, dict[str, Any]]) -> dt.date | None:
+    """The earliest source date among the statements (None when no source is dated)."""
+    dates = [entry["date"] for entry in statements.values() if entry.get("date")]
+    return dt.date.fromisoformat(min(dates)[:10]) if dates else None
 
 
 def disagreements(statements: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -17,10 +17,13 @@ def content(store: GraphStore) -> tuple[list, list]:
     return store.all_nodes(), store.all_relationships()
 
 
+LETTER_DATE = "2014-02-25"  # every seed fact is known from the letter of that date (its statements' source)
+
+
 def expected_nodes(facts) -> list[dict]:
-    """The nodes as a store must return them: the facts' properties, unset ones left out, dates as ISO strings."""
+    """The nodes as a store must return them: the facts' properties, unset ones left out, dates as ISO strings, inferred properties listed."""
     return sorted(
-        (entity("_label", n.label, {"key": n.key, **n.properties}) for n in facts.nodes),
+        (entity("_label", n.label, {"key": n.key, **n.properties, "inferred": sorted(n.inferred or []), "known_from": LETTER_DATE}) for n in facts.nodes),
         key=lambda n: (n["_label"], n["key"]),
     )
 
@@ -28,7 +31,7 @@ def expected_nodes(facts) -> list[dict]:
 def expected_relationships(facts) -> list[dict]:
     rows = []
     for r in facts.relationships:
-        rel = entity("_type", r.type, r.properties)
+        rel = entity("_type", r.type, {**r.properties, "inferred": sorted(r.inferred or []), "known_from": LETTER_DATE})
         rows.append({"source": r.start, "target": r.end, **rel})
     return sorted(rows, key=lambda r: (r["_type"], r["source"], r["target"]))
 
