@@ -177,10 +177,30 @@ def parse_param(text: str) -> tuple[str, Any]:
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Facts files (YAML or JSON).")],
+    files: Annotated[list[Path] | None, typer.Argument(help="Facts files (YAML or JSON).")] = None,
+    stale_sources: Annotated[bool, typer.Option("--sources", help="Check the store's evidence instead: report locators into source files whose hash changed since they were loaded.")] = False,
+    store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Validate facts files against the schema without writing anything."""
+    """Validate facts files (schema, values, locators) without writing anything; ``--sources`` checks the store's evidence."""
+    if stale_sources:
+        from koppel.loaders.evidence_check import stale_evidence
+
+        with _open(store, read_only=True) as graph:
+            report = stale_evidence(graph, _settings().sources)
+        if as_json:
+            _print_json(report)
+        else:
+            for document in report["documents"]:
+                err.print(f"{document['document']}: {document['problem']}; {len(document['locators'])} locator(s) cite it: "
+                          + ", ".join(document["locators"][:10]) + (" ..." if len(document["locators"]) > 10 else ""), markup=False, highlight=False)
+            err.print(f"{'ok' if report['ok'] else 'stale'}: {report['checked']} source document(s) checked, {len(report['documents'])} changed or missing")
+        if not report["ok"]:
+            raise typer.Exit(1)
+        if not files:
+            return
+    if not files:
+        raise ValidationError("check: give facts files, or --sources to check the store's evidence")
     with _engine() as engine:
         answer = engine.check(files)
     if as_json:
@@ -197,9 +217,9 @@ def load(
 ) -> None:
     """Load facts files into the store: validated first, then written in one transaction; loading twice changes nothing."""
     notes: list[str] = []
+    facts = None
     if files:
-        paths: list[Any] = list(files)
-        facts = parse_facts(paths)
+        paths: list[Any] = list(files)  # parsed once the store is open: endpoints may be in the store
     else:  # the default load: the seed and every layer of koppel.loaders.layers.DEFAULT_LAYERS
         from koppel.loaders.layers import DEFAULT_LAYERS, default_facts
 
@@ -208,6 +228,8 @@ def load(
         for note in notes:
             err.print(note, markup=False, highlight=False)
     with _open(store, read_only=False) as graph:
+        if facts is None:
+            facts = parse_facts(paths, store=graph, sources=_settings().sources)
         total = {"nodes": len(facts.nodes), "relationships": len(facts.relationships)}
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True) as bar:
             tasks = {stage: bar.add_task(f"writing {stage}", total=count) for stage, count in total.items()}
@@ -218,8 +240,27 @@ def load(
     else:
         err.print(
             f"loaded {len(paths)} file(s) into {result['store']}: "
-            f"{report.nodes_created} nodes created, {report.nodes_updated} updated; "
-            f"{report.relationships_created} relationships created, {report.relationships_updated} updated"
+            + ("unchanged (every statement was already stored); " if report.unchanged else "")
+            + f"{report.nodes_created} nodes created, {report.nodes_updated} updated, {report.nodes_unchanged} unchanged; "
+            f"{report.relationships_created} relationships created, {report.relationships_updated} updated, {report.relationships_unchanged} unchanged"
+        )
+
+
+@app.command()
+def unload(
+    document: Annotated[str, typer.Argument(help="The source document id whose statements to remove (as locators cite it).")],
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove every statement of one source: what no other source states goes, everything else keeps its other sources."""
+    with _open(store, read_only=False) as graph:
+        report = graph.unload(document)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        err.print(
+            f"unloaded {document}: {report.nodes_removed} nodes and {report.relationships_removed} relationships removed; "
+            f"{report.nodes_updated} nodes and {report.relationships_updated} relationships keep other sources' statements"
         )
 
 
@@ -523,11 +564,15 @@ def clear(
 
 @app.command()
 def evidence(
-    locator: Annotated[str, typer.Argument(help="A locator such as kamerbrief-...#L70-L75.")],
+    locator: Annotated[str, typer.Argument(help="A locator such as kamerbrief-...#L70-L75, or a node key (IRQ) for its statements.")],
     sources: SourcesOption = None,
+    store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Print the passage a locator cites, de-hyphenated."""
+    """Print the passage a locator cites, de-hyphenated; given a node key instead, every source's statements about it and where they disagree."""
+    if "#" not in locator:
+        _print_statements(locator, store, as_json)
+        return
     with _engine(sources=sources) as engine:
         passage = engine.evidence(locator)
     if as_json:
@@ -535,6 +580,21 @@ def evidence(
     else:
         out.print(f"[bold]{passage.locator}[/bold]")
         out.print(passage.text, markup=False)
+
+
+def _print_statements(key: str, store: str | None, as_json: bool) -> None:
+    with _open(store, read_only=True) as graph:
+        found = graph.statements(key)
+    if as_json:
+        _print_json(found)
+        return
+    out.print(f"[bold]{found['label']} {found['key']}[/bold]: stated by {', '.join(found['sources']) or 'no source'}")
+    for row in found["statements"]:
+        mark = "" if row["shown"] else " (not shown)"
+        certainty = f"inferred: {row['basis']}" if row["certainty"] == "inferred" else "stated"
+        out.print(f"  {row['property']} = {row['value']!r}  [{row['source']}, {row['source_date'] or 'undated'}, {certainty}]{mark}", markup=False, highlight=False)
+    for name, values in found["disagreements"].items():
+        out.print(f"  sources disagree on {name}: " + "; ".join(f"{v['value']!r} ({v['source']})" for v in values) + " - the newest source is shown", markup=False, highlight=False)
 
 
 def _locators(item: dict[str, Any]) -> str:
