@@ -295,7 +295,10 @@ def ingest(
         f"workspace {space.folder}"
     )
     for doc_id, diff in report["diff"].items():
-        err.print(f"  {doc_id}: {len(diff['added'])} candidate(s) added, {len(diff['gone'])} gone since the last ingest")
+        err.print(
+            f"  {doc_id}: {len(diff['added'])} candidate(s) added, {len(diff['gone'])} gone since the last ingest"
+            + (f", of which {len(diff['accepted_gone'])} accepted: {', '.join(diff['accepted_gone'])}" if diff.get("accepted_gone") else "")
+        )
 
 
 @app.command()

@@ -13,7 +13,8 @@ atomically. An unchanged document (same sha256, same extractor) is skipped and
 reported as unchanged. A changed document is re-extracted and diffed: its
 candidates that were decided before keep their decision when the same fact
 (same field and value) is found again; the others are reported as ``added``
-or ``gone``.
+or ``gone``, and the accepted facts no longer found are named (``accepted_gone``):
+their decisions stay on record, and they stay in the graph until unloaded.
 """
 
 from __future__ import annotations
@@ -157,7 +158,9 @@ def ingest(paths: Sequence[Path], workspace: Workspace) -> dict[str, Any]:
             old = {c["id"] for c in previous["candidates"]}
             new = {c["id"] for c in rows}
             if old != new:
-                report["diff"][info.id] = {"added": sorted(new - old), "gone": sorted(old - new)}
+                gone = sorted(old - new)
+                accepted_gone = [c for c in gone if workspace.decisions.get(c, {}).get("decision") in ("accept", "edit")]
+                report["diff"][info.id] = {"added": sorted(new - old), "gone": gone, "accepted_gone": accepted_gone}
             status = "changed"
         workspace.candidates[info.id] = {"sha256": info.sha256, "extractor": extractor, "title": info.title, "candidates": rows, "issues": issues}
         report["changed" if status == "changed" else "new"].append(info.id)

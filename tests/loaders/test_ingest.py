@@ -173,6 +173,7 @@ def test_decisions_are_kept_with_who_and_when_and_not_asked_again(tmp_path: Path
     assert report["changed"] == ["BWBV0004487"] and len(report["unchanged"]) == len(MOROCCO) - 1
     diff = report["diff"]["BWBV0004487"]
     assert date["id"] in diff["gone"] and len(diff["added"]) == 1
+    assert diff["accepted_gone"] == [date["id"]]  # the accepted date is no longer in the text
     new_date = [r for r in reopened.pending() if r["document"] == "BWBV0004487" and r["field"] == "signed_on"]
     assert new_date[0]["value"]["date"] == "1969-05-15"
     assert place["id"] in reopened.decisions  # the place is found again: its rejection stands
@@ -328,3 +329,13 @@ def test_a_file_name_that_makes_no_document_id(tmp_path: Path) -> None:
     odd.write_text("tekst\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="does not make a document id"):
         read_document(odd)
+
+
+def test_cli_reports_a_changed_document_and_its_accepted_facts_gone(env: dict[str, str], morocco: Path) -> None:
+    koppel("ingest", str(morocco), env=env)
+    koppel("review", "--accept-all-above", "0.9", "--no-load", env=env)
+    changed = morocco / "BWBV0004487.md"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("de 14 mei 1969", "de 15 mei 1969"), encoding="utf-8")
+    result = koppel("ingest", str(morocco), env=env)
+    assert f"ingested 0 new and 1 changed document(s) ({len(MOROCCO) - 1} unchanged)" in " ".join(result.stderr.split())
+    assert "BWBV0004487: 1 candidate(s) added, 1 gone since the last ingest, of which 1 accepted" in " ".join(result.stderr.split())
