@@ -717,21 +717,24 @@ def linkages(
         _print_json(answer)
         return
     result = answer.as_json()
+    for warning in result.get("warnings") or [{"en": gap} for gap in result.get("missing", [])]:
+        err.print(f"warning: {warning['en']}")  # what is missing comes first
     out.print(f"[bold]{result.get('name') or result['country']}[/bold] ({result['country']})" + (f", as of {result['as_of']}" if result["as_of"] else ""))
     if result.get("assessment"):
         a = result["assessment"]
         out.print(f"return cooperation: {a['level']}, trend {a['trend']}, as of {a['as_of']}")
-    existing = Table("linked dossier", "direction", "status", "outcome", "channel", "date", title="already linked", title_justify="left")
+    existing = Table("linkage", "ties", "direction", "status", "outcome", "channel", "date", title="already linked", title_justify="left")
     for item in result["existing"]:
-        existing.add_row((item.get("dossier") or {}).get("name") or item["name"], item["direction"], item["status"], item["outcome"], item["channel"], str(item.get("date") or ""))
+        ties = ", ".join(t.get("name") or t["key"] for t in item.get("targets") or [item.get("dossier") or {"key": ""}])
+        existing.add_row(item["name"] or item["key"], ties, item["direction"], item["status"], item["outcome"], item["channel"], str(item.get("date") or ""))
     out.print(existing)
-    candidates = Table("score", "candidate", "direction", "channel", "why", title="candidates", title_justify="left")
+    candidates = Table("score", "stable", "action", "candidate", "channel", "why", title="candidates", title_justify="left")
     for item in result["candidates"]:
-        why = "; ".join(f"{r['factor']} {r['value']:.2f}: {r['text']}" for r in item["reasons"])
-        candidates.add_row(f"{item['score']:.2f}", item["dossier"]["name"], item["direction"], item["channel"], why)
+        why = (item.get("why") or {}).get("en") or "; ".join(f"{r['factor']} {r['value']:.2f}: {r['text']}" for r in item["reasons"])
+        stable = "" if item.get("robustness") is None else f"{item['robustness']:.0%}"
+        action = (item.get("action") or {}).get("en") or item["direction"]
+        candidates.add_row(f"{item['score']:.2f}", stable, action, item["dossier"]["name"], item["channel"], why)
     out.print(candidates)
-    for gap in result["missing"]:
-        err.print(f"missing: {gap}")
 
 
 # -- exploring the graph ---------------------------------------------------------------------
