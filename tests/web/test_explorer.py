@@ -413,3 +413,31 @@ def test_exports_carry_title_and_legend(page):
         i.src = window.koppel.canvas.cy.png({ full: true, scale: 2, maxWidth: 2400, maxHeight: 1600 }); })""")
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width >= max(1200, graph[0]) and height >= graph[1] + 200, (width, height, graph)
+
+
+def test_country_page_brief_and_compare_on_both_stores(browser, seeded_store, request, tmp_path):
+    """The pages on the seed graph served from each store (embedded and Neo4j)."""
+    env = {"KOPPEL_VIEWS_FILE": str(tmp_path / "views.json")}
+    if seeded_store.kind == "neo4j":
+        env.update(request.getfixturevalue("neo4j_env"))
+    with serve(seeded_store.location, env) as base:
+        pg = new_page(browser, base, 1440, "nl")
+        pg.goto(base + "/#/country/IRQ?as_of=2014-03-01")
+        expect(pg.locator(tid("country-panel"))).to_have_attribute("data-key", "IRQ")
+        expect(pg.locator(tid("candidate")).first).to_be_visible()
+        expect(pg.locator(tid("as-of-input"))).to_have_value("2014-03-01")
+        expect(pg.locator(tid("return-cooperation"))).to_contain_text("moeizaam")
+        expect(pg.locator(tid("returns"))).to_contain_text("Geen terugkeercijfers")  # the seed graph has none: said, not hidden
+        wait_idle(pg)
+        assert node_count(pg) >= 5
+        assert_no_raw_words(pg.locator(tid("country-panel")).inner_text(), f"the country page on {seeded_store.kind}")
+        shot(pg, f"store-{seeded_store.kind}-country")
+        pg.goto(base + "/api/countries/IRQ/brief?lang=nl")
+        expect(pg.locator(tid("brief-gaps"))).to_contain_text("Geen terugkeercijfers")
+        expect(pg.locator(tid("brief-sources"))).to_contain_text(LETTER)
+        pg.goto(base + "/#/compare/IRQ,AFG")
+        expect(pg.locator(tid("compare-col"))).to_have_count(2)
+        assert not axe_serious(pg), axe_serious(pg)
+        shot(pg, f"store-{seeded_store.kind}-compare")
+        pg.context.close()
+        assert not pg.errors and not pg.outside, (pg.errors, pg.outside)
