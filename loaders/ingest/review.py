@@ -208,6 +208,9 @@ def accepted_facts(workspace: Workspace) -> dict[str, Any]:
         agreements[key] = agreement
         document = {"label": "Document", "key": doc_id.lower(), "name": value["name"], "doc_type": "treaty_text", "title": value["name"],
                     "file": f"treaties/{doc_id}.md", "sources": [head["locator"]]}
+        if agreement.get("date_signed"):
+            # the text's date is its date of signature (the statements' known time)
+            document["date"] = agreement["date_signed"]
         nodes.setdefault(document["key"], document)
     rels += _resolve_amends(amends, agreements, rels)
     return {"nodes": list(nodes.values()), "relationships": rels}
