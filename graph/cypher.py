@@ -63,7 +63,7 @@ _PUNCT1 = "(){}[]:;.,=<>+-*/%^|!?&$"
 # Plain ASCII white space, ASCII words not followed by other word characters, and punctuation
 # that cannot start a longer token: the common case, lexed in one step (the careful code below
 # handles everything else).
-_FAST = re.compile(r"(?P<ws>[ \t\n]+)(?![\s\x1c-\x1f\x85\xa0])|(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?![^\x00-\x7f])|(?P<punct>[(){}\[\],;:])(?!:)")
+_FAST = re.compile(r"(?P<ws>[ \t\n]+)(?![\s\x1c-\x1f\x85\xa0])|(?P<word>[A-Za-z_][A-Za-z0-9_]*+)(?![^\x00-\x7f])|(?P<punct>[(){}\[\],;:])(?!:)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_COMMENT = re.compile("//[^\n\r\x85\u2028\u2029]*")
 _ESCAPE = re.compile(r"\\(u+)([0-9A-Fa-f]{4})")
@@ -554,12 +554,7 @@ class Parser:
             else:
                 break
         if not node.children:
-            token = self.peek()
-            if token.kind == "word" and token.upper not in _CLAUSE_STARTS:
-                raise ReadOnlyViolation(
-                    f"refused: {token.text.upper()[:40]} at {location(self.original, token.start)} is not a reading clause"
-                    " (only MATCH, OPTIONAL MATCH, UNWIND, WITH, CALL { } subqueries, RETURN and UNION are accepted)"
-                )
+            # Words that open a non-reading clause were refused (403) before parsing; anything else is a syntax error.
             raise self.fail("MATCH, OPTIONAL MATCH, UNWIND, WITH, CALL { } or RETURN")
         return node
 
@@ -1086,7 +1081,20 @@ class Parser:
                 node.attrs["type"] = self.name("a type name").attrs["name"]
             elif not self.at(")"):
                 while True:
-                    if self.peek().kind == "word" and self.at("-", ahead=1) and self.at(">", ahead=2):
+                    if (
+                        self.at("(") and self.peek(1).kind == "word" and self.at(",", ahead=2) and self.peek(3).kind == "word"
+                        and self.at(")", ahead=4) and self.at("-", ahead=5) and self.at(">", ahead=6)
+                    ):
+                        # LadybugDB's (accumulator, x) -> expression (list_reduce)
+                        lambda_node = Node("lambda", self.pos)
+                        self.pos += 1
+                        lambda_node.children.append(self.variable())
+                        self.pos += 1
+                        lambda_node.children.append(self.variable())
+                        self.pos += 3
+                        lambda_node.children.append(self.expression())
+                        node.children.append(lambda_node)
+                    elif self.peek().kind == "word" and self.at("-", ahead=1) and self.at(">", ahead=2):
                         # LadybugDB's lambda x -> expression (list_filter, list_transform)
                         lambda_node = Node("lambda", self.pos, children=[self.variable()])
                         self.pos += 2
@@ -1225,16 +1233,16 @@ class Parser:
         with self.nested():
             self.expect("(")
             accumulator = self.variable()
-            self.expect("=")
+            at = {"eq": self.expect("=")}
             initial = self.expression()
-            self.expect(",")
+            at["comma"] = self.expect(",")
             variable = self.variable()
-            self.expect_word("IN")
+            at["in"] = self.expect_word("IN")
             items = self.expression()
-            self.expect("|")
+            at["bar"] = self.expect("|")
             step = self.expression()
-            self.expect(")")
-        return Node("reduce", start, children=[accumulator, initial, variable, items, step])
+            at["close"] = self.expect(")")
+        return Node("reduce", start, at, children=[accumulator, initial, variable, items, step])
 
 
 def parse(cypher: str) -> Parsed:

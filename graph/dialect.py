@@ -427,12 +427,22 @@ def to_embedded(parsed) -> str:
     tokens = parsed.tokens
     pairs = _matching(tokens)
     edits = _Edits(parsed)
+    counted = set()
+    for node in parsed.tree.walk():
+        if node.kind == "query":
+            for index, clause in enumerate(node.children):
+                if clause.kind == "call" and index > 0 and _call_as_count(edits, pairs, clause):
+                    counted.add(id(clause))
     for node in parsed.tree.walk():
         kind = node.kind
-        if kind == "call":
-            raise _refuse(parsed, node.token, "a CALL { } subquery", "write it with WITH ... OPTIONAL MATCH, or COUNT { MATCH ... } / EXISTS { MATCH ... }")
+        if kind == "call" and id(node) not in counted:
+            raise _refuse(
+                parsed, node.token, "a CALL { } subquery",
+                "write it with WITH ... OPTIONAL MATCH, or COUNT { MATCH ... } / EXISTS { MATCH ... }"
+                " (CALL { WITH x MATCH ... RETURN count(*) AS n } is translated)",
+            )
         if kind == "reduce":
-            raise _refuse(parsed, node.token, "reduce()", "UNWIND the list and aggregate (sum(), collect())")
+            _reduce(edits, node)
         if kind == "quantifier":
             raise _refuse(parsed, node.token, "a quantified path pattern", "write a variable-length relationship, -[:TYPE*1..5]-")
         if kind == "collect_subquery":
@@ -472,6 +482,63 @@ def to_embedded(parsed) -> str:
         elif kind == "shortest_function":
             _shortest_function(parsed, edits, pairs, node)
     return edits.render()
+
+
+def _reduce(edits: _Edits, node) -> None:
+    """reduce(acc = init, x IN list | step) -> list_reduce(list_concat([init], list), (acc, x) -> step)."""
+    from .cypher import quote_name
+
+    accumulator, variable = (quote_name(child.attrs["name"]) for child in (node.children[0], node.children[2]))
+    edits.replace(node.token, "list_reduce")
+    edits.replace(node.children[0].token, "list_concat([")
+    edits.drop(node.attrs["eq"], node.children[2].token, node.attrs["in"])
+    edits.replace(node.attrs["comma"], "],")
+    edits.replace(node.attrs["bar"], f"), ({accumulator}, {variable}) ->")
+
+
+def _call_as_count(edits: _Edits, pairs: dict[int, int], call) -> bool:
+    """CALL { [WITH a, b] MATCH pattern [WHERE p] RETURN count(*|x) AS n } -> WITH *, COUNT { MATCH ... } AS n.
+
+    Only that shape (one non-optional MATCH, one count without DISTINCT) has the same answer
+    (a count of zero rows is 0 in both); False leaves the CALL to be refused.
+    """
+    body = call.children[-1]
+    if len(body.children) != 1:
+        return False
+    clauses = body.children[0].children
+    if clauses and clauses[0].kind == "with":
+        items = clauses[0].children[0]
+        if len(clauses[0].children) != 1 or clauses[0].attrs["distinct"] or any(
+            len(item.children) != 1 or item.children[0].kind != "variable" for item in items.children
+        ):
+            return False
+        imports, clauses = clauses[0], clauses[1:]
+    else:
+        imports = None
+    if [c.kind for c in clauses] != ["match", "return"] or clauses[0].attrs["optional"]:
+        return False
+    final = clauses[1]
+    if len(final.children) != 1 or final.attrs["distinct"] or len(final.children[0].children) != 1:
+        return False
+    item = final.children[0].children[0]
+    if len(item.children) != 2 or not (
+        item.children[0].kind == "count_star"
+        or (item.children[0].kind == "function" and item.children[0].attrs["name"].lower() == "count"
+            and not item.children[0].attrs["distinct"] and len(item.children[0].children) == 1
+            and item.children[0].children[0].kind == "variable")
+    ):
+        return False
+    tokens = edits.parsed.tokens
+    brace = next(i for i in range(call.token, len(tokens)) if tokens[i].kind == "punct" and tokens[i].text == "{")
+    edits.replace(call.token, "WITH *, COUNT")
+    edits.drop(*range(call.token + 1, brace))
+    if imports is not None:
+        edits.drop(*range(imports.token, clauses[0].token))
+    alias = item.children[1].token
+    edits.replace(final.token, "}")
+    edits.drop(*range(final.token + 1, alias - 1))
+    edits.drop(pairs[brace])
+    return True
 
 
 def _depth_zero(tokens: list, open_index: int, index: int, pairs: dict[int, int]) -> bool:

@@ -62,7 +62,7 @@ FUNCTIONS = frozenset(
     list_contains list_distinct list_sort list_reverse_sort list_sum list_product list_has_all string_split
     lcase ucase starts_with ends_with contains regexp_matches prefix suffix
     date_part date_trunc list_concat array_concat cast list_element list_filter list_transform list_slice
-    to_int64 to_double""".split()
+    to_int64 to_double list_reduce""".split()
 )
 """Functions that only read (Neo4j 5 names, plus the LadybugDB 0.22 names analysts meet in koppel's docs)."""
 
@@ -97,7 +97,7 @@ def check_read_only(cypher: str, params: dict[str, Any] | None = None) -> Parsed
             _check_hops(parsed, node, "quantified path pattern", f"{{1,{MAX_HOPS}}}")
         elif kind == "binary" and node.attrs["op"] == "=~":
             _check_regex(parsed, node.children[1], params)
-        elif kind == "reduce":
+        elif kind == "reduce" or (kind == "lambda" and len(node.children) == 3):
             _check_reduce(parsed, node)
     _check_range_product(parsed, params)
     return parsed
@@ -181,7 +181,8 @@ def _check_range(parsed: Parsed, node: Node, params: dict[str, Any]) -> None:
 def _check_reduce(parsed: Parsed, node: Node) -> None:
     """The accumulator may appear once in the step: ``acc + acc`` doubles a value on every element."""
     accumulator = node.children[0].attrs["name"]
-    uses = sum(1 for child in node.children[4].walk() if child.kind == "variable" and child.attrs["name"] == accumulator)
+    step = node.children[-1]  # reduce(acc = init, x IN list | step), or LadybugDB's (acc, x) -> step
+    uses = sum(1 for child in step.walk() if child.kind == "variable" and child.attrs["name"] == accumulator)
     if uses > 1:
         raise QueryError(
             f"refused: reduce() at {parsed.where(node.token)} uses its accumulator {accumulator} {uses} times in one step;"

@@ -155,3 +155,12 @@ def test_the_known_bypasses_are_forbidden_for_neo4j_itself(neo4j_store):
         assert neo4j_sees_forbidden(neo4j_store, cypher), cypher
         with pytest.raises(ReadOnlyViolation):
             check_read_only(cypher)
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2003", "\u3000", "\x85"])
+def test_a_word_before_unicode_space_is_one_token(space):
+    """A keyword followed by non-ASCII white space is read whole (not as 'SE' 'T'), so the guard names it."""
+    words = [t.text for t in tokenize(f"MATCH (n){space}SET{space}n.x = 1") if t.kind == "word"]
+    assert words[:3] == ["MATCH", "n", "SET"]
+    with pytest.raises(ReadOnlyViolation, match="SET"):
+        check_read_only(f"MATCH (n){space}SET{space}n.x = 1 RETURN n")

@@ -132,6 +132,11 @@ def test_macro_answers_are_the_expected_ones(seeded_store):
         ("MATCH (n) WHERE n:Country RETURN n.key AS k", "MATCH (n) WHERE (label(n) IN ['Country']) RETURN n.key AS k"),
         ("MATCH (c) WHERE (c)-->() RETURN c.key AS k", "MATCH (c) WHERE EXISTS { MATCH (c)-->() } RETURN c.key AS k"),
         ("MATCH (g:CountryGroup) RETURN g.name AS group", "MATCH (g:CountryGroup) RETURN g.name AS `group`"),
+        ("RETURN reduce(s = 0, x IN [1, 2] | s + x) AS r", "RETURN list_reduce(list_concat([ 0], [1, 2] ), (s, x) -> s + x) AS r"),
+        (
+            "MATCH (c) CALL { WITH c MATCH (c)--(m) RETURN count(m) AS n } RETURN n",
+            "MATCH (c) WITH *, COUNT { MATCH (c)--(m) } AS n RETURN n",
+        ),
         # strings, comments and backticked names are never rewritten
         ("RETURN 'type(r) labels(n)[0]' AS s // type(r)", "RETURN 'type(r) labels(n)[0]' AS s"),
         ("MATCH (n) RETURN n.`type` AS `labels(n)[0]`", "MATCH (n) RETURN n.type AS `labels(n)[0]`"),
@@ -149,7 +154,8 @@ def test_neo4j_cypher_is_translated_from_the_parse(neo4j, embedded):
         ("MATCH (n) RETURN elementId(n) AS i", "elementId()", "n.key"),
         ("MATCH ()-[r]->() RETURN startNode(r) AS s", "startNode()", "(a)-[r]->(b)"),
         ("MATCH p = (a)-[]-{1,3}(b) RETURN p", "quantified path pattern", "-[:TYPE*1..5]-"),
-        ("RETURN reduce(s = 0, x IN [1] | s + x) AS r", "reduce()", "UNWIND"),
+        ("MATCH (n) CALL { WITH n MATCH (n)--(m) RETURN collect(m) AS ms } RETURN ms", "CALL { } subquery", "RETURN count(*) AS n } is translated"),
+        ("MATCH (n) WHERE n:A&B RETURN n", "label expression", "label(n) IN"),
     ],
 )
 def test_untranslatable_constructs_name_themselves_their_position_and_what_to_write(cypher, construct, instead):
