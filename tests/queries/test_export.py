@@ -102,8 +102,8 @@ def test_graphml_reads_back_with_networkx(seeded_store, tmp_path: Path) -> None:
     nodes, rels = expected(seeded_store)
     path = write(tmp_path, seeded_store, "graphml")
     graph = nx.read_graphml(path, force_multigraph=True)
-    assert graph.number_of_nodes() == len(nodes) == 174
-    assert graph.number_of_edges() == len(rels) == 456
+    assert graph.number_of_nodes() == len(nodes) > 100
+    assert graph.number_of_edges() == len(rels) > 400
     edge_ids = [key for _, _, key in graph.edges(keys=True)]
     assert len(set(edge_ids)) == len(edge_ids)
     assert graph.nodes["IRQ"]["label"] == nodes["IRQ"]["name"] and graph.nodes["IRQ"]["node_label"] == "Country"
