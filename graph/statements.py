@@ -298,7 +298,7 @@ def shown(statements: dict[str, dict[str, Any]], properties: dict[str, Property]
         if INFERRED in properties:
             marked = getattr(record, "inferred", None) or {}
             out[INFERRED] = sorted(name for name in marked if name == WHOLE_RECORD or out.get(name) is not None) or None
-        if KNOWN_FROM in properties:
+        if KNOWN_FROM in properties and _DATED.intersection(properties):
             out[KNOWN_FROM] = _known_from(statements)
         out[STATEMENTS] = encode(statements)
         return out
@@ -329,10 +329,19 @@ def shown(statements: dict[str, dict[str, Any]], properties: dict[str, Property]
         inferred.add(WHOLE_RECORD)
     if INFERRED in properties:
         out[INFERRED] = sorted(inferred) or None
-    if KNOWN_FROM in properties:
+    if KNOWN_FROM in properties and _DATED.intersection(properties):
         out[KNOWN_FROM] = _known_from(statements)
     out[STATEMENTS] = encode(statements)
     return out
+
+
+_DATED = frozenset({"date", "as_of", "date_signed"})
+"""Properties that date a fact (an event, a linkage, an assessment, an agreement): only such facts get ``known_from``.
+
+Countries, groups, organisations, dossiers and forums are things rather than
+dated facts; they hold as long as the graph has them, and a relationship holds
+while both its ends do, unless it carries its own valid_from/valid_to.
+"""
 
 
 def _known_from(statements: dict[str, dict[str, Any]]) -> dt.date | None:
@@ -382,8 +391,8 @@ def statement_rows(statements: dict[str, dict[str, Any]]) -> list[dict[str, Any]
 
 
 def sources_of(statements: dict[str, dict[str, Any]]) -> list[str]:
-    """The source documents that state anything about an entity, oldest first."""
-    return [source for source, _ in ordered(statements)]
+    """The source documents that state anything about an entity, in the order koppel first loaded them."""
+    return [source for source, _ in sorted(statements.items(), key=lambda item: (item[1].get("seen") or "", _rank(item)))]
 
 
 @contextmanager

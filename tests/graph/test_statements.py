@@ -61,7 +61,7 @@ relationships:
     scores_after = _scores(linkages(seeded, "SOM", with_robustness=False))
     assert {k: scores_after[k] for k in scores_before} == scores_before
     statements = seeded.statements("SOM")
-    assert statements["sources"] == ["other-doc", "kamerbrief-2014-02-25-strategische-landenbenadering-migratie"]
+    assert statements["sources"] == ["kamerbrief-2014-02-25-strategische-landenbenadering-migratie", "other-doc"]
     assert statements["disagreements"] == {}
 
 
@@ -219,3 +219,61 @@ nodes:
     assert not report["ok"] and report["documents"][0]["document"] == "brief-2020"
     assert report["documents"][0]["locators"] == ["brief-2020#L1", "brief-2020#L4-L5"]
     assert "changed since it was loaded" in report["documents"][0]["problem"]
+
+
+# -- the command line: a real `koppel` process on each store -----------------------------------------
+
+def _koppel(*args: str, env: dict[str, str] | None = None) -> "subprocess.CompletedProcess[str]":
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "koppel.api.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "500", **(env or {})}, timeout=180)  # no wrapped lines
+
+
+@pytest.fixture
+def cli_store(store_kind, tmp_path, request):
+    if store_kind == "embedded":
+        return f"embedded:{tmp_path / 'store'}"
+    env = request.getfixturevalue("neo4j_env")
+    assert _koppel("clear", "--yes", "--store", env["NEO4J_URI"]).returncode == 0
+    return env["NEO4J_URI"]
+
+
+def test_the_cli_loads_a_second_source_reports_unchanged_shows_statements_and_unloads(cli_store, tmp_path):
+    import json
+
+    first = json.loads(_koppel("load", str(SMALL), "--store", cli_store, "--json").stdout)
+    assert first["nodes_created"] == 8
+    again = _koppel("load", str(SMALL), "--store", cli_store)
+    assert again.returncode == 0 and "unchanged (every statement was already stored)" in again.stderr
+    _document(tmp_path, "other-doc")
+    path = _facts(tmp_path, "document: other-doc\nnodes:\n  - {label: Country, key: IRQ, aliases: [Irak (andere bron)], sources: [L2]}\n"
+                            "relationships:\n  - {type: MEMBER_OF, from: IRQ, to: budapest-process, sources: [L3]}\n")
+    second = json.loads(_koppel("load", str(path), "--store", cli_store, "--json").stdout)  # budapest-process is only in the store
+    assert (second["nodes_updated"], second["relationships_created"]) == (1, 1)
+    shown = json.loads(_koppel("evidence", "IRQ", "--store", cli_store, "--json").stdout)
+    assert shown["sources"] == ["test-doc", "other-doc"]
+    assert {(r["property"], r["source"]) for r in shown["statements"]} >= {("aliases", "test-doc"), ("aliases", "other-doc")}
+    unloaded = json.loads(_koppel("unload", "other-doc", "--store", cli_store, "--json").stdout)
+    assert unloaded == {"document": "other-doc", "nodes_removed": 0, "nodes_updated": 1, "relationships_removed": 1, "relationships_updated": 0}
+    missing = _koppel("unload", "other-doc", "--store", cli_store)
+    assert missing.returncode == 6 and missing.stderr.startswith("koppel: error: the store holds no statement of the source 'other-doc'")
+    bad = _facts(tmp_path, "document: other-doc\nnodes:\n  - {label: Forum, key: f9, name: F, kind: dialogue, sources: [L99]}\n", "bad.yaml")
+    refused = _koppel("load", str(bad), "--store", cli_store)
+    assert refused.returncode == 4 and f"{bad}:3: nodes[0] (key f9) field 'sources': 'other-doc#L99': line 99 is past the end of other-doc (10 lines)" in refused.stderr
+
+
+def test_the_cli_check_sources_exits_1_for_a_changed_source(cli_store, tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    _document(sources, "brief-2020")
+    path = _facts(tmp_path, "document: brief-2020\nnodes:\n  - {label: Document, key: brief-2020, name: Brief, doc_type: letter_to_parliament, sources: [L1]}\n")
+    env = {"KOPPEL_SOURCES": str(sources)}
+    assert _koppel("load", str(path), "--store", cli_store, env=env).returncode == 0
+    ok = _koppel("check", "--sources", "--store", cli_store, env=env)
+    assert ok.returncode == 0 and "ok: 1 source document(s) checked, 0 changed or missing" in ok.stderr
+    (sources / "brief-2020.txt").write_text("rewritten\n", encoding="utf-8")
+    stale = _koppel("check", "--sources", "--store", cli_store, env=env)
+    assert stale.returncode == 1 and "brief-2020: the file changed since it was loaded" in stale.stderr and "brief-2020#L1" in stale.stderr
