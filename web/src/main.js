@@ -364,7 +364,8 @@ async function route() {
   // Expanded nodes named in the URL, in order.
   for (const key of view.expanded) {
     if (token !== app.navToken) return;
-    await expand(key, { record: false });
+    if (key.startsWith('group:')) openGroup(key, { record: false });
+    else await expand(key, { record: false });
   }
   updateUndo();
   // Focus moves to the content that opened.
@@ -483,10 +484,16 @@ async function expand(key, { record: remember = true } = {}) {
   }
 }
 
-function openGroup(id) {
-  record();
+/** Draw the nodes a group node stands for; kept in the URL's `expand` list like an expansion. */
+function openGroup(id, { record: remember = true } = {}) {
+  if (!app.canvas.groups.has(id)) return;
+  if (remember) record();
   const added = app.canvas.openGroup(id);
-  if (added) setStatus(t('canvas.added', { n: added.nodes.length }));
+  if (added) {
+    if (!state.expanded.includes(id)) state.expanded.push(id);
+    syncUrl();
+    setStatus(t('canvas.added', { n: added.nodes.length }));
+  }
 }
 
 function hideNode(id) {
