@@ -73,14 +73,21 @@ def robustness(ranked: Sequence[Factors], weights: Weights, *, samples: int = RO
     rng = random.Random(seed)
     rows = [([_unit(getattr(f, name)) for name in FACTORS], _unit(f.risk)) for f in ranked]
     base_w = [weights.factors[name] for name in FACTORS]
+    lo, hi = 1 - spread, 1 + spread
+    # Bounds of each score over the whole box of perturbed weights: a candidate whose best case is
+    # below the third-best worst case never reaches the top, and is left out of the re-ranking.
+    total = sum(base_w) or 1.0
+    upper = [sum(b * v for b, v in zip(base_w, values)) * hi / (total * lo) * (1 - min(1.0, weights.risk_weight * lo) * risk) for values, risk in rows]
+    lower = [sum(b * v for b, v in zip(base_w, values)) * lo / (total * hi) * (1 - min(1.0, weights.risk_weight * hi) * risk) for values, risk in rows]
+    floor = sorted(lower, reverse=True)[top - 1]
+    live = [i for i in range(n) if upper[i] >= floor - 1e-4]
     kept = [0] * n
-    order = range(n)
     for _ in range(samples):
-        w = [b * rng.uniform(1 - spread, 1 + spread) for b in base_w]
-        risk_w = min(1.0, weights.risk_weight * rng.uniform(1 - spread, 1 + spread))
+        w = [b * rng.uniform(lo, hi) for b in base_w]
+        risk_w = min(1.0, weights.risk_weight * rng.uniform(lo, hi))
         total = sum(w) or 1.0
-        scores = [sum(a * b for a, b in zip(w, values)) / total * (1.0 - risk_w * risk) for values, risk in rows]
-        for i in sorted(order, key=lambda i: (-round(scores[i], 4), i))[:top]:
+        scores = {i: round(sum(a * b for a, b in zip(w, rows[i][0])) / total * (1.0 - risk_w * rows[i][1]), 4) for i in live}
+        for i in sorted(live, key=lambda i: (-scores[i], i))[:top]:
             kept[i] += 1
     return [round(k / samples, 2) for k in kept]
 
