@@ -26,6 +26,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (errors.QueryTimeout, 504, "Query timed out"),
     (errors.NotFound, 404, "Not found"),
     (errors.StoreUnavailable, 503, "Store unavailable"),
+    (errors.StoreDamaged, 503, "Store damaged"),
     (errors.ValidationError, 422, "Invalid input"),
     (errors.QueryError, 400, "Invalid query"),
     (errors.ConfigError, 503, "Server misconfigured"),

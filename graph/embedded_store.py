@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import gc
+import hashlib
 import os
 import shutil
 import tempfile
@@ -32,7 +33,7 @@ from typing import Any
 import ladybug
 
 from .ddl import ladybug_ddl, schema_fingerprint
-from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreLocked, StoreUnavailable
+from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreDamaged, StoreLocked, StoreUnavailable
 from .models import NodeRecord, RelRecord
 from .schema import Property
 from .store import (
@@ -57,6 +58,18 @@ STAGING_MIN_RELATIONSHIPS = 30_000
 STAGING_BYTES_PER_RELATIONSHIP = 10_000
 LOCK_FILE = "koppel.lock"
 FINGERPRINT_FILE = "schema.fingerprint"
+CHECKSUM_FILE = "checksum.blake2b"  # digest of DB_FILE when its last writer closed cleanly
+DB_MAGIC = b"LBUG"  # the first bytes of a ladybug 0.22 database file
+_DAMAGE_ADVICE = "restore the folder from a backup, or remove it and run `koppel load` again"
+
+
+def _digest(path: Path) -> str:
+    """BLAKE2b of a file, read 1 MiB at a time."""
+    digest = hashlib.blake2b(digest_size=32)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 def _arrow_types() -> dict[str, Any]:
     """The Arrow type of each schema property type (pyarrow is imported by loads only, not by every read)."""
@@ -106,14 +119,19 @@ class EmbeddedStore(GraphStore):
             raise ConfigError(f"cannot create the embedded store folder {self.folder}: {error.strerror}") from None
         self._lock()
         self._check_fingerprint()
+        self._check_damage(db_path)
         if not read_only:
             _remove_with_sidecars(self.folder / STAGING_FILE)  # left by a staged load that was killed
+            (self.folder / CHECKSUM_FILE).unlink(missing_ok=True)  # written again when this writer closes cleanly
         try:
             self._open_engine(db_path)
             self._conn  # noqa: B018 - open the first connection now, so errors surface here
         except RuntimeError as error:
             self._unlock()
-            raise StoreUnavailable(f"cannot open the embedded store {self.folder}: {_engine_message(error)}") from None
+            message = _engine_message(error)
+            if "corrupt" in message.lower():
+                raise StoreDamaged(f"the embedded store {self.folder} is damaged ({message}); {_DAMAGE_ADVICE}") from None
+            raise StoreUnavailable(f"cannot open the embedded store {self.folder}: {message}") from None
         self._schema_ready = False
 
     # -- ownership ------------------------------------------------------------------------
@@ -148,6 +166,32 @@ class EmbeddedStore(GraphStore):
             self._lock_handle.close()
             self._lock_handle = None
 
+    def _check_damage(self, db_path: Path) -> None:
+        """Raise :class:`StoreDamaged` for an emptied database file, a foreign header, or one changed since koppel closed it.
+
+        A writer that closes cleanly records the file's BLAKE2b digest in
+        :data:`CHECKSUM_FILE`; every open compares it (streamed, 1 MiB at a
+        time: about a second per GB). A writer removes the digest when it opens,
+        so a killed writer leaves none and is not mistaken for damage.
+        """
+        if not db_path.exists():
+            return
+        size = db_path.stat().st_size
+        problem = None
+        if size == 0 and (self.folder / FINGERPRINT_FILE).exists():
+            problem = f"its database file {DB_FILE} is empty (0 bytes)"
+        elif size:
+            with open(db_path, "rb") as handle:
+                if handle.read(len(DB_MAGIC)) != DB_MAGIC:
+                    problem = f"its database file {DB_FILE} does not start with the engine's header"
+        marker = self.folder / CHECKSUM_FILE
+        if problem is None and marker.exists() and not _sidecars(db_path):
+            if marker.read_text().strip() != _digest(db_path):
+                problem = f"its database file {DB_FILE} changed since koppel last closed it (checksum mismatch)"
+        if problem:
+            self._unlock()
+            raise StoreDamaged(f"the embedded store {self.folder} is damaged: {problem}; {_DAMAGE_ADVICE}")
+
     def _check_fingerprint(self) -> None:
         marker = self.folder / FINGERPRINT_FILE
         expected = schema_fingerprint(self.schema)
@@ -170,6 +214,14 @@ class EmbeddedStore(GraphStore):
     def close(self) -> None:
         if hasattr(self, "_db"):
             self._close_engine()
+            db_path = self.folder / DB_FILE
+            if not self.read_only and db_path.exists() and not _sidecars(db_path):
+                try:  # the digest the next open checks (see _check_damage)
+                    temporary = self.folder / (CHECKSUM_FILE + ".tmp")
+                    temporary.write_text(_digest(db_path) + "\n")
+                    os.replace(temporary, self.folder / CHECKSUM_FILE)
+                except OSError:
+                    pass  # no digest, no check: a full disk must not turn a good close into an error
         self._unlock()
 
     # -- schema ------------------------------------------------------------------------------

@@ -27,6 +27,12 @@ class StoreLocked(StoreUnavailable):
     """Another process owns the embedded store."""
 
 
+class StoreDamaged(KoppelError):
+    """The embedded store's database file is damaged (emptied, overwritten, or changed since koppel closed it)."""
+
+    exit_code = 7
+
+
 class ValidationError(KoppelError):
     """A facts file, parameter or record does not match the schema."""
 

@@ -167,7 +167,7 @@ def test_a_staged_load_writes_and_reports_like_one_transaction(tmp_path, monkeyp
             first = store.upsert(small.nodes, small.relationships).as_dict()
             again = store.upsert(small.nodes, small.relationships).as_dict()
             results.append((first, again, store.all_nodes(), store.all_relationships()))
-        assert _store_files(tmp_path / str(staged)) == ["graph.lbdb", "koppel.lock", "schema.fingerprint"]
+        assert _store_files(tmp_path / str(staged)) == ["checksum.blake2b", "graph.lbdb", "koppel.lock", "schema.fingerprint"]
     assert results[0] == results[1]
     assert results[1][0]["relationships_created"] == 10 and results[1][1]["relationships_unchanged"] == 10
 
@@ -219,4 +219,4 @@ def test_a_staged_load_killed_midway_leaves_the_previous_content(tmp_path, alway
         assert STAGING_FILE not in _store_files(tmp_path)
         store.upsert(small.nodes, small.relationships)
         assert (store.all_nodes(), store.all_relationships()) == before
-    assert _store_files(tmp_path) == ["graph.lbdb", "koppel.lock", "schema.fingerprint"]
+    assert _store_files(tmp_path) == ["checksum.blake2b", "graph.lbdb", "koppel.lock", "schema.fingerprint"]

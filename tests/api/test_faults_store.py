@@ -1,0 +1,109 @@
+"""A damaged embedded store is detected when it is opened (issue 17), by the real ``koppel`` executable.
+
+Embedded only: what is damaged here is the embedded store's database file
+(Neo4j keeps and checks its own files). Each case copies a freshly loaded
+store, damages the copy the way the fault sweep did, and expects one line,
+exit 7 (store damaged) within seconds, from reading commands and from
+``koppel serve``, which refuses to start.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+KOPPEL = [sys.executable, "-m", "koppel.api.cli"]
+SMALL = Path(__file__).resolve().parents[1] / "data" / "small.yaml"
+
+
+def koppel(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*KOPPEL, *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("good") / "store"
+    done = koppel("load", str(SMALL), "--store", f"embedded:{folder}")
+    assert done.returncode == 0, done.stderr
+    assert (folder / "checksum.blake2b").is_file()  # written by the writer's clean close
+    return folder
+
+
+def copy_of(loaded: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "store"
+    subprocess.run(["cp", "-r", str(loaded), str(target)], check=True)
+    return target
+
+
+def zero_length(db: Path) -> None:
+    db.write_bytes(b"")
+
+
+def foreign_header(db: Path) -> None:
+    with open(db, "r+b") as handle:
+        handle.write(b"\0" * 16)
+
+
+def random_middle(db: Path) -> None:
+    size = db.stat().st_size
+    with open(db, "r+b") as handle:
+        handle.seek(size // 2 // 4096 * 4096)
+        handle.write(random.Random(17).randbytes(min(65536, size // 4)))
+
+
+DAMAGE = {"zero-length": (zero_length, "is empty (0 bytes)"), "header": (foreign_header, "does not start with the engine's header"), "random-bytes": (random_middle, "checksum mismatch")}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damage_is_reported_at_open_with_exit_7(loaded: Path, tmp_path: Path, kind: str) -> None:
+    damage, fragment = DAMAGE[kind]
+    store = copy_of(loaded, tmp_path)
+    damage(store / "graph.lbdb")
+    for args in (["stats"], ["country", "IRQ"], ["export", "--format", "json"], ["load", str(SMALL)]):
+        started = time.monotonic()
+        done = koppel(*args, "--store", f"embedded:{store}", timeout=60)
+        assert time.monotonic() - started < 30, args
+        assert done.returncode == 7, (args, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("koppel: error: the embedded store") and "is damaged" in lines[0], done.stderr
+        assert fragment in lines[0] and "koppel load" in lines[0]
+
+
+def test_serve_refuses_to_start_on_a_damaged_store(loaded: Path, tmp_path: Path) -> None:
+    store = copy_of(loaded, tmp_path)
+    random_middle(store / "graph.lbdb")
+    done = koppel("serve", "--store", f"embedded:{store}", "--port", "1", timeout=60)
+    assert done.returncode == 7, done.stderr
+    assert "is damaged" in done.stderr and "serving" not in done.stderr
+
+
+def test_a_killed_writer_is_not_mistaken_for_damage(loaded: Path, tmp_path: Path) -> None:
+    store = copy_of(loaded, tmp_path)
+    killed = subprocess.run(
+        [sys.executable, "-c", "import os, signal; from koppel.graph.store import open_store; "
+         f"s = open_store('embedded:{store}'); s.run(\"MATCH (n:Forum) RETURN count(n)\"); os.kill(os.getpid(), signal.SIGKILL)"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert not (store / "checksum.blake2b").exists()  # the writer took it away when it opened
+    done = koppel("stats", "--json", "--store", f"embedded:{store}")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_clean_reload_keeps_the_store_checkable(loaded: Path, tmp_path: Path) -> None:
+    store = copy_of(loaded, tmp_path)
+    assert koppel("load", str(SMALL), "--store", f"embedded:{store}").returncode == 0
+    assert koppel("stats", "--store", f"embedded:{store}").returncode == 0
+    with open(store / "graph.lbdb", "r+b") as handle:
+        handle.seek(os.path.getsize(store / "graph.lbdb") - 1)
+        last = handle.read(1)
+        handle.seek(-1, os.SEEK_CUR)
+        handle.write(bytes([last[0] ^ 0xFF]))  # one flipped byte
+    done = koppel("stats", "--store", f"embedded:{store}")
+    assert done.returncode == 7 and "checksum mismatch" in done.stderr, done.stderr
