@@ -160,7 +160,7 @@ class GraphStore(ABC):
         """
         from .guard import check_read_only
 
-        check_read_only(cypher)
+        check_read_only(cypher, params)
 
     # -- shared behaviour -----------------------------------------------------------
     def upsert(
@@ -205,9 +205,9 @@ class GraphStore(ABC):
         found: dict[str, tuple[str, str | None]] = {}
         if not wanted or not self.has_schema():
             return found
-        for label in self.schema.labels:
-            if not self._table_has_rows(label):
-                continue
+        for label in self.schema.labels:  # one key look-up per label
+            if self.kind == "embedded" and not self._table_has_rows(label):
+                continue  # ladybug pays for converting the key list even into an empty table; Neo4j's index seek on none is free
             rows = self.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n._statements AS statements", {"keys": wanted}).rows
             for key, statements in rows:
                 found[key] = (label, statements)
@@ -217,13 +217,9 @@ class GraphStore(ABC):
         """The label of each of these keys the store holds (keys are unique across labels)."""
         return {key: label for key, (label, _) in self._stored_nodes(keys).items()}
 
-    def _stored_relationships(self, table: RelTable) -> dict[tuple[str, str], str | None]:
-        rel_type, start_label, end_label = table
-        if not self.run(f"MATCH (:{start_label})-[r:{rel_type}]->(:{end_label}) RETURN count(r) AS n").value():
-            return {}
-        rows = self.run(
-            f"MATCH (a:{start_label})-[r:{rel_type}]->(b:{end_label}) RETURN a.key AS a, b.key AS b, r._statements AS statements"
-        ).rows
+    def _stored_relationships(self, rel_type: str) -> dict[tuple[str, str], str | None]:
+        """The stored statements of every relationship of one type, by (start key, end key): keys are unique across labels."""
+        rows = self.run(f"MATCH (a)-[r:{rel_type}]->(b) RETURN a.key AS a, b.key AS b, r._statements AS statements").rows
         return {(a, b): statements for a, b, statements in rows}
 
     def _source_dates(self, sources: set[str], nodes: Sequence[NodeRecord]) -> dict[str, Any]:
@@ -273,8 +269,11 @@ class GraphStore(ABC):
         ]
         rel_statements: dict[Any, dict[str, Any]] = {}
         changed_rels: dict[Any, Any] = {}
+        stored_by_type: dict[str, dict[tuple[str, str], str | None]] = {}
         for table, records in by_table(rels).items():
-            stored_rels = self._stored_relationships(table)
+            if table[0] not in stored_by_type:
+                stored_by_type[table[0]] = self._stored_relationships(table[0])
+            stored_rels = stored_by_type[table[0]]
             for rel in records:
                 merge(rel_statements, changed_rels, (table, rel.start, rel.end), rel, stored_rels.get((rel.start, rel.end)))
         planned_rels = [
