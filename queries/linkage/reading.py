@@ -103,9 +103,10 @@ MATCH (c:Country {key: $iso3})<-[:OF_CITIZENSHIP]-(o:ReturnObservation)-[:REPORT
 RETURN g.key AS state, g.name AS name, g.name_en AS name_en, g.name_nl AS name_nl,
        o.key AS key, o.year AS year, o.persons AS persons, o.sources AS sources
 """
-# Global: the Dutch return figures of the nationals of every country a linkage concerns (for measured precedents).
+# Global: the Dutch return figures of the nationals of every country a dated linkage concerns (for measured precedents).
 Q_PRECEDENT_RETURNS = """
 MATCH (l:Linkage)-[:CONCERNS]->(c:Country)<-[:OF_CITIZENSHIP]-(o:ReturnObservation)-[:REPORTED_BY]->(n:Country {key: $nl})
+WHERE l.date IS NOT NULL
 RETURN l.key AS linkage, c.key AS country, o.year AS year, o.persons AS persons, o.sources AS sources
 """
 
