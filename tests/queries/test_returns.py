@@ -201,6 +201,18 @@ def test_returns_endpoint_of_a_real_server(data_store):
         assert [p["persons"] for p in nl["points"]] == [195, 325, 720, 515, 315, 240, 150, 40, 15, 40]
         assert body["states"][0]["state"] == "NLD" and len(body["eu_efta_total"]) == 10
         try:
+            with urllib.request.urlopen(f"{base}/api/countries/GHA", timeout=30) as response:
+                profile = json.load(response)
+        except urllib.error.HTTPError as error:
+            raise AssertionError(error.read().decode()) from None
+        assert profile["visa"][0]["requirement"] == "visa_required" and profile["visa"][0]["sources"]
+        assert profile["returns"]["caveats"] == CAVEATS and profile["returns"]["netherlands"][0]["sources"]
+        try:
+            with urllib.request.urlopen(f"{base}/api/evidence?locator=eurostat-migr-eirtn%23L5331", timeout=30) as response:
+                assert json.load(response)["text"].startswith("row 5331: citizen: Iraq, geo: Netherlands, year: 2021")
+        except urllib.error.HTTPError as error:
+            raise AssertionError(error.read().decode()) from None
+        try:
             urllib.request.urlopen(f"{base}/api/countries/ZZZ/returns", timeout=30)
             raise AssertionError("an unknown country must be 404")
         except urllib.error.HTTPError as error:
