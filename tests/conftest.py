@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 STORE_KINDS = ["embedded", "neo4j"]
 
+# Saved views (POST /api/views) go to a file of this test session, never to the user's own
+# views.json in the user data folder (the schemathesis run and in-process apps post views too).
+os.environ.setdefault("KOPPEL_VIEWS_FILE", str(Path(tempfile.mkdtemp(prefix="koppel-views-")) / "views.json"))
+
 
 @pytest.fixture(scope="session")
 def sources_dir() -> Path:
