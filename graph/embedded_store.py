@@ -33,7 +33,7 @@ from typing import Any
 import ladybug
 
 from .ddl import ladybug_ddl, schema_fingerprint
-from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreDamaged, StoreLocked, StoreUnavailable
+from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreDamaged, StoreLocked, StoreUnavailable, DiskFull
 from .models import NodeRecord, RelRecord
 from .schema import Property
 from .store import (
@@ -60,6 +60,17 @@ LOCK_FILE = "koppel.lock"
 FINGERPRINT_FILE = "schema.fingerprint"
 CHECKSUM_FILE = "checksum.blake2b"  # digest of DB_FILE when its last writer closed cleanly
 DB_MAGIC = b"LBUG"  # the first bytes of a ladybug 0.22 database file
+DISK_FULL_BYTES = 1 << 20  # less than this free beside the store after an engine I/O error means a full disk
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 0
+
+
+_RECOVERY_PENDING = "checkpoint recovery is pending"  # ladybug 0.22, opening read-only after an interrupted checkpoint
 _DAMAGE_ADVICE = "restore the folder from a backup, or remove it and run `koppel load` again"
 
 
@@ -124,8 +135,15 @@ class EmbeddedStore(GraphStore):
             _remove_with_sidecars(self.folder / STAGING_FILE)  # left by a staged load that was killed
             (self.folder / CHECKSUM_FILE).unlink(missing_ok=True)  # written again when this writer closes cleanly
         try:
-            self._open_engine(db_path)
-            self._conn  # noqa: B018 - open the first connection now, so errors surface here
+            try:
+                self._open_engine(db_path)
+                self._conn  # noqa: B018 - open the first connection now, so errors surface here
+            except RuntimeError as error:
+                if not (read_only and _RECOVERY_PENDING in str(error)):
+                    raise
+                self._recover_checkpoint(db_path)
+                self._open_engine(db_path)
+                self._conn  # noqa: B018
         except RuntimeError as error:
             self._unlock()
             message = _engine_message(error)
@@ -165,6 +183,33 @@ class EmbeddedStore(GraphStore):
             fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
             self._lock_handle.close()
             self._lock_handle = None
+
+    def _recover_checkpoint(self, db_path: Path) -> None:
+        """Finish a checkpoint a killed or failed writer left pending, so a reader can open the store.
+
+        The engine recovers only when opened for writing, which needs the
+        exclusive lock: taken here for the moment of recovery, then the
+        shared lock again. With another process holding the store (``koppel
+        serve``), :class:`StoreUnavailable` says what to do instead.
+        """
+        self._unlock()
+        self.read_only = False
+        try:
+            self._lock()
+        except StoreLocked:
+            self.read_only = True
+            self._lock()
+            raise StoreUnavailable(
+                f"the embedded store {self.folder} has a checkpoint recovery pending (a writer was stopped midway); "
+                "it runs when no other process has the store open: stop `koppel serve` and run `koppel stats` again"
+            ) from None
+        try:
+            self._open_engine(db_path)
+            self._close_engine()
+        finally:
+            self._unlock()
+            self.read_only = True
+            self._lock()
 
     def _check_damage(self, db_path: Path) -> None:
         """Raise :class:`StoreDamaged` for an emptied database file, a foreign header, or one changed since koppel closed it.
@@ -254,6 +299,12 @@ class EmbeddedStore(GraphStore):
                 raise QueryTimeout(f"query cancelled: it ran past its time limit ({message})") from None
             if message in _READ_ONLY_REFUSALS:
                 raise ReadOnlyViolation(f"refused: this query writes, and the store is read-only here ({message})") from None
+            if "IO exception" in message and _free_bytes(self.folder) < DISK_FULL_BYTES:
+                # The engine may call such a commit "durable"; measured on ladybug 0.22 it is not kept.
+                raise DiskFull(
+                    f"the disk holding the embedded store {self.folder} is full ({_free_bytes(self.folder)} bytes free); "
+                    "this write was not kept: free some space and run it again (the store keeps its previous content)"
+                ) from None
             raise QueryError(message) from None
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *, read_only: bool = True, timeout: float | None = None) -> QueryResult:

@@ -27,6 +27,12 @@ class StoreLocked(StoreUnavailable):
     """Another process owns the embedded store."""
 
 
+class DiskFull(KoppelError):
+    """The disk holding the store has no room left; the write was not kept."""
+
+    exit_code = 8
+
+
 class StoreDamaged(KoppelError):
     """The embedded store's database file is damaged (emptied, overwritten, or changed since koppel closed it)."""
 

@@ -9,6 +9,7 @@ exit 7 (store damaged) within seconds, from reading commands and from
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -107,3 +108,39 @@ def test_a_clean_reload_keeps_the_store_checkable(loaded: Path, tmp_path: Path) 
         handle.write(bytes([last[0] ^ 0xFF]))  # one flipped byte
     done = koppel("stats", "--store", f"embedded:{store}")
     assert done.returncode == 7 and "checksum mismatch" in done.stderr, done.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 8 MiB filesystem (tmpfs), grown to 64 MiB by ``grow()``; unmounted afterwards."""
+    mountpoint = tmp_path / "disk"
+    mountpoint.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mountpoint)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root and a mount namespace that allows it): {mounted.stderr.strip()}")
+
+    def grow() -> None:
+        subprocess.run(["mount", "-o", "remount,size=64m", str(mountpoint)], check=True, capture_output=True)
+
+    try:
+        yield mountpoint, grow
+    finally:
+        subprocess.run(["umount", "-l", str(mountpoint)], capture_output=True)
+
+
+@pytest.mark.timeout(900)
+def test_a_full_disk_is_reported_with_exit_8_and_the_previous_content_kept(small_disk) -> None:
+    mountpoint, grow = small_disk
+    spec = f"embedded:{mountpoint / 'store'}"
+    assert koppel("load", str(SMALL), "--store", spec).returncode == 0
+    full = koppel("load", "--store", spec, timeout=600)  # the whole default graph does not fit in 8 MiB
+    assert full.returncode == 8, full.stderr[-2000:]
+    line = full.stderr.strip().splitlines()[-1]
+    assert line.startswith("koppel: error: the disk holding the embedded store") and "is full" in line and "Traceback" not in full.stderr
+    # Once there is room, the next reader finishes the checkpoint the failed load left pending
+    # (no "reopen in read-write mode"), and the store holds what it held before.
+    grow()
+    stats = koppel("stats", "--json", "--store", spec)
+    assert stats.returncode == 0, stats.stderr
+    counts = json.loads(stats.stdout)
+    assert (counts["nodes"], counts["relationships"]) == (8, 10)
