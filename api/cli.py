@@ -681,6 +681,32 @@ def _print_data_layers(profile: dict[str, Any]) -> None:
 
 
 @app.command()
+def returns(
+    iso3: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code of the country of citizenship.")],
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Returns of a country's nationals per reporting state and year, with the EU+EFTA total (Eurostat MIGR_EIRTN; what GET /api/countries/{iso3}/returns gives)."""
+    from koppel.queries.returns import return_series
+
+    with _open(store, read_only=True) as graph:
+        series = return_series(graph, iso3)
+    if as_json:
+        _print_json(series)
+        return
+    years = series["years"]
+    table = Table("state", *[str(y) for y in years], title=f"returns of {series['name']} ({series['country']}) nationals, persons", title_justify="left")
+    for state in series["states"]:
+        by_year = {p["year"]: p for p in state["points"]}
+        cells = ["n/a" if (p := by_year.get(y)) and p["persons"] is None else str(p["persons"]) if p else "" for y in years]
+        table.add_row(f"{state['state']}{'' if state['in_eu_efta'] else ' *'}", *cells)
+    table.add_section()
+    table.add_row("EU+EFTA total", *[str(t["persons"]) if t["persons"] is not None else "" for t in series["eu_efta_total"]])
+    out.print(table)
+    out.print(f"[dim]* not counted in the EU+EFTA total. Empty cell: no row (0 or not reported); n/a: not available. Caveats: {series['caveats']}[/dim]")
+
+
+@app.command()
 def search(
     text: Annotated[str, typer.Argument(help="A Dutch or English name or alias; accents and small typos are tolerated.")],
     limit: Annotated[int, typer.Option(min=1, max=200)] = 20,

@@ -193,6 +193,16 @@ def test_returns_endpoint_of_a_real_server(data_store):
         data_store.close()
     else:
         spec = os.environ["NEO4J_URI"]
+    import subprocess
+    import sys
+
+    cli = subprocess.run([sys.executable, "-m", "koppel.api.cli", "returns", "MAR", "--store", spec, "--json"], capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 0, cli.stderr
+    mar = json.loads(cli.stdout)
+    expected = [int(float(row[3])) for _, row in _file() if row[0] == "Morocco" and row[1] == "Netherlands"]
+    assert [p["persons"] for p in next(s for s in mar["states"] if s["state"] == "NLD")["points"]] == expected
+    unknown = subprocess.run([sys.executable, "-m", "koppel.api.cli", "returns", "ZZZ", "--store", spec], capture_output=True, text=True, timeout=300)
+    assert unknown.returncode != 0 and unknown.stderr.strip().splitlines() == ["koppel: error: no country 'ZZZ' in the graph"]
     with serve(spec) as base:
         with urllib.request.urlopen(f"{base}/api/countries/IRQ/returns", timeout=30) as response:
             body = json.load(response)
