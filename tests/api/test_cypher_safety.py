@@ -303,6 +303,9 @@ def test_bypasses_and_costly_queries_are_refused_over_http_on_both_stores(seeded
 )
 def test_the_cli_without_write_goes_through_the_guard(store_spec, tmp_path, cypher):
     """`koppel query -c` without --write refuses what the API refuses: one line, exit 5, nothing written."""
+    from tests.conftest import _Neo4jState
+
+    _Neo4jState.seeded = False  # store_spec cleared the shared Neo4j database: seeded_store must load the seed again
     koppel("load", str(SMALL), "--store", store_spec)
     before = koppel("stats", "--json", "--store", store_spec).stdout
     result = koppel("query", "-c", cypher.replace("{tmp}", str(tmp_path)), "--store", store_spec, check=False)
