@@ -201,7 +201,7 @@ def test_a_refused_default_load_writes_nothing_on_either_store(store_kind, empty
     empty_store.close()
     env = {**os.environ, "KOPPEL_DATA": str(data)}
     done = subprocess.run([*KOPPEL, "load", "--store", spec], capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode != 0
+    assert done.returncode == 4  # ValidationError, README's exit codes
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert lines[0].startswith("koppel: error: dataset eurostat-migr-eirtn: 1 malformed row(s), nothing loaded")
     assert f"{target}:12894: citizen 'Atlantis' is a name no rule places" in done.stderr
