@@ -134,9 +134,15 @@ def parse_date(text: str | None) -> dt.date | None:
 @cache
 def _settings() -> Settings:
     """The settings of this process, read from the environment once."""
+    from pydantic import ValidationError as Invalid
+
     from koppel.graph.settings import Settings
 
-    return Settings()
+    try:
+        return Settings()
+    except Invalid as error:  # a KOPPEL_* or NEO4J_* variable holds something unusable
+        problem = error.errors()[0]
+        raise ConfigError(f"setting {'.'.join(map(str, problem['loc']))}: {problem['msg']}") from None
 
 
 def _engine(store: str | None = None, *, read_only: bool = True, sources: Path | None = None) -> Koppel:

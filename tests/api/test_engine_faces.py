@@ -95,8 +95,11 @@ def test_usage_errors_are_one_line_with_exit_code_2():
 
 
 @pytest.fixture
-def served(seeded_store):
-    """The app over the seeded store, and the `--store` spec and environment the CLI needs for the same store."""
+def served(store_kind, request):
+    """The app over the seeded store, and the `--store` spec the CLI needs for the same store."""
+    if store_kind == "neo4j":
+        _forget_neo4j_seed()  # other tests load their own facts into the shared database: seed it afresh
+    seeded_store = request.getfixturevalue("seeded_store")
     settings = ApiSettings(KOPPEL_STORE=seeded_store.location, KOPPEL_SOURCES=str(SHARED_SOURCES), KOPPEL_API_TOKENS=API_TOKEN)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         yield client, seeded_store.location
