@@ -279,6 +279,7 @@ def for_store(store: object, cypher: str) -> str:
     """The query translated for ``store`` (anything with a ``kind`` of 'neo4j' or 'embedded')."""
     return translate(cypher, getattr(store, "kind", ""))
 
+
 # ------------------------------------------------------------------------------------------------------
 # Ad-hoc Neo4j Cypher on the embedded store: a translation from the parse tree (koppel.graph.cypher).
 # ------------------------------------------------------------------------------------------------------
