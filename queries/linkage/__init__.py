@@ -15,8 +15,7 @@ The answer (a JSON-ready dict, keys in this order)
 * ``existing``: one row per Linkage concerning the country:
   ``{key, name, dossier (the first target), targets: [{key, name, domain,
   label}], direction, status, outcome, channel, date (ISO; the linkage's
-  own, else the date of the event that resulted in it or of the first dated
-  event about what it links), date_basis ({en, nl} or None), date_sources,
+  own, else the date of the first dated event about what it links), date_basis ({en, nl} or None), date_sources,
   returns (None, or the Dutch return figures of the country's nationals
   around that date: ``{reported_by, series: [{year, persons, sources}],
   before, after, years_before, years_after}``, means in persons per year,

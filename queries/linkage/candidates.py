@@ -265,6 +265,14 @@ def measured_effect(hood: Neighbourhood, link: dict[str, Any], w: Weights) -> di
     ``returns.fall`` reads as ``effective``, a fall beyond it as
     ``no_result``, anything between as ``unknown``.
     """
+    key = link.get("key", "")
+    if key in hood.measured:
+        return hood.measured[key]
+    hood.measured[key] = effect = _measure(hood, link, w)
+    return effect
+
+
+def _measure(hood: Neighbourhood, link: dict[str, Any], w: Weights) -> dict[str, Any] | None:
     date = link.get("date")
     points = hood.precedent_returns.get(link.get("key", ""), [])
     if not date or not points:

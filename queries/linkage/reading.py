@@ -41,7 +41,6 @@ _PARTS = {
     "org-dossier-in": "MATCH (c:Country {key: $iso3})<-[:PART_OF]-(:Organisation)<-[:BETWEEN]-(d:Dossier)<-[r:WANTS|CONTROLS|LINKS]-(x) RETURN '%s' AS part, x.key AS src, {{label(x)}} AS src_label, " + _EDGE + ", d.key AS dst, 'Dossier' AS dst_label",
     "link-out": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(l:Linkage)-[r:LINKS]->(t) RETURN '%s' AS part, l.key AS src, 'Linkage' AS src_label, " + _EDGE + ", t.key AS dst, {{label(t)}} AS dst_label",
     "dossier-link-out": "MATCH (c:Country {key: $iso3})<-[:BETWEEN]-(:Dossier)<-[:LINKS]-(l:Linkage)-[r:LINKS]->(t) RETURN '%s' AS part, l.key AS src, 'Linkage' AS src_label, " + _EDGE + ", t.key AS dst, {{label(t)}} AS dst_label",
-    "link-event": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(l:Linkage)<-[r:RESULTED_IN]-(e:Event) RETURN '%s' AS part, e.key AS src, 'Event' AS src_label, " + _EDGE + ", l.key AS dst, 'Linkage' AS dst_label",
     "target-event": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(:Linkage)-[:LINKS]->(t)<-[r:CONCERNS]-(e:Event) RETURN '%s' AS part, e.key AS src, 'Event' AS src_label, " + _EDGE + ", t.key AS dst, {{label(t)}} AS dst_label",
     "target-forum": "MATCH (c:Country {key: $iso3})<-[:CONCERNS]-(:Linkage)-[:LINKS]->(t)-[r:PART_OF]->(f:Forum) RETURN '%s' AS part, t.key AS src, {{label(t)}} AS src_label, " + _EDGE + ", f.key AS dst, 'Forum' AS dst_label",
     "group-out": "MATCH (c:Country {key: $iso3})-[:MEMBER_OF]->(g)-[r:PARTICIPATES_IN|MEMBER_OF|PARTY_TO]->(x) RETURN '%s' AS part, g.key AS src, {{label(g)}} AS src_label, " + _EDGE + ", x.key AS dst, {{label(x)}} AS dst_label",
@@ -284,6 +283,8 @@ class Neighbourhood:
     visa: dict[str, Any] | None = None
     returns: dict[str, Any] = field(default_factory=dict)
     precedent_returns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    measured: dict[str, Any] = field(default_factory=dict)
+    """Measured before/after effects per linkage key, computed once per answer (see candidates.measured_effect)."""
     fragility: float = 0.0
     fragility_factors: list[str] = field(default_factory=list)
 
@@ -449,7 +450,7 @@ def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> Non
                 "node": node(r["dst"]), "label": r["dst_label"], "rel": r["rel"], "forums": sorted(forums_of.get(r["dst"], ())),
             })
     events_of: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = defaultdict(list)
-    for r in live["link-event"] + live["target-event"]:
+    for r in live["target-event"]:
         event = nodes.get(r["src"])
         if event and event.get("date"):
             events_of[r["dst"]].append((r["type"], event, r["rel"]))
@@ -460,10 +461,10 @@ def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> Non
         if link.get("date"):
             dated = {"date": str(link["date"])[:10], "basis": "linkage", "event": None, "sources": sources_of(link)}
         else:
-            # The linkage's own date is not recorded: the event that resulted in it, else the first dated event about what it links.
-            resulted = sorted(events_of.get(key, []), key=lambda e: (str(e[1]["date"]), e[1]["key"]))
+            # The linkage's own date is not recorded: the first dated event about what it links. (The event that
+            # resulted in the linkage is not read: on the embedded store that pattern scans every RESULTED_IN edge.)
             about = sorted((e for t in targets for e in events_of.get(t, [])), key=lambda e: (str(e[1]["date"]), e[1]["key"]))
-            chosen = (resulted or about or [None])[0]
+            chosen = (about or [None])[0]
             if chosen:
                 _, event, rel = chosen
                 dated = {"date": str(event["date"])[:10], "basis": "event", "event": event, "sources": sources_of(event, rel)}
@@ -521,13 +522,18 @@ def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> Non
          for r in shared["generic"] if hood.ok(r["dossier"], r["framework"], rel_from("PART_OF", r))),
         key=lambda g: (g["dossier"]["key"], g["framework"]["key"]),
     )
-    precedent_returns: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in shared["precedent-returns"]:
-        if r["persons"] is not None and year_known(r["year"], hood.as_of):
-            precedent_returns[r["linkage"]].append({"year": r["year"], "persons": r["persons"], "sources": r["sources"] or [], "country": r["country"]})
-    for points in precedent_returns.values():
-        points.sort(key=lambda p: p["year"])
-    hood.precedent_returns = dict(precedent_returns)
+    if hood.as_of is None and "returns-table" in shared:
+        hood.precedent_returns = shared["returns-table"]  # read once per cached read: only read from, never changed
+    else:
+        precedent_returns: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in shared["precedent-returns"]:
+            if r["persons"] is not None and year_known(r["year"], hood.as_of):
+                precedent_returns[r["linkage"]].append({"year": r["year"], "persons": r["persons"], "sources": r["sources"] or [], "country": r["country"]})
+        for points in precedent_returns.values():
+            points.sort(key=lambda p: p["year"])
+        hood.precedent_returns = dict(precedent_returns)
+        if hood.as_of is None:
+            shared["returns-table"] = hood.precedent_returns
     if hood.as_of is None:
         if "table" not in shared:
             shared["table"] = _precedent_table(shared["links"], shared["countries"], None)
