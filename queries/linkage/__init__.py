@@ -30,7 +30,7 @@ The answer (a JSON-ready dict, keys in this order)
   on), factors ({demand, control, precedent, channel, positive, risk}),
   reasons ([{factor, weight, value, text, text_nl, path {nodes, edges},
   sources}] in the order of ``factors``), robustness (share of ±20 % weight
-  perturbations keeping it in the top 3, or None when not asked for)}``.
+  perturbations keeping it in the top 3; None unless ``with_robustness``)}``.
 * ``missing``: the English text of ``warnings``.
 
 Candidates
@@ -93,14 +93,16 @@ __all__ = [
 
 
 def linkages(store: GraphStore, iso3: str, *, as_of: dt.date | None = None, weights: Weights | None = None,
-             with_robustness: bool = True) -> dict[str, Any]:
+             with_robustness: bool = False) -> dict[str, Any]:
     """Warnings, existing linkages and ranked, explained candidates for one country (shape in the module docstring).
 
     ``iso3``: an ISO 3166-1 alpha-3 code (any case) or a slug such as
     ``somaliland``. ``as_of``: judge with the facts valid on that day only.
     ``weights``: from :func:`load_weights` (default: ``queries/weights.yaml``).
-    ``with_robustness``: compute each candidate's robustness (False leaves it
-    None and saves the re-scoring). Raises :class:`~koppel.graph.errors.NotFound`
+    ``with_robustness``: compute each candidate's robustness (200 re-scorings
+    of every candidate that can reach the top 3; it costs more than the rest
+    of the answer on a large graph, so it is computed on request only, and
+    left None otherwise). Raises :class:`~koppel.graph.errors.NotFound`
     when no Country has that key.
     """
     w = weights or load_weights()

@@ -201,7 +201,17 @@ def risk_part(hood: Neighbourhood, w: Weights, direction: str) -> Part:
 
 
 def precedent_part(hood: Neighbourhood, w: Weights, tags: list[tuple[str, ...]], label: Text) -> tuple[Part, int]:
-    """Precedents of the kinds ``tags`` names, one per linkage, this country's own left out; returns the part and the number of cases."""
+    """Precedents of the kinds ``tags`` names, one per linkage, this country's own left out; returns the part and the number of cases.
+
+    Computed once per answer for the same tags and label (kept in ``hood.measured``).
+    """
+    memo = ("precedent", tuple(tags), label)
+    if memo not in hood.measured:
+        hood.measured[memo] = _precedent_part(hood, w, tags, label)
+    return hood.measured[memo]
+
+
+def _precedent_part(hood: Neighbourhood, w: Weights, tags: list[tuple[str, ...]], label: Text) -> tuple[Part, int]:
     positions = sorted({p for tag in tags for p in hood.precedent_index.get(tag, ())})
     seen: dict[str, dict[str, Any]] = {}
     for position in positions:

@@ -283,7 +283,7 @@ class Neighbourhood:
     visa: dict[str, Any] | None = None
     returns: dict[str, Any] = field(default_factory=dict)
     precedent_returns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    measured: dict[str, Any] = field(default_factory=dict)
+    measured: dict[Any, Any] = field(default_factory=dict)
     """Measured before/after effects per linkage key, computed once per answer (see candidates.measured_effect)."""
     fragility: float = 0.0
     fragility_factors: list[str] = field(default_factory=list)

@@ -59,7 +59,7 @@ def weights():
 
 
 def run(store, agree, iso3, weights, **kwargs):
-    result = linkages(store, iso3, weights=weights, **kwargs)
+    result = linkages(store, iso3, weights=weights, with_robustness=True, **kwargs)
     check_shape(result)
     agree(store, f"{iso3}-{kwargs}", result)
     return result
@@ -278,3 +278,11 @@ def test_the_catalogue_lists_what_weak_cooperators_want_without_null_rows(seeded
     assert weak["GHA"]["wants"] == []  # Ghana wants nothing recorded: no map of nulls
     assert [w["key"] for w in weak["AFG"]["wants"]] == ["afg-luchtvaartverdrag"]
     assert all(w["key"] for r in weak.values() for w in r["wants"])
+
+
+def test_robustness_is_computed_on_request_only(seeded_store, weights):
+    plain = linkages(seeded_store, "AFG", weights=weights)
+    robust = linkages(seeded_store, "AFG", weights=weights, with_robustness=True)
+    assert all(c["robustness"] is None for c in plain["candidates"])
+    assert [c["key"] for c in plain["candidates"]] == [c["key"] for c in robust["candidates"]]
+    assert robust["candidates"][0]["robustness"] > 0.5 and robust["candidates"][-1]["robustness"] == 0.0
