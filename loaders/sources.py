@@ -101,6 +101,7 @@ def evidence(locator: str, folder: Path | None = None) -> Evidence:
     passage = lines[parsed.from_line - 1 : parsed.to_line]
     return Evidence(str(parsed), parsed.document, parsed.from_line, parsed.to_line, dehyphenate(passage))
 
+
 # -- issue 12: dataset rows and package data (koppel.loaders.data) -----------------------------
 
 def dataset_evidence(parsed: Locator, folder: Path | None = None) -> Evidence | None:
