@@ -1,7 +1,7 @@
 """The HTTP API and the explorer: ``create_app()`` wires settings, store, routers and middleware.
 
 Every endpoint that reaches the store is a plain ``def``: FastAPI runs it in
-its thread pool, so no store call blocks the event loop. Repeated ``GET``\s are
+its thread pool, so no store call blocks the event loop. Repeated ``GET`` requests are
 answered from memory by :mod:`koppel.api.cache` before they reach a thread.
 """
 

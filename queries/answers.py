@@ -240,6 +240,7 @@ class ExistingLinkage(Open):
 class LinkageAnswer(Open):
     """Linkages in play and ranked candidates for one country, and what the graph is missing to judge it."""
 
+    warnings: list[dict[str, str]] = Field(default_factory=list, description="What the graph is missing to judge this country (English `en` and Dutch `nl`), shown before everything else.")
     country: str
     name: str | None = None
     as_of: str | None = None

@@ -28,12 +28,14 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {
             "application/json": {"schema": {"type": "object", "properties": {"nodes": {"type": "array"}, "relationships": {"type": "array"}}}},
             "application/graphml+xml": {"schema": {"type": "string"}},
+            "application/gexf+xml": {"schema": {"type": "string"}},
         },
     }
 }
 
 
-@router.get("/export", summary="The whole graph as JSON or GraphML", response_class=Response, responses=EXPORT_RESPONSES)
-def export(engine: Engine, format: Annotated[Literal["json", "graphml"], Query()] = "json") -> Response:  # noqa: A002
-    media = "application/json" if format == "json" else "application/graphml+xml"
-    return Response(engine.export(format), media_type=media)
+@router.get("/export", summary="The whole graph as JSON, GraphML or GEXF (Gephi)", response_class=Response, responses=EXPORT_RESPONSES)
+def export(engine: Engine, format: Annotated[Literal["json", "graphml", "gexf"], Query()] = "json") -> Response:  # noqa: A002
+    from koppel.queries.export import MEDIA_TYPES
+
+    return Response(engine.export(format), media_type=MEDIA_TYPES[format])

@@ -145,6 +145,9 @@ def test_evidence_and_export(client):
     exported = client.get("/api/export", params={"format": "json"}).json()
     assert len(exported["nodes"]) == 174
     assert client.get("/api/export", params={"format": "graphml"}).text.startswith("<?xml")
+    gexf = client.get("/api/export", params={"format": "gexf"})
+    assert gexf.headers["content-type"].startswith("application/gexf+xml")
+    assert gexf.text.count("<node ") == len(exported["nodes"]) and "<gexf" in gexf.text
     assert_problem(client.get("/api/export", params={"format": "pdf"}), 422)
 
 
@@ -205,7 +208,7 @@ def test_openapi_documents_every_endpoint_with_examples(client):
             assert operation.get("summary"), path
     assert "examples" in json.dumps(paths["/api/countries/{iso3}"])
     exported = paths["/api/export"]["get"]["responses"]["200"]["content"]
-    assert {"application/json", "application/graphml+xml"} <= set(exported)
+    assert {"application/json", "application/graphml+xml", "application/gexf+xml"} <= set(exported)
 
 
 # -- a real server process ---------------------------------------------------------------------
