@@ -224,14 +224,17 @@ class GraphStore(ABC):
 
     def _source_dates(self, sources: set[str], nodes: Sequence[NodeRecord]) -> dict[str, Any]:
         """The date of each source document (its known time): from a Document node in this load, else from the store."""
+        # A Document's key is a slug (lower case); a source may be named by its document id as
+        # written in its locators (BWBV0004766 for the treaty keyed bwbv0004766).
+        by_key = {source.lower(): source for source in sources}
         dates: dict[str, Any] = {}
         for node in nodes:
-            if node.label == "Document" and node.key in sources and node.properties.get("date"):
-                dates[node.key] = node.properties["date"]
-        missing = sorted(sources - dates.keys() - {st.UNATTRIBUTED})
+            if node.label == "Document" and node.key in by_key and node.properties.get("date"):
+                dates[by_key[node.key]] = node.properties["date"]
+        missing = sorted({source.lower() for source in sources - dates.keys() - {st.UNATTRIBUTED}})
         if missing and self._table_has_rows("Document"):
             rows = self.run("UNWIND $keys AS k MATCH (d:Document {key: k}) RETURN d.key AS key, d.date AS date", {"keys": missing}).rows
-            dates.update({key: date for key, date in rows if date})
+            dates.update({by_key[key]: date for key, date in rows if date and key in by_key})
         return dates
 
     def _plan(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord]) -> _Plan:

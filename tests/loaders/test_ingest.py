@@ -218,6 +218,9 @@ def test_accepted_treaties_load_and_show_in_moroccos_profile(empty_store, tmp_pa
     # the administrative arrangement implements the social-security convention of 14 February 1972
     amends = empty_store.run("MATCH (a:Agreement)-[r:AMENDS]->(b:Agreement) RETURN a.bwb_id, r.role, b.bwb_id").rows
     assert ["BWBV0001012", "implements", "BWBV0001011"] in [list(row) for row in amends]
+    # known time: a treaty is known from the date of its own text (its Document), not undated
+    known = dict(empty_store.run("MATCH (a:Agreement) RETURN a.bwb_id AS id, a.known_from AS known").rows)
+    assert str(known["BWBV0004487"]) == "1969-05-14", known
 
 
 def test_party_nodes_already_in_the_store_are_linked_not_rewritten(empty_store, tmp_path: Path, morocco: Path, seed_facts) -> None:
