@@ -290,8 +290,8 @@ ADHOC_RENAMES = {"type": "label", "tointeger": "to_int64", "tofloat": "to_double
 ADHOC_REFUSED = {
     "elementid": "return n.key, the key every koppel node has",
     "id": "return n.key, the key every koppel node has (LadybugDB's id() is an {offset, table} map)",
-    "startnode": "bind the endpoints in the pattern, (a)-[r]->(b), and return a",
-    "endnode": "bind the endpoints in the pattern, (a)-[r]->(b), and return b",
+    "startnode": "name both endpoints in the one directed pattern that binds r, (a)-[r]->(b), and return a",
+    "endnode": "name both endpoints in the one directed pattern that binds r, (a)-[r]->(b), and return b",
     "tail": "slice the list: list[1..]",
     "stdev": "compute it from avg() and sum() of squares, or run the query on Neo4j",
     "stdevp": "compute it from avg() and sum() of squares, or run the query on Neo4j",
@@ -428,6 +428,8 @@ def to_embedded(parsed) -> str:
     tokens = parsed.tokens
     pairs = _matching(tokens)
     edits = _Edits(parsed)
+    endpoints = _endpoints(parsed.tree)
+    late = []
     counted = set()
     for node in parsed.tree.walk():
         if node.kind == "query":
@@ -458,7 +460,9 @@ def to_embedded(parsed) -> str:
             raise _refuse(parsed, node.token, "a pattern comprehension", "use OPTIONAL MATCH ... WITH collect(...) or COUNT { MATCH ... }")
         if kind == "variable" and node.attrs["name"].upper() in LADYBUG_KEYWORDS and tokens[node.token].kind == "word":
             edits.replace(node.token, f"`{node.attrs['name']}`")
-        if kind == "function":
+        if kind == "function" and node.attrs["name"].lower() in ("startnode", "endnode"):
+            late.append(_endpoint(parsed, pairs, endpoints, node))
+        elif kind == "function":
             _function(parsed, edits, pairs, node)
         elif kind == "index":
             _plus_one(edits, node.children[1], pairs[node.token])
@@ -482,7 +486,59 @@ def to_embedded(parsed) -> str:
             edits.suffix(node.attrs["brace"], " MATCH")
         elif kind == "shortest_function":
             _shortest_function(parsed, edits, pairs, node)
+    for first, last, name in late:  # after the walk, so no edit of the argument's own tokens survives
+        edits.replace(first, name)
+        edits.drop(*range(first + 1, last + 1))
     return edits.render()
+
+
+def _endpoints(tree) -> dict[str, tuple[str, str] | None]:
+    """Relationship variable -> (start node variable, end node variable), read from the patterns that bind it.
+
+    ``None`` for a relationship whose endpoints are not both named, whose direction is not given, which is
+    variable-length (a list of relationships), or which is bound in more than one place.
+    """
+    found: dict[str, tuple[str, str] | None] = {}
+    for path in tree.walk():
+        if path.kind != "path":
+            continue
+        children = path.children
+        for index, rel in enumerate(children):
+            if rel.kind != "relationship" or rel.attrs.get("variable") is None:
+                continue
+            name = rel.attrs["variable"].attrs["name"]
+            left = children[index - 1] if index > 0 else None
+            right = children[index + 1] if index + 1 < len(children) else None
+            names = [
+                end.attrs["variable"].attrs["name"] if end is not None and end.kind == "node" and end.attrs.get("variable") is not None else None
+                for end in (left, right)
+            ]
+            direction = rel.attrs.get("direction")
+            variable_length = any(child.kind == "var_length" for child in rel.children)
+            if name in found or None in names or direction not in ("left", "right") or variable_length:
+                found[name] = None
+            else:
+                found[name] = (names[0], names[1]) if direction == "right" else (names[1], names[0])
+    aliases = {item.children[1].attrs["name"] for item in tree.walk() if item.kind == "item" and len(item.children) == 2}
+    for name, ends in found.items():
+        if name in aliases or (ends is not None and set(ends) & aliases):
+            found[name] = None  # renamed by a WITH ... AS: the pattern's names may no longer mean what they did
+    return found
+
+
+def _endpoint(parsed, pairs: dict[int, int], endpoints: dict, node) -> tuple[int, int, str]:
+    """startNode(r)/endNode(r) -> the node variable the pattern binding ``r`` names at that end:
+    (first token, last token, replacement text). Refused when the pattern does not tell (see :func:`_endpoints`)."""
+    from .cypher import quote_name
+
+    function = node.attrs["name"]
+    argument = node.children[0] if len(node.children) == 1 else None
+    ends = endpoints.get(argument.attrs["name"]) if argument is not None and argument.kind == "variable" else None
+    if ends is None:
+        raise _refuse(parsed, node.token, f"{function}()", ADHOC_REFUSED[function.lower()])
+    open_index = next(i for i in range(node.token, len(parsed.tokens)) if parsed.tokens[i].text == "(")
+    name = ends[0 if function.lower() == "startnode" else 1]
+    return node.token, pairs[open_index], f"`{name}`" if name.upper() in LADYBUG_KEYWORDS else quote_name(name)
 
 
 def _reduce(edits: _Edits, node) -> None:
