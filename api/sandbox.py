@@ -95,8 +95,10 @@ class CypherSandbox:
                 self._start()
             try:
                 self._connection.send((cypher, params, timeout, row_limit))
-                # The server-side timeout acts first; the kill is the backstop.
-                if not self._connection.poll(timeout + 2):
+                # The server-side timeout acts first; the kill is the backstop. While
+                # waiting, a Neo4j server that stops answering handshakes is an outage
+                # (503), not a slow query (504): see _wait.
+                if not self._wait(timeout + 2):
                     self._stop()
                     raise errors.QueryTimeout(f"query cancelled after {timeout:g} s; the worker was restarted")
                 status, columns, payload = self._connection.recv()
@@ -107,6 +109,32 @@ class CypherSandbox:
             raise getattr(errors, columns, errors.QueryError)(payload)
         rows, truncated = payload
         return columns, rows, truncated
+
+    def _wait(self, limit: float) -> bool:
+        """Whether the worker answered within ``limit`` seconds.
+
+        On Neo4j the wait is cut into :data:`~koppel.graph.neo4j_store.PROBE_INTERVAL`
+        slices; after each slice without an answer the server must complete a fresh
+        Bolt handshake. A server that does not (frozen, gone) ends the wait with
+        :class:`StoreUnavailable` (the worker is restarted), so an outage is a 503
+        within about PROBE_INTERVAL + PROBE_TIMEOUT seconds, whatever the query's timeout.
+        """
+        import time
+
+        if not self.config.spec.lower().startswith(("bolt", "neo4j")):
+            return bool(self._connection.poll(limit))
+        from koppel.graph.neo4j_store import PROBE_INTERVAL, _answers_handshake
+
+        deadline = time.monotonic() + limit
+        while True:
+            left = deadline - time.monotonic()
+            if self._connection.poll(max(0.0, min(left, PROBE_INTERVAL))):
+                return True
+            if not _answers_handshake(self.config.spec):
+                self._stop()
+                raise errors.StoreUnavailable("Neo4j stopped answering (no Bolt handshake) while the query ran; the query worker was restarted")
+            if time.monotonic() >= deadline:
+                return False
 
     def close(self) -> None:
         with self._lock:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +44,7 @@ from .store import (
 BATCH_SIZE = 10_000
 
 # The driver has no read timeout: a frozen server (SIGSTOP, a hung VM) holds a
-# reader until it wakes. So a read runs on a small pool and the caller, every
+# reader until it wakes. So a read or load runs on a daemon thread and the caller, every
 # PROBE_INTERVAL seconds without an answer, checks that the server still answers
 # a fresh Bolt handshake (:func:`_answers_handshake`); a slow query on a live
 # server goes on, a server that does not answer becomes StoreUnavailable (503)
@@ -54,7 +53,6 @@ BATCH_SIZE = 10_000
 CONNECT_TIMEOUT = 5.0
 PROBE_INTERVAL = 4.0
 PROBE_TIMEOUT = 3.0
-_readers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="koppel-neo4j")
 _BOLT_HANDSHAKE = b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" + b"\x00" * 12  # magic, then Bolt 5.4 and three empty slots
 
 
@@ -78,15 +76,46 @@ def _answers_handshake(uri: str, timeout: float = PROBE_TIMEOUT) -> bool:
 
 
 def _bounded(call: Callable[[], Any], uri: str) -> Any:
-    """``call()``'s result; :class:`StoreUnavailable` as soon as the server stops answering handshakes while it runs."""
-    future = _readers.submit(call)
-    while True:
+    """``call()``'s result; :class:`StoreUnavailable` as soon as the server stops answering handshakes while it runs.
+
+    The call runs on a daemon thread (see :func:`_bounded_write`), so a process that gave up
+    on a frozen server exits without waiting for it.
+    """
+    return _bounded_write(lambda cancelled: call(), uri, doing="while a request ran", after="")
+
+
+def _bounded_write(
+    call: Callable[[threading.Event], Any], uri: str, *, doing: str = "during the load", after: str = "; the load's transaction was not committed"
+) -> Any:
+    """``call(cancelled)``'s result, on a daemon thread; :class:`StoreUnavailable` once the server stops answering handshakes.
+
+    Like :func:`_bounded`, but for a load: on giving up it sets ``cancelled``, which the
+    load checks before each batch and before its commit, so a server that wakes later
+    sees the transaction rolled back, never committed; the thread is a daemon so a CLI
+    that gave up exits at once instead of waiting for the frozen server.
+    """
+    cancelled = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
         try:
-            return future.result(timeout=PROBE_INTERVAL)
-        except FutureTimeout:
-            if not _answers_handshake(uri):
-                future.cancel()
-                raise StoreUnavailable(f"Neo4j at {uri} stopped answering (no Bolt handshake within {PROBE_TIMEOUT:g} s)") from None
+            outcome["value"] = call(cancelled)
+        except BaseException as error:  # handed to the caller below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, daemon=True, name="koppel-neo4j-load")
+    worker.start()
+    while True:
+        worker.join(PROBE_INTERVAL)
+        if not worker.is_alive():
+            if "error" in outcome:
+                raise outcome["error"]
+            return outcome.get("value")
+        if not _answers_handshake(uri):
+            cancelled.set()
+            raise StoreUnavailable(
+                f"Neo4j at {uri} stopped answering {doing} (no Bolt handshake within {PROBE_TIMEOUT:g} s){after}"
+            )
 
 
 class Neo4jStore(GraphStore):
@@ -189,16 +218,23 @@ class Neo4jStore(GraphStore):
     def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
         report = LoadReport()
         done: dict[str, int] = defaultdict(int)
-        try:
-            with self._session(read_only=False) as session, _load_transactions(session, atomic) as execute:
-                for statement in [*self._node_statements(nodes), *self._rel_statements(rels)]:
+        statements = [*self._node_statements(nodes), *self._rel_statements(rels)]
+
+        def load(cancelled: threading.Event) -> None:
+            with self._session(read_only=False) as session, _load_transactions(session, atomic, cancelled) as execute:
+                for statement in statements:
                     for begin in range(0, len(statement.rows), BATCH_SIZE):
+                        if cancelled.is_set():
+                            raise StoreUnavailable("the load was given up")
                         batch = statement.rows[begin : begin + BATCH_SIZE]
                         created = execute(statement.write, batch)
                         statement.tally(report, created, len(batch))
                         done[statement.stage] += len(batch)
                         if progress:
                             progress(statement.stage, done[statement.stage])
+
+        try:
+            _bounded_write(load, self.uri)
         except neo4j_errors.ClientError as error:
             raise _client_error(error, False) from None
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
@@ -266,13 +302,19 @@ class _Statement:
 
 
 @contextmanager
-def _load_transactions(session: neo4j.Session, atomic: bool) -> Iterator[Callable[..., int]]:
-    """How batches run: all in one explicit transaction when ``atomic``, else each in its own managed (retried) one."""
+def _load_transactions(session: neo4j.Session, atomic: bool, cancelled: threading.Event) -> Iterator[Callable[..., int]]:
+    """How batches run: all in one explicit transaction when ``atomic``, else each in its own managed (retried) one.
+
+    A set ``cancelled`` (the caller gave up on a frozen server) rolls the transaction back instead of committing it.
+    """
     if not atomic:
         yield session.execute_write
         return
     with session.begin_transaction() as tx:
         yield lambda work, *args: work(tx, *args)
+        if cancelled.is_set():
+            tx.rollback()
+            raise StoreUnavailable("the load was given up; its transaction was rolled back")
         tx.commit()
 
 
