@@ -288,7 +288,7 @@ ADHOC_RENAMES = {"type": "label", "tointeger": "to_int64", "tofloat": "to_double
 """Neo4j function -> LadybugDB 0.22 function with the same arguments and answer (measured on the seed graph)."""
 
 ADHOC_REFUSED = {
-    "elementid": "return n.key, the key every koppel node has",
+    "elementid": "elementId() of a node pattern's variable is translated (label:key); else return n.key, the key every koppel node has",
     "id": "return n.key, the key every koppel node has (LadybugDB's id() is an {offset, table} map)",
     "startnode": "name both endpoints in the one directed pattern that binds r, (a)-[r]->(b), and return a",
     "endnode": "name both endpoints in the one directed pattern that binds r, (a)-[r]->(b), and return b",
@@ -462,6 +462,8 @@ def to_embedded(parsed) -> str:
             edits.replace(node.token, f"`{node.attrs['name']}`")
         if kind == "function" and node.attrs["name"].lower() in ("startnode", "endnode"):
             late.append(_endpoint(parsed, pairs, endpoints, node))
+        elif kind == "function" and node.attrs["name"].lower() == "elementid":
+            late.append(_element_id(parsed, pairs, node, "embedded"))
         elif kind == "function":
             _function(parsed, edits, pairs, node)
         elif kind == "index":
@@ -489,6 +491,53 @@ def to_embedded(parsed) -> str:
     for first, last, name in late:  # after the walk, so no edit of the argument's own tokens survives
         edits.replace(first, name)
         edits.drop(*range(first + 1, last + 1))
+    return edits.render()
+
+
+def _node_variables(tree) -> set[str]:
+    """Variables bound by a node pattern ``(n)`` and never renamed or rebound by ``... AS n``."""
+    nodes = {n.attrs["variable"].attrs["name"] for n in tree.walk() if n.kind == "node" and n.attrs.get("variable") is not None}
+    others = {r.attrs["variable"].attrs["name"] for r in tree.walk() if r.kind == "relationship" and r.attrs.get("variable") is not None}
+    others |= {item.children[1].attrs["name"] for item in tree.walk() if item.kind == "item" and len(item.children) == 2}
+    others |= {u.children[1].attrs["name"] for u in tree.walk() if u.kind == "unwind" and len(u.children) == 2 and u.children[1].kind == "variable"}
+    return nodes - others
+
+
+def _element_id(parsed, pairs: dict[int, int], node, kind: str) -> tuple[int, int, str]:
+    """elementId(n) -> koppel's element id of node ``n``, ``'<label>:<key>'``, written the same way on both stores.
+
+    Neo4j's own element ids (``4:<database uuid>:<n>``) differ between databases and are unknown to the
+    embedded store; a node's one label and its key name it on both. Only for a variable a node pattern binds;
+    a relationship's or any other argument is refused on the embedded store (and left as written on Neo4j).
+    """
+    from .cypher import quote_name
+
+    argument = node.children[0] if len(node.children) == 1 else None
+    if argument is None or argument.kind != "variable" or argument.attrs["name"] not in _node_variables(parsed.tree):
+        if kind == "embedded":
+            raise _refuse(parsed, node.token, f"{node.attrs['name']}()", ADHOC_REFUSED["elementid"])
+        return None
+    name = argument.attrs["name"]
+    name = f"`{name}`" if name.upper() in LADYBUG_KEYWORDS else quote_name(name)
+    label = f"label({name})" if kind == "embedded" else f"labels({name})[0]"
+    open_index = next(i for i in range(node.token, len(parsed.tokens)) if parsed.tokens[i].text == "(")
+    return node.token, pairs[open_index], f"({label} + ':' + {name}.key)"
+
+
+def _neo4j(parsed) -> str:
+    """The Neo4j text of a parsed read-only query: the guard's canonical text, with ``elementId(n)`` of a
+    node written as koppel's element id (see :func:`_element_id`) so both stores answer the same string."""
+    functions = [n for n in parsed.tree.walk() if n.kind == "function" and n.attrs["name"].lower() == "elementid"]
+    if not functions:
+        return parsed.canonical
+    pairs = _matching(parsed.tokens)
+    edits = _Edits(parsed)
+    for function in functions:
+        found = _element_id(parsed, pairs, function, "neo4j")
+        if found is not None:
+            first, last, text = found
+            edits.replace(first, text)
+            edits.drop(*range(first + 1, last + 1))
     return edits.render()
 
 
@@ -724,4 +773,4 @@ def adhoc_for(kind: str, cypher: str, params: dict | None = None) -> str:
     parsed = check_read_only(cypher, params)
     if kind == "embedded":
         return to_embedded(parsed)
-    return parsed.canonical
+    return _neo4j(parsed)

@@ -134,6 +134,7 @@ def test_macro_answers_are_the_expected_ones(seeded_store):
         ("MATCH (g:CountryGroup) RETURN g.name AS group", "MATCH (g:CountryGroup) RETURN g.name AS `group`"),
         ("MATCH (a)-[r]->(b) RETURN startNode(r).key AS s", "MATCH (a)-[r]->(b) RETURN a .key AS s"),
         ("MATCH (a)<-[r]-(b) RETURN startNode(r) AS s, endNode(r) AS e", "MATCH (a)<-[r]-(b) RETURN b AS s, a AS e"),
+        ("MATCH (n) RETURN elementId(n) AS i", "MATCH (n) RETURN (label(n) + ':' + n.key) AS i"),
         ("RETURN reduce(s = 0, x IN [1, 2] | s + x) AS r", "RETURN list_reduce(list_concat([ 0], [1, 2] ), (s, x) -> s + x) AS r"),
         (
             "MATCH (c) CALL { WITH c MATCH (c)--(m) RETURN count(m) AS n } RETURN n",
@@ -153,7 +154,8 @@ def test_neo4j_cypher_is_translated_from_the_parse(neo4j, embedded):
     ("cypher", "construct", "instead"),
     [
         ("MATCH (n) CALL { WITH n RETURN 1 AS one } RETURN one", "CALL { } subquery", "COUNT { MATCH"),
-        ("MATCH (n) RETURN elementId(n) AS i", "elementId()", "n.key"),
+        ("MATCH ()-[r]->() RETURN elementId(r) AS i", "elementId()", "n.key"),
+        ("MATCH (n) WITH n AS m RETURN elementId(m) AS i", "elementId()", "n.key"),
         ("MATCH ()-[r]->() RETURN startNode(r) AS s", "startNode()", "(a)-[r]->(b)"),
         ("MATCH (a)-[r]-(b) RETURN startNode(r) AS s", "startNode()", "directed pattern"),
         ("MATCH (a)-[r*1..2]->(b) RETURN endNode(r) AS s", "endNode()", "directed pattern"),
@@ -195,13 +197,24 @@ def test_the_translation_opens_no_way_around_the_guard():
                 dialect.adhoc_for(kind, cypher)
 
 
+def test_element_id_of_a_node_is_koppels_label_and_key_on_both_stores():
+    """elementId(n) names a node the same way on both stores: '<label>:<key>', not Neo4j's database-bound id."""
+    cypher = "MATCH (n)-[r]->(m) WHERE elementId(m) = 'Country:IRQ' RETURN elementId(n) AS i, elementId(r) AS j"
+    assert dialect.adhoc_for("neo4j", cypher) == (
+        "MATCH (n)-[r]->(m) WHERE (labels(m)[0] + ':' + m.key) = 'Country:IRQ'"
+        " RETURN (labels(n)[0] + ':' + n.key) AS i, elementId(r) AS j"
+    )
+    with pytest.raises(QueryError, match=r"elementId\(\) at line 1, column 81"):
+        dialect.adhoc_for("embedded", cypher)  # a relationship's id has no equal there
+
+
 def test_explain_dialect_prints_what_runs_on_each_store():
     from tests.api.test_cli import koppel
 
     shown = koppel("query", "--explain-dialect", "-c", "MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(b) AS l").stdout
     assert "neo4j: MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(b) AS l" in shown
     assert "embedded: MATCH (a)-[r]->(b) RETURN label(r) AS t, [label(b)] AS l" in shown
-    refused = koppel("query", "--explain-dialect", "--json", "-c", "MATCH (n) RETURN elementId(n) AS i").stdout
+    refused = koppel("query", "--explain-dialect", "--json", "-c", "MATCH ()-[r]->() RETURN elementId(r) AS i").stdout
     import json
 
     answers = json.loads(refused)
@@ -218,7 +231,9 @@ def test_over_http_the_embedded_store_answers_translated_cypher_or_400(seeded_st
         assert body["rows"] == [{"l": ["Country"], "m": {"key": "IRQ"}}]
         summed = client.post("/api/cypher", json={"cypher": "MATCH (c:Country) RETURN sum(CASE WHEN c.key = 'IRQ' THEN 1 ELSE 0 END) AS n"}, headers=auth).json()
         assert summed["rows"] == [{"n": 1}]
-        response = client.post("/api/cypher", json={"cypher": "MATCH (n:Country {key: 'IRQ'}) RETURN elementId(n) AS i"}, headers=auth)
+        named = client.post("/api/cypher", json={"cypher": "MATCH (n:Country {key: 'IRQ'}) RETURN elementId(n) AS i"}, headers=auth)
+        assert named.status_code == 200 and named.json()["rows"] == [{"i": "Country:IRQ"}]
+        response = client.post("/api/cypher", json={"cypher": "MATCH ()-[r:CONCERNS]->() RETURN elementId(r) AS i LIMIT 1"}, headers=auth)
         if seeded_store.kind == "embedded":
             assert_problem(response, 400, "elementId()", "line 1, column", "n.key")
         else:
