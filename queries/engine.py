@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from koppel.graph.errors import NotFound, ValidationError
+from koppel.graph.errors import ValidationError
 from koppel.graph.factory import StoreConfig
 from koppel.graph.schema import DISPLAY_LANGUAGES, SCHEMA, Property, Schema
 
@@ -239,7 +239,7 @@ class Koppel:
         from .profile import country_profile
 
         date = parse_date(as_of)
-        self._require_country_table(iso3)
+        iso3 = self._country_key(iso3)
         return Profile(**country_profile(self.store, iso3, as_of=date))
 
     def linkages(self, iso3: str, *, as_of: str | dt.date | None = None, weights: Path | str | dict[str, Any] | None = None) -> LinkageAnswer:
@@ -253,7 +253,7 @@ class Koppel:
 
         date = parse_date(as_of)
         chosen = self._weights(weights, load_weights)
-        self._require_country_table(iso3)
+        iso3 = self._country_key(iso3)
         return LinkageAnswer(**linkages(self.store, iso3, as_of=date, weights=chosen))
 
     @staticmethod
@@ -273,9 +273,16 @@ class Koppel:
             except ValidationError as error:
                 raise ValidationError(str(error).replace(str(path), "weights")) from None
 
-    def _require_country_table(self, iso3: str) -> None:
-        if not self.store.has_schema():
-            raise NotFound(f"no country {iso3!r} in the graph: the store is empty")
+    def _country_key(self, text: str) -> str:
+        """The key of the Country ``text`` names: the one rule of :func:`koppel.queries.countries.country_key`.
+
+        ISO alpha-3 upper-cased, a slug lower-cased, else an exact Dutch or
+        English name or alias (through the cached search index); ``NotFound``
+        otherwise, ``ValidationError`` for empty or over-long text.
+        """
+        from .countries import country_key
+
+        return country_key(self.store, text, index=self.search_index)
 
     # -- finding -------------------------------------------------------------------------------
     def search(self, text: str, *, limit: int = 20) -> SearchAnswer:
@@ -344,14 +351,14 @@ class Koppel:
         """Intermediaries on the shortest connections between the Netherlands and a country (networkx)."""
         from .analytics import brokers
 
-        self._require_country_table(iso3)
+        iso3 = self._country_key(iso3)
         return BrokersAnswer(**brokers(self.store, iso3, k=k))
 
     def similar(self, iso3: str, *, top: int = 10) -> SimilarAnswer:
         """Countries with a similar linkage profile (Jaccard similarity, networkx)."""
         from .analytics import similar
 
-        self._require_country_table(iso3)
+        iso3 = self._country_key(iso3)
         return SimilarAnswer(**similar(self.store, iso3, top=top))
 
     def centrality(self, *, label: str | None = None, k: int | None = None, top: int = 20) -> CentralityAnswer:

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from koppel.graph.errors import NotFound, ValidationError
 from koppel.graph.store import GraphStore
 from koppel.graph.validity import valid_on
 
@@ -81,15 +80,10 @@ def _node_item(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_country(store: GraphStore, iso3: str) -> dict[str, Any]:
-    """The Country node with this key (ISO alpha-3, case-insensitive, or a slug such as ``somaliland``)."""
-    key = iso3.strip()
-    if not key or len(key) > 64:
-        raise ValidationError(f"country key {iso3!r} is not a valid key")
-    for candidate in dict.fromkeys([key.upper(), key, key.lower()]):
-        node = store.run("MATCH (c:Country {key: $key}) RETURN c", {"key": candidate}).value()
-        if node:
-            return node
-    raise NotFound(f"no country {iso3!r} in the graph")
+    """The Country node ``iso3`` names, found by the one rule of :func:`koppel.queries.countries.country_key`."""
+    from .countries import country_key
+
+    return store.run("MATCH (c:Country {key: $key}) RETURN c", {"key": country_key(store, iso3)}).value()
 
 
 def country_profile(store: GraphStore, iso3: str, *, as_of: dt.date | None = None) -> dict[str, Any]:

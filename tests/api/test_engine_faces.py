@@ -159,6 +159,21 @@ def test_openapi_documents_every_response_body(served):
     assert client.head("/healthz").status_code == 200
 
 
+def test_a_country_is_found_by_one_rule_on_both_faces(served):
+    client, spec = served
+    by_code = client.get("/api/countries/IRQ").json()
+    for text in ("irq", "Iraq", "irak"):
+        assert client.get(f"/api/countries/{text}").json() == by_code, text
+    assert json.loads(koppel("country", "Iraq", "--json", "--store", spec).stdout) == by_code
+    linkages = json.loads(koppel("linkages", "afghanistan", "--json", "--store", spec).stdout)
+    assert linkages == client.post("/api/countries/AFG/linkages", json={}).json()
+    assert client.get("/api/analyse/similar/ghana", params={"top": 5}).json() == client.get("/api/analyse/similar/GHA", params={"top": 5}).json()
+    missing = client.get("/api/countries/Irakk")
+    assert missing.status_code == 404 and "no country 'Irakk' in the graph" in missing.json()["detail"]
+    typo = koppel("country", "Irakk", "--store", spec, check=False)
+    assert typo.returncode == 6 and one_clear_line(typo).strip() == "koppel: error: no country 'Irakk' in the graph"
+
+
 def test_a_cleared_store_answers_zero_counts_and_not_found(store_kind, tmp_path, request):
     if store_kind == "embedded":
         spec, env = f"embedded:{tmp_path / 'store'}", {}
