@@ -71,7 +71,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @app.get("/readyz", tags=["health"], summary="The store is reachable", response_model=Readiness, responses={503: {"description": "Store unreachable"}})
     def readyz(holder: Holder) -> Readiness:
-        return Readiness(**holder.engine.ready())
+        ready = holder.engine.ready()
+        # Unauthenticated: the kind of store, never its path or address (issue 17).
+        return Readiness(**{**ready, "location": problems.scrub(ready["location"])})
 
     if (STATIC / "index.html").is_file():
         app.mount("/assets", StaticFiles(directory=STATIC / "assets", check_dir=False), name="assets")

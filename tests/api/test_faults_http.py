@@ -175,3 +175,16 @@ def test_a_declared_length_over_the_limit_is_413_before_the_body(small_limit_ser
         sock.sendall(b"POST /api/cypher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n")
         answer = sock.recv(4096)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+def test_readyz_names_the_store_kind_but_not_its_path_or_address(seeded_store) -> None:
+    """Unauthenticated clients learn that the store answers and its kind, never where it lives (issue 17)."""
+    with make_client(seeded_store) as client:
+        ready = client.get("/readyz")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["status"] == "ready" and body["store"] == seeded_store.kind
+    text = json.dumps(body)
+    location = str(seeded_store.location)
+    assert location not in text and "127.0.0.1" not in text and "localhost" not in text and "bolt://" not in text
+    assert not re.search(r'"/[^"]*/', text), body  # no absolute path
