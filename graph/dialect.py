@@ -429,7 +429,7 @@ def to_embedded(parsed) -> str:
     pairs = _matching(tokens)
     edits = _Edits(parsed)
     endpoints = _endpoints(parsed.tree)
-    late = []
+    late, late_drops = [], []
     counted = set()
     for node in parsed.tree.walk():
         if node.kind == "query":
@@ -445,7 +445,7 @@ def to_embedded(parsed) -> str:
                 " (CALL { WITH x MATCH ... RETURN count(*) AS n } is translated)",
             )
         if kind == "reduce":
-            _reduce(edits, node)
+            late_drops.extend(_reduce(edits, node))
         if kind == "quantifier":
             raise _refuse(parsed, node.token, "a quantified path pattern", "write a variable-length relationship, -[:TYPE*1..5]-")
         if kind == "collect_subquery":
@@ -488,6 +488,7 @@ def to_embedded(parsed) -> str:
             edits.suffix(node.attrs["brace"], " MATCH")
         elif kind == "shortest_function":
             _shortest_function(parsed, edits, pairs, node)
+    edits.drop(*late_drops)  # after the walk, so no quoting of a dropped variable survives
     for first, last, name in late:  # after the walk, so no edit of the argument's own tokens survives
         edits.replace(first, name)
         edits.drop(*range(first + 1, last + 1))
@@ -590,16 +591,40 @@ def _endpoint(parsed, pairs: dict[int, int], endpoints: dict, node) -> tuple[int
     return node.token, pairs[open_index], f"`{name}`" if name.upper() in LADYBUG_KEYWORDS else quote_name(name)
 
 
-def _reduce(edits: _Edits, node) -> None:
-    """reduce(acc = init, x IN list | step) -> list_reduce(list_concat([init], list), (acc, x) -> step)."""
+def _reduce(edits: _Edits, node) -> list[int]:
+    """reduce(acc = init, x IN list | step) -> list_reduce(list_concat([init], list), (acc, x) -> step).
+
+    LadybugDB's list_reduce folds a list whose elements have the accumulator's type. When the step is
+    ``acc + g(x)`` with ``acc`` nowhere in ``g(x)``, the elements are first mapped to that type:
+    list_reduce(list_concat([init], list_transform(list, x -> g(x))), (acc, x) -> acc + x), the same left fold
+    (same order, same null propagation) whatever the list's own element type. Returns the tokens dropped.
+    """
     from .cypher import quote_name
 
-    accumulator, variable = (quote_name(child.attrs["name"]) for child in (node.children[0], node.children[2]))
+    def name(variable) -> str:
+        text = variable.attrs["name"]
+        return f"`{text}`" if text.upper() in LADYBUG_KEYWORDS else quote_name(text)
+
+    accumulator, variable = name(node.children[0]), name(node.children[2])
+    step = node.children[4] if len(node.children) > 4 else None
+    mapped = (
+        step is not None and step.kind == "binary" and step.attrs["op"] == "+"
+        and step.children[0].kind == "variable" and step.children[0].attrs["name"] == node.children[0].attrs["name"]
+        and not any(n.kind == "variable" and n.attrs["name"] == node.children[0].attrs["name"] for n in step.children[1].walk())
+    )
     edits.replace(node.token, "list_reduce")
     edits.replace(node.children[0].token, "list_concat([")
-    edits.drop(node.attrs["eq"], node.children[2].token, node.attrs["in"])
-    edits.replace(node.attrs["comma"], "],")
-    edits.replace(node.attrs["bar"], f"), ({accumulator}, {variable}) ->")
+    dropped = [node.attrs["eq"], node.children[2].token, node.attrs["in"]]
+    if mapped:
+        edits.replace(node.attrs["comma"], "], list_transform(")
+        edits.replace(node.attrs["bar"], f", {variable} ->")
+        dropped += [step.children[0].token, step.token]
+        edits.prefix(node.attrs["close"], f")), ({accumulator}, {variable}) -> {accumulator} + {variable}")
+    else:
+        edits.replace(node.attrs["comma"], "],")
+        edits.replace(node.attrs["bar"], f"), ({accumulator}, {variable}) ->")
+    edits.drop(*dropped)
+    return dropped
 
 
 def _call_as_count(edits: _Edits, pairs: dict[int, int], call) -> bool:

@@ -135,7 +135,11 @@ def test_macro_answers_are_the_expected_ones(seeded_store):
         ("MATCH (a)-[r]->(b) RETURN startNode(r).key AS s", "MATCH (a)-[r]->(b) RETURN a .key AS s"),
         ("MATCH (a)<-[r]-(b) RETURN startNode(r) AS s, endNode(r) AS e", "MATCH (a)<-[r]-(b) RETURN b AS s, a AS e"),
         ("MATCH (n) RETURN elementId(n) AS i", "MATCH (n) RETURN (label(n) + ':' + n.key) AS i"),
-        ("RETURN reduce(s = 0, x IN [1, 2] | s + x) AS r", "RETURN list_reduce(list_concat([ 0], [1, 2] ), (s, x) -> s + x) AS r"),
+        ("RETURN reduce(s = 0, x IN [1, 2] | s * 2 + x) AS r", "RETURN list_reduce(list_concat([ 0], [1, 2] ), (s, x) -> s * 2 + x) AS r"),
+        (
+            "RETURN reduce(s = 0, x IN ['ab'] | s + size(x)) AS r",
+            "RETURN list_reduce(list_concat([ 0], list_transform( ['ab'] , x -> size(x))), (s, x) -> s + x) AS r",
+        ),
         (
             "MATCH (c) CALL { WITH c MATCH (c)--(m) RETURN count(m) AS n } RETURN n",
             "MATCH (c) WITH *, COUNT { MATCH (c)--(m) } AS n RETURN n",
