@@ -429,7 +429,7 @@ def to_embedded(parsed) -> str:
     pairs = _matching(tokens)
     edits = _Edits(parsed)
     endpoints = _endpoints(parsed.tree)
-    late, late_drops = [], []
+    late, late_drops, handled = [], [], set()
     counted = set()
     for node in parsed.tree.walk():
         if node.kind == "query":
@@ -460,7 +460,11 @@ def to_embedded(parsed) -> str:
             raise _refuse(parsed, node.token, "a pattern comprehension", "use OPTIONAL MATCH ... WITH collect(...) or COUNT { MATCH ... }")
         if kind == "variable" and node.attrs["name"].upper() in LADYBUG_KEYWORDS and tokens[node.token].kind == "word":
             edits.replace(node.token, f"`{node.attrs['name']}`")
-        if kind == "function" and node.attrs["name"].lower() in ("startnode", "endnode"):
+        if kind == "property" and _between_months(edits, pairs, node):
+            handled.add(id(node.children[0]))
+        if kind == "function" and id(node) in handled:
+            pass
+        elif kind == "function" and node.attrs["name"].lower() in ("startnode", "endnode"):
             late.append(_endpoint(parsed, pairs, endpoints, node))
         elif kind == "function" and node.attrs["name"].lower() == "elementid":
             late.append(_element_id(parsed, pairs, node, "embedded"))
@@ -493,6 +497,40 @@ def to_embedded(parsed) -> str:
         edits.replace(first, name)
         edits.drop(*range(first + 1, last + 1))
     return edits.render()
+
+
+_MONTHS_BETWEEN = (
+    "12 * (date_part('year', _between[2]) - date_part('year', _between[1]))"
+    " + date_part('month', _between[2]) - date_part('month', _between[1])"
+)
+
+
+def _between_months(edits: _Edits, pairs: dict[int, int], node) -> bool:
+    """duration.between(a, b).months / .years -> the whole months (years) from date a to date b, as Neo4j counts them.
+
+    Neo4j counts the months between the two dates' months, one fewer when b's day of month is before a's
+    (one more when negative and after): (2020-01-31, 2020-03-01) is 1 month, (2021-03-01, 2020-01-01) is -14;
+    years are the months divided by 12, truncated toward zero. Each argument appears once in the text:
+    ``list_transform([[a, b]], _between -> months)[1]``. False (and no edit) for anything else; the other
+    components (``.days``, ``.seconds``, ...) stay refused.
+    """
+    function = node.children[0]
+    if node.attrs["key"] not in ("months", "years") or function.kind != "function" or function.attrs["name"].lower() != "duration.between" or len(function.children) != 2:
+        return False
+    tokens = edits.parsed.tokens
+    open_index = next(i for i in range(function.token, len(tokens)) if tokens[i].text == "(")
+    close = pairs[open_index]
+    months = (
+        f"(({_MONTHS_BETWEEN}) + CASE WHEN ({_MONTHS_BETWEEN}) > 0 AND date_part('day', _between[2]) < date_part('day', _between[1]) THEN -1"
+        f" WHEN ({_MONTHS_BETWEEN}) < 0 AND date_part('day', _between[2]) > date_part('day', _between[1]) THEN 1 ELSE 0 END)"
+    )
+    if node.attrs["key"] == "years":
+        months = f"({months} / 12)"
+    edits.replace(function.token, "list_transform([[")
+    edits.drop(*range(function.token + 1, open_index + 1))
+    edits.replace(close, f"]], _between -> {months})[1]")
+    edits.drop(*range(close + 1, node.token + 2))  # the '.' and the component's name
+    return True
 
 
 def _node_variables(tree) -> set[str]:

@@ -163,6 +163,7 @@ def test_neo4j_cypher_is_translated_from_the_parse(neo4j, embedded):
         ("MATCH ()-[r]->() RETURN startNode(r) AS s", "startNode()", "(a)-[r]->(b)"),
         ("MATCH (a)-[r]-(b) RETURN startNode(r) AS s", "startNode()", "directed pattern"),
         ("MATCH (a)-[r*1..2]->(b) RETURN endNode(r) AS s", "endNode()", "directed pattern"),
+        ("RETURN duration.between(date('2020-01-01'), date('2021-03-01')).days AS d", "duration.between()", "date(b) - date(a)"),
         ("MATCH (a)-[r]->(b) WITH r, b AS a RETURN startNode(r) AS s", "startNode()", "(a)-[r]->(b)"),
         ("MATCH (a)-[r]->(b) MATCH (b)-[r]->(c) RETURN endNode(r) AS s", "endNode()", "(a)-[r]->(b)"),
         ("MATCH p = (a)-[]-{1,3}(b) RETURN p", "quantified path pattern", "-[:TYPE*1..5]-"),
