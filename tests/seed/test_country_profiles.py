@@ -92,11 +92,12 @@ def test_the_iraq_profile(seeded_store):
     assert profile["country"]["name"] == "Irak" and profile["country"]["name_en"] == "Iraq"
     assert [(a["level"], a["trend"]) for a in profile["return_cooperation"]] == [("difficult", "stable")]  # L121-L124
     assert keys(profile, "groups") == ["zijderoutelanden"]
-    assert keys(profile, "dossiers") == ["irq-herintegratie-terugkeerders", "irq-ontheemden", "irq-terugkeerboodschap"]
+    assert keys(profile, "dossiers") == ["irq-bredere-samenwerking", "irq-herintegratie-terugkeerders", "irq-ontheemden", "irq-terugkeerboodschap"]
     assert keys(profile, "linkages") == [
         "linkage-boedapest-proces-zijderoutelanden",
         "linkage-irq-hulpaanbod",
         "linkage-irq-samenwerkende-landen",
+        "linkage-irq-terugkeer-en-bredere-samenwerking",  # L111-L114
     ]
     assert item(profile, "linkages", "linkage-irq-hulpaanbod")["outcome"] == "no_result"
     assert keys(profile, "projects") == ["project-migratiemanagement-zijderoutelanden"]
@@ -120,7 +121,7 @@ def test_the_iraq_profile(seeded_store):
     assert {"aanbod-hulp-aan-irak", "gezamenlijke-acties-samenwerkende-landen-irak"} <= set(keys(profile, "events"))
     assert keys(profile, "agreements") == []  # the letter names no agreement with Iraq
     if "partners" in profile:  # the like-minded states (L218-L222)
-        assert keys(profile, "partners") == ["AUS", "CAN", "CHE", "NOR", "USA", "samenwerkende-landen-irak"]
+        assert keys(profile, "partners") == ["AUS", "CAN", "CHE", "NOR", "USA", "andere-eu-lidstaten-samenwerking-irak", "samenwerkende-landen-irak"]
 
 
 def test_the_afghanistan_profile(seeded_store):

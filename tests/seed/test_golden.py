@@ -121,7 +121,7 @@ def test_every_linkage_and_assessment_is_evidenced_by_the_letter(seeded_store):
     assert missing == []
     assert seeded_store.run(
         "MATCH (x:Linkage|Assessment)-[:EVIDENCED_BY]->(:Document {key: $key}) RETURN count(x) AS n", {"key": LETTER}
-    ).value() == 15 + 12
+    ).value() == 16 + 12
 
 
 # ---------------------------------------------------------------------------- Algemeen
@@ -149,7 +149,16 @@ def test_algeria_improved_slightly_and_is_to_be_consolidated(seeded_store):
         "status": "proposed",
         "outcome": "pending",
         "channel": "bilateral",
-        "links": ["dza-intensivering-bilaterale-betrekkingen"],
+        "links": [  # the relations, and the means to be examined for it (L47-L59, inferred)
+            "dza-intensivering-bilaterale-betrekkingen",
+            "instrument-capaciteit-migratiediensten",
+            "instrument-capaciteit-overheden-migratie-en-ontwikkeling",
+            "instrument-grensbewaking",
+            "instrument-hulp-terugkeer-en-herintegratie",
+            "instrument-initiatieven-migranten-herkomstlanden",
+            "instrument-kennisdeling",
+            "instrument-visumfacilitatie-categorieen-paspoorthouders",
+        ],
         "concerns": ["DZA"],
         "initiated_by": [],
         "evidenced": [LETTER],
@@ -723,12 +732,13 @@ def test_every_linkage_of_the_letter(seeded_store):
         ("linkage-eu-chn-visumfacilitatie-en-overname", "positive", "proposed", "pending", "eu", 1),
         ("linkage-eu-richtsnoeren-terugkeerconditionaliteit", "positive", "proposed", "pending", "eu", 0),
         ("linkage-eu-visumfacilitatie-en-overname", "positive", "made", "effective", "eu", 2),
-        ("linkage-gamm-herintegratieprojecten", "positive", "offered", "unknown", "eu", 0),
+        ("linkage-gamm-herintegratieprojecten", "positive", "offered", "unknown", "eu", 1),  # Morocco, the example (L183, inferred)
         ("linkage-gha-korting-ontwikkelingshulp", "negative", "made", "partial", "bilateral", 1),
         ("linkage-gha-steun-migratiemanagement", "positive", "offered", "pending", "bilateral", 1),
         ("linkage-ind-mobiliteit-tegen-terugname", "positive", "proposed", "no_result", "bilateral", 1),
         ("linkage-irq-hulpaanbod", "positive", "offered", "no_result", "bilateral", 1),
         ("linkage-irq-samenwerkende-landen", "positive", "made", "unknown", "coalition", 1),
+        ("linkage-irq-terugkeer-en-bredere-samenwerking", "positive", "made", "no_result", "bilateral", 1),
         ("linkage-mar-visumfacilitatie-alleen-met-overname", "positive", "made", "pending", "eu", 1),
         ("linkage-som-cofinanciering-immigratiedienst", "positive", "offered", "pending", "bilateral", 1),
         ("linkage-somaliland-mou-projectenportefeuille", "positive", "planned", "pending", "bilateral", 1),

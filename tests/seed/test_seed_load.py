@@ -10,8 +10,8 @@ from koppel.graph.store import GraphStore, entity
 from koppel.loaders import seed_files
 from koppel.loaders.facts import parse_facts
 
-SEED_NODES = 174
-SEED_RELATIONSHIPS = 456
+SEED_NODES = 179
+SEED_RELATIONSHIPS = 480
 
 
 def content(store: GraphStore) -> tuple[list, list]:
