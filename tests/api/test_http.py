@@ -143,7 +143,7 @@ def test_evidence_and_export(client):
     assert_problem(client.get("/api/evidence", params={"locator": "not a locator"}), 422)
     assert_problem(client.get("/api/evidence", params={"locator": "kamerbrief-2014-02-25-strategische-landenbenadering-migratie#L999"}), 404)
     exported = client.get("/api/export", params={"format": "json"}).json()
-    assert len(exported["nodes"]) == 174
+    assert len(exported["nodes"]) == 179
     assert client.get("/api/export", params={"format": "graphml"}).text.startswith("<?xml")
     gexf = client.get("/api/export", params={"format": "gexf"})
     assert gexf.headers["content-type"].startswith("application/gexf+xml")
