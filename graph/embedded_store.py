@@ -385,18 +385,36 @@ class EmbeddedStore(GraphStore):
         try:
             _remove_with_sidecars(staging)  # what a load killed earlier left behind
             _require_no_sidecars(live)
-            shutil.copyfile(live, staging)
+            with self._disk_full_as_error():
+                shutil.copyfile(live, staging)
             self._open_engine(staging)
             yield
             self._close_engine()
             _require_no_sidecars(staging)
-            _fsync(staging)
+            with self._disk_full_as_error():
+                _fsync(staging)
             os.replace(staging, live)
             _fsync(self.folder)
         finally:
             self._close_engine()
             _remove_with_sidecars(staging)
             self._open_engine(live)
+
+    @contextmanager
+    def _disk_full_as_error(self) -> Iterator[None]:
+        """An ``OSError`` for a full disk (ENOSPC, EDQUOT) while staging a load becomes :class:`DiskFull` (exit 8)."""
+        import errno
+
+        try:
+            yield
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise DiskFull(
+                f"the disk holding the embedded store {self.folder} is full ({_free_bytes(self.folder)} bytes free) "
+                "while copying the database for a large load; nothing was written: free some space and run it again "
+                "(the store keeps its previous content)"
+            ) from None
 
     def _close_engine(self) -> None:
         for conn in self._connections:

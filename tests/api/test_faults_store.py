@@ -144,3 +144,37 @@ def test_a_full_disk_is_reported_with_exit_8_and_the_previous_content_kept(small
     assert stats.returncode == 0, stats.stderr
     counts = json.loads(stats.stdout)
     assert (counts["nodes"], counts["relationships"]) == (8, 10)
+
+
+@pytest.mark.timeout(600)
+def test_a_full_disk_while_staging_a_large_load_is_exit_8_and_keeps_the_store(small_disk, monkeypatch) -> None:
+    """A load large enough to be staged (a copy of the database file) on a disk without room for the copy (issue 17).
+
+    The staging threshold is lowered in this process so the small seed graph counts as
+    large; the disk, the engine and the copy are real.
+    """
+    from koppel.graph import embedded_store
+    from koppel.graph.errors import DiskFull
+    from koppel.graph.store import open_store
+    from koppel.loaders import seed_files
+    from koppel.loaders.facts import parse_facts
+
+    mountpoint, grow = small_disk
+    spec = f"embedded:{mountpoint / 'store'}"
+    assert koppel("load", str(SMALL), "--store", spec).returncode == 0
+    monkeypatch.setattr(embedded_store, "STAGING_MIN_RELATIONSHIPS", 1)
+    monkeypatch.setattr(embedded_store, "STAGING_BYTES_PER_RELATIONSHIP", 1 << 50)
+    seed = parse_facts(seed_files())
+    with open_store(spec) as store:
+        database = mountpoint / "store" / embedded_store.DB_FILE
+        free = os.statvfs(mountpoint).f_bavail * os.statvfs(mountpoint).f_frsize
+        room = max(database.stat().st_size // 2, 4096)
+        (mountpoint / "filler").write_bytes(b"\0" * max(free - room, 0))  # less room than the copy needs
+        with pytest.raises(DiskFull, match="is full .* while copying the database for a large load"):
+            store.upsert(seed.nodes, seed.relationships)
+        assert not (mountpoint / "store" / embedded_store.STAGING_FILE).exists()
+    (mountpoint / "filler").unlink()
+    stats = koppel("stats", "--json", "--store", spec)
+    assert stats.returncode == 0, stats.stderr
+    counts = json.loads(stats.stdout)
+    assert (counts["nodes"], counts["relationships"]) == (8, 10)
