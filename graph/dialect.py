@@ -421,7 +421,11 @@ def to_embedded(parsed) -> str:
     ``list_filter``/``list_transform``; map projections to map literals;
     ``n:A|B`` in expressions to ``label(n) IN [...]``; pattern predicates and
     ``EXISTS``/``COUNT { pattern }`` to ``{ MATCH pattern }``;
-    ``shortestPath``/``allShortestPaths`` to ``-[* SHORTEST lo..hi]-``.
+    ``shortestPath``/``allShortestPaths`` to ``-[* SHORTEST lo..hi]-``;
+    ``startNode(r)``/``endNode(r)`` to the pattern's endpoint variables;
+    ``elementId(n)`` of a node to ``label(n) + ':' + n.key``; ``reduce`` to
+    ``list_reduce`` (mapping the list first for an ``acc + g(x)`` step);
+    ``duration.between(a, b).months``/``.years`` to whole months from ``date_part``.
     Raises :class:`QueryError` naming the construct, its line and column and
     what to write instead for what has no equal there (see :data:`ADHOC_REFUSED`).
     """
