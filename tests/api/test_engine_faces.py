@@ -159,6 +159,22 @@ def test_openapi_documents_every_response_body(served):
     assert client.head("/healthz").status_code == 200
 
 
+def test_the_linkage_answer_has_the_documented_shape():
+    from pydantic import ValidationError as Invalid
+
+    from koppel.queries.answers import Candidate, ExistingLinkage, LinkageAnswer
+
+    assert list(LinkageAnswer.model_fields)[0] == "warnings"
+    assert set(Candidate.model_fields) == {
+        "key", "kind", "country_specific", "dossier", "direction", "action", "channel", "score", "why", "sources", "precedents", "factors", "reasons", "robustness",
+    }
+    assert {"targets", "date", "date_basis", "date_sources", "returns"} <= set(ExistingLinkage.model_fields)
+    with pytest.raises(Invalid, match="surprise"):
+        LinkageAnswer(country="AFG", surprise=1)
+    schema = LinkageAnswer.model_json_schema()
+    assert schema["additionalProperties"] is False and schema["$defs"]["Candidate"]["additionalProperties"] is False
+
+
 def test_a_country_is_found_by_one_rule_on_both_faces(served):
     client, spec = served
     by_code = client.get("/api/countries/IRQ").json()
