@@ -80,6 +80,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("linkages", "linkages", "POST /api/countries/{iso3}/linkages"),
     Operation("search", "search", "GET /api/search"),
     Operation("evidence", "evidence", "GET /api/evidence"),
+    Operation("statements", "evidence", "GET /api/statements/{key}"),
     Operation("catalogue", "query --list", "GET /api/queries"),
     Operation("run_query", "query", "POST /api/queries/{name}"),
     Operation("cypher", "query --cypher", "POST /api/cypher"),
@@ -333,6 +334,13 @@ class Koppel:
 
         node_props, elements = node(self.store, label, key)
         return NodeAnswer(node=node_props, elements=Elements(**elements))
+
+    def statements(self, key: str) -> dict[str, Any]:
+        """Every source's statements about the node ``key`` and its relationships, with certainty and where sources disagree.
+
+        Shape as :meth:`koppel.graph.store.GraphStore.statements` (``koppel evidence KEY``); ``NotFound`` for an unknown key.
+        """
+        return self.store.statements(key)
 
     def neighbourhood(self, key: str, *, depth: int = 1, labels: Iterable[str] | None = None, limit: int = 200) -> Elements:
         """Nodes within ``depth`` (1-3) steps of the node ``key``, at most ``limit``, optionally only of ``labels``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,35 @@ def test_the_cli_check_sources_exits_1_for_a_changed_source(cli_store, tmp_path)
     (sources / "brief-2020.txt").write_text("rewritten\n", encoding="utf-8")
     stale = _koppel("check", "--sources", "--store", cli_store, env=env)
     assert stale.returncode == 1 and "brief-2020: the file changed since it was loaded" in stale.stderr and "brief-2020#L1" in stale.stderr
+
+
+def test_the_api_shows_each_sources_statements_and_the_disagreement(empty_store):
+    """GET /api/statements/{key} answers what `koppel evidence KEY` prints, over the same store; bad keys are 4xx problems."""
+    from fastapi.testclient import TestClient
+
+    from koppel.api.app import create_app
+    from koppel.api.settings import ApiSettings
+
+    docs = [NodeRecord("Document", "doc-old", {"name": "Oud", "doc_type": "letter_to_parliament", "date": dt.date(2010, 1, 1), "sources": ["doc-old#L1"]}),
+            NodeRecord("Document", "doc-new", {"name": "Nieuw", "doc_type": "letter_to_parliament", "date": dt.date(2014, 1, 1), "sources": ["doc-new#L1"]})]
+    empty_store.upsert(docs, [])
+    empty_store.upsert([NodeRecord("Dossier", "d1", {"name": "Visum", "domain": "visa_facilitation", "status": "in_place", "sources": ["doc-new#L3"]})], [])
+    empty_store.upsert([NodeRecord("Dossier", "d1", {"name": "Visum", "domain": "visa_facilitation", "status": "requested", "sources": ["doc-old#L7"]})], [])
+    expected = json.loads(json.dumps(empty_store.statements("d1"), default=str))
+    if empty_store.kind == "embedded":
+        empty_store.close()  # the served app reads the embedded store once the writer is done with it
+    with TestClient(create_app(ApiSettings(KOPPEL_STORE=empty_store.location)), raise_server_exceptions=False) as client:
+        answer = client.get("/api/statements/d1")
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body == expected
+        assert body["disagreements"] == {"status": [
+            {"value": "requested", "source": "doc-old", "source_date": "2010-01-01"},
+            {"value": "in_place", "source": "doc-new", "source_date": "2014-01-01"},
+        ]}
+        shown = {(r["property"], r["source"]): r["shown"] for r in body["statements"] if r["property"] == "status"}
+        assert shown == {("status", "doc-new"): True, ("status", "doc-old"): False}
+        missing = client.get("/api/statements/nothing-here")
+        assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
+        assert client.get("/api/statements/a%2Fb").status_code in (404, 422)
+        assert client.get("/api/statements/bad%20key").status_code == 422
