@@ -89,9 +89,10 @@ def _shape(value: Any, where: str, depth: int, allow_empty: bool) -> Any:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ValidationError(f"{where}: map keys are text, not {key!r}")
+            member = f"{where}.{key}" if key.isidentifier() else f"{where}[{key!r}]"  # a key with a line break stays on one line
             if item is None:
-                raise ValidationError(f"{where}.{key}: a map value may not be null; leave the key out")
-            keys.append((key, _shape(item, f"{where}.{key}", depth + 1, allow_empty)))
+                raise ValidationError(f"{member}: a map value may not be null; leave the key out")
+            keys.append((key, _shape(item, member, depth + 1, allow_empty)))
         return ("map", tuple(sorted(keys, key=lambda pair: pair[0])))
     raise ValidationError(f"{where}: a {type(value).__name__} is not a value the stores hold")
 
