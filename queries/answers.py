@@ -218,6 +218,7 @@ class Reason(Answer):
 class DossierRef(Answer):
     key: str
     name: str | None = None
+    name_nl: str | None = Field(default=None, description="The Dutch name, where it differs (e.g. a coalition of states).")
     domain: str | None = None
     label: str | None = None
 
