@@ -48,6 +48,7 @@ from .answers import (
     RelTypeInfo,
     Rows,
     SchemaAnswer,
+    StatementsAnswer,
     SearchAnswer,
     SimilarAnswer,
     Stats,
@@ -335,12 +336,12 @@ class Koppel:
         node_props, elements = node(self.store, label, key)
         return NodeAnswer(node=node_props, elements=Elements(**elements))
 
-    def statements(self, key: str) -> dict[str, Any]:
+    def statements(self, key: str) -> StatementsAnswer:
         """Every source's statements about the node ``key`` and its relationships, with certainty and where sources disagree.
 
         Shape as :meth:`koppel.graph.store.GraphStore.statements` (``koppel evidence KEY``); ``NotFound`` for an unknown key.
         """
-        return self.store.statements(key)
+        return StatementsAnswer(**self.store.statements(key))
 
     def neighbourhood(self, key: str, *, depth: int = 1, labels: Iterable[str] | None = None, limit: int = 200) -> Elements:
         """Nodes within ``depth`` (1-3) steps of the node ``key``, at most ``limit``, optionally only of ``labels``."""

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from koppel.queries.answers import EvidenceAnswer
+from koppel.queries.answers import EvidenceAnswer, StatementsAnswer
 
 from ..deps import Engine
 
@@ -22,11 +22,11 @@ def get_evidence(
     return engine.evidence(locator)
 
 
-@router.get("/statements/{key}", summary="Every source's statements about a node and where sources disagree")
+@router.get("/statements/{key}", summary="Every source's statements about a node and where sources disagree", response_model=StatementsAnswer)
 def get_statements(
     engine: Engine,
     key: Annotated[str, Path(min_length=2, max_length=200, pattern=r"^[A-Za-z0-9_-]+$", examples=["SOM"], description="The node's key (ISO 3166-1 alpha-3 or slug).")],
-) -> dict[str, Any]:
+) -> StatementsAnswer:
     """As `koppel evidence KEY`: per property each source's value (with its date, `stated` or `inferred` with the basis,
     and whether it is the value shown), the relationships' statements, and `disagreements` (property -> the differing
     values with their sources; the newest source's value is shown). 404 for an unknown key."""
