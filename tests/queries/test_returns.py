@@ -61,6 +61,22 @@ def data_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         store.close()
 
 
+def test_every_countrys_linkage_answer_fits_its_documented_model(data_store) -> None:
+    """On the seed with the data layers (coalitions named in two languages, return series around
+    dated linkages), each country's answer validates against the closed LinkageAnswer model that
+    /openapi.json documents: a field the model lacks would be a 500 over HTTP."""
+    from koppel.queries.answers import LinkageAnswer  # noqa: PLC0415
+    from koppel.queries.linkage import linkages  # noqa: PLC0415
+
+    keys = sorted(row[0] for row in data_store.run("MATCH (c:Country) RETURN c.key").rows)
+    assert len(keys) > 150
+    coalitions = 0
+    for key in keys:
+        answer = LinkageAnswer(**linkages(data_store, key))
+        coalitions += sum(1 for c in answer.candidates if c.kind == "coalition" and c.dossier.name_nl)
+    assert coalitions > 0
+
+
 @pytest.mark.parametrize(("iso3", "citizen"), [("AFG", "Afghanistan"), ("GHA", "Ghana"), ("IRQ", "Iraq"), ("MAR", "Morocco")])
 def test_netherlands_series_exactly_as_in_the_file(data_store, iso3, citizen):
     expected = {
@@ -229,18 +245,3 @@ def test_returns_endpoint_of_a_real_server(data_store):
             assert error.code == 404
             assert error.headers["content-type"].startswith("application/problem+json")
 
-
-def test_every_countrys_linkage_answer_fits_its_documented_model(data_store) -> None:
-    """On the seed with the data layers (coalitions named in two languages, return series around
-    dated linkages), each country's answer validates against the closed LinkageAnswer model that
-    /openapi.json documents: a field the model lacks would be a 500 over HTTP."""
-    from koppel.queries.answers import LinkageAnswer  # noqa: PLC0415
-    from koppel.queries.linkage import linkages  # noqa: PLC0415
-
-    keys = sorted(row[0] for row in data_store.run("MATCH (c:Country) RETURN c.key").rows)
-    assert len(keys) > 150
-    coalitions = 0
-    for key in keys:
-        answer = LinkageAnswer(**linkages(data_store, key))
-        coalitions += sum(1 for c in answer.candidates if c.kind == "coalition" and c.dossier.name_nl)
-    assert coalitions > 0
