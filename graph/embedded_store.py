@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import gc
 import hashlib
 import os
 import shutil
@@ -35,6 +34,7 @@ import ladybug
 from .ddl import ladybug_ddl, schema_fingerprint
 from .errors import ConfigError, NotFound, QueryError, QueryTimeout, ReadOnlyViolation, StoreDamaged, StoreLocked, StoreUnavailable, DiskFull
 from .models import NodeRecord, RelRecord
+from .statements import gc_paused
 from .schema import Property
 from .store import (
     GraphStore,
@@ -336,7 +336,7 @@ class EmbeddedStore(GraphStore):
         groups = by_table(rels)
         into_empty = {group for group in groups if self._rel_table_empty(*group)}
         scope = self._staged if self._staging_pays(sum(len(groups[g]) for g in into_empty)) else self._transaction
-        with tempfile.TemporaryDirectory(prefix="koppel-load-") as scratch, _gc_paused(), scope():
+        with tempfile.TemporaryDirectory(prefix="koppel-load-") as scratch, gc_paused(), scope():
             files = _Scratch(Path(scratch))
             self._write_nodes(nodes, files, report, progress)
             self._write_rels(groups, into_empty, files, report, progress)
@@ -542,23 +542,6 @@ class _Scratch:
         path = self.folder / f"{self.count:04d}-{name}.parquet"
         pq.write_table(table, path)
         return str(path).replace("'", "''")
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a load.
-
-    A load allocates in bulk (row values, the stored rows a reload compares
-    against) and leaves no cycles behind, yet every burst of allocations sets
-    off a collection that walks all the caller's records again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _sidecars(path: Path) -> list[Path]:
