@@ -80,6 +80,22 @@ EXTRA: dict[str, list[str]] = {
     "DDR": ["Duitse Democratische Republiek", "German Democratic Republic"],
     "ANT": ["Nederlandse Antillen", "Netherlands Antilles", "Antilles néerlandaises"],
 }
+# Former and long names of states, and spellings of older titles, that name one state (longest match wins,
+# so "Verenigde Staten van Mexico" is Mexico, not the United States): a renamed state maps to its successor.
+FORMER: dict[str, list[str]] = {
+    "GBR": ["Verenigd Koninkrijk van Groot-Brittannië en Ierland", "Verenigd Koninkrijk van Groot-Brittannië en Noord-Ierland"],
+    "MYS": ["Federatie van Malaya", "Federation of Malaya", "Fédération de Malaisie"],
+    "EGY": ["Verenigde Arabische Republiek", "United Arab Republic"],
+    "RWA": ["Ruanda"], "COL": ["Columbia"], "COD": ["Democratische Republiek Kongo"],
+    "KNA": ["Saint Christopher (Saint Kitts) en Nevis", "Saint Christopher en Nevis"],
+    "OMN": ["Sultanaat Muscate", "Muscate en Oman", "Muscat en Oman"],
+    "SUN": ["Unie van Socialistische Sovjet Republieken", "Unie van Socialistische Sowjet Republieken"],
+    "ISL": ["IJslandse"],
+    "MEX": ["Verenigde Staten van Mexico"], "BRA": ["Verenigde Staten van Brazilië", "Verenigde Staten van Brazilie"],
+    "CSK": ["Tsjechische en Slowaakse Federatieve Republiek", "Tsjechische en Slowaakse Federale Republiek"],
+}
+for _iso3, _names in FORMER.items():
+    EXTRA.setdefault(_iso3, []).extend(_names)
 # Words that look like a country name inside a longer name and must not count on their own.
 _SHADOWED = {"Guinee": ["Guinee-Bissau", "Papoea-Nieuw-Guinea", "Equatoriaal-Guinea"], "Niger": ["Nigeria"], "Dominica": ["Dominicaanse"]}
 

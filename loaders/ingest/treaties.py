@@ -54,7 +54,7 @@ DOMAINS: list[tuple[str, str]] = [
     ("investment", r"investering|investment|kapitaalbelegging"),
     ("aviation", r"lucht|air services|air transport|aerien|aviation|vliegveld"),
     ("justice", r"uitlevering|rechtshulp|strafzaken|gevonniste|strafvonnissen|extradition|legal assistance|overbrenging van veroordeelde|tenuitvoerlegging|rechterlijke|vonnissen|burgerlijke zaken|handelszaken|executie|rechtspleging"),
-    ("police_drugs", r"politie|drugs|verdovende|narcotic|psychotrope|criminaliteit|drugshandel|misdaad|terrorisme"),
+    ("police_drugs", r"politie(?!k)|drugs|verdovende|narcotic|psychotrope|criminaliteit|drugshandel|misdaad|terrorisme"),
     ("labour_migration", r"werving|tewerkstelling|arbeidskrachten|werknemers|emigratie|immigratie|migratie|working holiday|jongerenuitwisseling|stagiairs|arbeid"),
     ("culture_education", r"cultur|onderwijs|wetenschap|educat|school|universit|jeugd"),
     ("development", r"ontwikkelingssamenwerking|technische samenwerking|technical co-?operation|ontwikkeling|financiele samenwerking|hulp|bijstand|schuld|development|deskundigen|vrijwilligers"),
@@ -143,8 +143,19 @@ def _instrument(title: str) -> str | None:
 
 
 def _domain(title: str) -> tuple[str, float] | None:
-    low = plain(title)
-    hits = [name for name, pattern in DOMAINS if re.search(pattern, low)]
+    """The domain from the title's words; the subject (the title without its list of parties) is read first.
+
+    The parties' names must not decide the domain: "... en de Internationale
+    Burgerluchtvaart Organisatie ... inzake technische hulp" is development, not
+    aviation. Only when the subject has no domain word is the whole title read.
+    """
+    whole = plain(title)
+    part = _party_part(title)
+    subject = whole.replace(part, " ") if part else whole
+    hits = [name for name, pattern in DOMAINS if re.search(pattern, subject)]
+    low = subject if hits else whole
+    if not hits:
+        hits = [name for name, pattern in DOMAINS if re.search(pattern, whole)]
     if not hits:
         return None
     if hits[0] != "trade_economic" or re.search(r"handel|scheepvaart|commerc|trade|economisch|economic", low):
@@ -157,9 +168,19 @@ _KINGDOM_FOR = re.compile(r",?\s*\b(ten behoeve van|met betrekking tot|voor|in r
                           r"(\s+en\s+(aruba|de nederlandse antillen))?,?")
 
 
+# A territory that signs under the authority of another state ("Bermuda (zoals gemachtigd door de Regering van het
+# Verenigd Koninkrijk ...)", "het Britse Overzeese Gebied Montserrat", "de Speciale Administratieve Regio Macau van de
+# Volksrepubliek China"): the entrusting state is named, but it is not a party.
+_ENTRUSTING = re.compile(
+    r"\(?\s*zoals gemachtigd(?: krachtens de volmacht)? (?:door|van) (?:de regering van )?het verenigd koninkrijk"
+    r"(?: van groot-brittannie en noord-ierland)?\s*\)?|\bbritse overzeese gebied\b|\bbritish overseas territory\b|"
+    r"(?<=administratieve regio )(\w+) van de volksrepubliek china"
+)
+
+
 def _party_part(title: str) -> str:
-    """The 'tussen A en B' part of a title (up to where the subject begins); 'for Aruba' phrases removed."""
-    low = _KINGDOM_FOR.sub(" ", plain(title))
+    """The 'tussen A en B' part of a title (up to where the subject begins); 'for Aruba' and entrusting phrases removed."""
+    low = _ENTRUSTING.sub(lambda m: m.group(1) or " ", _KINGDOM_FOR.sub(" ", plain(title)))
     match = _PARTY_SPLIT.search(low)
     if not match:
         return ""
@@ -267,12 +288,14 @@ def _parties(result: Extraction, title: str, title_no: int) -> None:
         counterparts = [parties["BEL"], parties["LUX"]]
     if not counterparts and not eu:
         result.leave_out("party", "no counterpart country recognised in the title's parties", where)
+    # the Kingdom (and the part it acts for) is named in the title whatever the counterpart: its confidence does not
+    # depend on how many counterparts were recognised
     confidence = 0.97 if (len(counterparts) == 1 or eu or benelux) else 0.85
     if referenced:
-        confidence = 0.7
         result.leave_out("party", "the parties named are those of the treaty this one belongs to ('bij de Overeenkomst tussen ...'); check them", where)
     for party in parties.values():
-        result.candidates.append(Candidate(doc_id, "party", party, where, confidence))
+        sure = 0.97 if party["role"] in ("signatory", "kingdom_part") and party["key"] in ("NLD", *KINGDOM_PARTS) else confidence
+        result.candidates.append(Candidate(doc_id, "party", party, where, 0.7 if referenced else sure))
 
 
 _PLACE = re.compile(
