@@ -99,7 +99,7 @@ def check_read_only(cypher: str, params: dict[str, Any] | None = None) -> Parsed
             _check_regex(parsed, node.children[1], params)
         elif kind == "reduce" or (kind == "lambda" and len(node.children) == 3):
             _check_reduce(parsed, node)
-    _check_range_product(parsed, params)
+    check_sizes(parsed, params)
     return parsed
 
 
@@ -342,3 +342,537 @@ def unsafe_settings(store: Any) -> list[str]:
     if "internal.dbms.cypher_ip_blocklist" in values and not values["internal.dbms.cypher_ip_blocklist"].strip("[] "):
         warnings.append("Neo4j setting internal.dbms.cypher_ip_blocklist is empty: LOAD CSV may reach any URL (see the README, 'Ad-hoc Cypher')")
     return warnings
+
+
+# ----------------------------------------------------------------------------------- size bounds
+
+MAX_ELEMENTS = 100_000
+"""Elements and characters one value built by the query may hold on one row, when its size is known."""
+MAX_COPIES = 64
+"""Times a value of unknown size (read from the store, or collected over rows) may be copied into one value."""
+MAX_ROWS = 1_000_000
+"""Rows that UNWIND of lists built by the query may multiply a row into."""
+
+# A size bound is a polynomial over the unknowns of a query, all of them at least 1, kept as
+# {monomial: coefficient}. Monomials are strings of symbols:
+#   ''  a known size (elements and characters);
+#   'S' the size of one value read from the store (a property, labels, keys, a parameter not given);
+#   'R' the number of rows read from the store (MATCH), and so the length of a list collect()ed over them;
+#   'A' the accumulator of a reduce(), while its step is being bounded.
+# A symbol may appear at most once in a monomial: a product of two unknowns (a value read from the store
+# copied once per row, a collect() of collect()s) is refused as unbounded.
+
+_ONE = {"": 1}
+_ZERO: dict[str, int] = {}
+_AGGREGATES = frozenset("count collect sum avg min max percentilecont percentiledisc stdev stdevp".split())
+_SCALAR_FUNCTIONS = frozenset(
+    """count sum avg min max size length char_length character_length abs ceil floor round sign sqrt exp log log10 e pi
+    sin cos tan cot asin acos atan atan2 degrees radians haversin id elementid exists date datetime localdatetime localtime
+    time duration tointeger tofloat toboolean tointegerornull tofloatornull tobooleanornull valuetype isempty isnan
+    timestamp percentilecont percentiledisc stdev stdevp list_contains list_has_all list_sum list_product starts_with
+    ends_with contains regexp_matches date_part date_trunc to_int64 to_double startnode endnode type label""".split()
+)
+_SAME_SIZE_FUNCTIONS = frozenset(
+    """tolower toupper lower upper trim ltrim rtrim btrim substring left right reverse tail tostring tostringornull
+    normalize lcase ucase prefix suffix list_distinct list_sort list_reverse_sort list_reverse list_slice nullif cast
+    tointegerlist tofloatlist tostringlist tobooleanlist list_filter""".split()
+)
+_STORE_FUNCTIONS = frozenset("keys labels properties".split())
+_PATH_FUNCTIONS = frozenset("nodes relationships rels".split())
+
+
+class _Unbounded(Exception):
+    """Raised inside the size walk: ``node`` builds a value or rows beyond the budget; ``why`` says how."""
+
+    def __init__(self, node: Node, why: str) -> None:
+        super().__init__(why)
+        self.node, self.why = node, why
+
+
+def _add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    out = dict(a)
+    for key, value in b.items():
+        out[key] = out.get(key, 0) + value
+    return out
+
+
+def _mul(a: dict[str, int], b: dict[str, int], node: Node) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for ka, va in a.items():
+        for kb, vb in b.items():
+            if ka and kb and set(ka) & set(kb):
+                raise _Unbounded(node, _PRODUCT.get((set(ka) & set(kb)).pop(), _PRODUCT["X"]))
+            key = "".join(sorted(ka + kb))
+            out[key] = out.get(key, 0) + va * vb
+    return out
+
+
+def _max(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    out = dict(a)
+    for key, value in b.items():
+        if value > out.get(key, 0):
+            out[key] = value
+    return out
+
+
+_PRODUCT = {
+    "S": "multiplies a value read from the store by another such value, so its size cannot be bounded",
+    "R": "multiplies a list collected over rows by another such list (e.g. collect() of collect(), or a comprehension"
+    " over a collected list that copies a collected list on each element), so its size cannot be bounded",
+    "A": "multiplies the accumulator of reduce(), so its size doubles on every element",
+    "X": "multiplies the size of one element of a list (of unknown size) by itself, so its size cannot be bounded",
+}
+
+
+class _Value:
+    """Size bound of one expression's value on one row: ``total`` elements and characters, ``length``
+    elements at the top level, ``item`` the total of one element (each a polynomial, see above)."""
+
+    __slots__ = ("total", "length", "item")
+
+    def __init__(self, total: dict[str, int], length: dict[str, int] | None = None, item: dict[str, int] | None = None) -> None:
+        self.total = total
+        self.length = total if length is None else length
+        self.item = total if item is None else item
+
+
+_SCALAR = _Value(_ONE, _ONE, _ONE)
+_STORED = _Value({"S": 1})
+
+
+def _param_size(value: Any) -> int:
+    if isinstance(value, str):
+        return max(1, len(value))
+    if isinstance(value, list | tuple):
+        return sum(_param_size(v) for v in value) or 1
+    if isinstance(value, dict):
+        return sum(_param_size(v) for v in value.values()) or 1
+    return 1
+
+
+_CONSTRUCTS = {
+    "list_comprehension": "list comprehension", "pattern_comprehension": "pattern comprehension", "list": "list",
+    "map": "map", "reduce": "reduce()", "unwind": "UNWIND", "binary": "'+'", "collect_subquery": "COLLECT { }",
+    "map_projection": "map projection", "lambda": "lambda", "case": "CASE", "string": "string",
+}
+
+
+class _Sizes:
+    """The size walk over one parsed query; see :func:`check_sizes`."""
+
+    def __init__(self, parsed: Parsed, params: dict[str, Any]) -> None:
+        self.parsed, self.params = parsed, params
+        self.symbols = list("BCDEFGHIJKLMNOPQTUVWXYZ")  # free symbols for the size of a list's element
+
+    # ------------------------------------------------------------------ budget
+    def checked(self, node: Node, value: _Value) -> _Value:
+        for key, count in value.total.items():
+            if key == "":
+                if count > MAX_ELEMENTS:
+                    raise _Unbounded(node, f"would hold up to {count:,} elements on one row; at most {MAX_ELEMENTS:,} are allowed")
+            elif key in ("R", "S", "RS") and count > MAX_COPIES:
+                what = "a list collected over rows" if "R" in key else "a value read from the store"
+                raise _Unbounded(node, f"copies {what} up to {count:,} times into one value; at most {MAX_COPIES} are allowed")
+        return value
+
+    def rows_checked(self, node: Node, rows: dict[str, int]) -> dict[str, int]:
+        # Rows read from the store are streamed (their count is bounded by the query timeout, not here):
+        # R x R rows stay R; the known factor multiplied in by UNWIND is what the budget bounds.
+        collapsed: dict[str, int] = {}
+        for key, count in rows.items():
+            key = "".join(sorted(set(key)))
+            collapsed[key] = collapsed.get(key, 0) + count
+        for count in collapsed.values():
+            if count > MAX_ROWS:
+                raise _Unbounded(node, f"multiplies each row into up to {count:,} rows; at most {MAX_ROWS:,} are allowed")
+        return collapsed
+
+    # ------------------------------------------------------------------ queries
+    def union(self, node: Node, scope: dict[str, _Value], rows: dict[str, int]) -> tuple[dict[str, _Value], dict[str, int], _Value | None]:
+        result = None
+        for part in node.children:
+            query = part.children[0] if part.kind == "union_part" else part
+            result = self.query(query, dict(scope), dict(rows))
+        return result  # type: ignore[return-value]
+
+    def query(self, node: Node, scope: dict[str, _Value], rows: dict[str, int]) -> tuple[dict[str, _Value], dict[str, int], _Value | None]:
+        last: _Value | None = None
+        for clause in node.children:
+            kind = clause.kind
+            if kind == "match":
+                self.patterns(clause.children[0], scope)
+                for child in clause.children[1:]:
+                    self.expression(child.children[0], scope, rows)
+                rows = self.rows_checked(clause, _mul_rows(rows, {"R": 1}))
+            elif kind == "unwind":
+                value = self.expression(clause.children[0], scope, rows)
+                rows = self.rows_checked(clause, _mul_rows(rows, value.length))
+                scope[clause.children[1].attrs["name"]] = _Value(value.item)
+            elif kind in ("with", "return"):
+                scope, rows, last = self.projection(clause, scope, rows)
+            elif kind == "call":
+                inner_scope = dict(scope)
+                body = clause.children[-1]
+                returned_scope, inner_rows, _ = self.union(body, inner_scope, {"": 1})
+                scope.update(returned_scope)
+                rows = self.rows_checked(clause, _mul_rows(rows, inner_rows))
+        return scope, rows, last
+
+    def projection(self, clause: Node, scope: dict[str, _Value], rows: dict[str, int]) -> tuple[dict[str, _Value], dict[str, int], _Value | None]:
+        items = clause.children[0]
+        new_scope = dict(scope) if items.attrs.get("star") else {}
+        aggregating = grouping = False
+        last = None
+        for item in items.children:
+            expression = item.children[0]
+            value = self.expression(expression, scope, rows)
+            last = value
+            if _aggregates(expression):
+                aggregating = True
+            else:
+                grouping = True
+            if len(item.children) > 1:
+                new_scope[item.children[1].attrs["name"]] = value
+            elif expression.kind == "variable":
+                new_scope[expression.attrs["name"]] = value
+        if aggregating and not grouping and not items.attrs.get("star"):
+            rows = {"": 1}
+        for child in clause.children[1:]:
+            if child.kind == "order":
+                for sort in child.children:
+                    self.expression(sort.children[0], {**scope, **new_scope}, rows)
+            elif child.kind == "where":
+                self.expression(child.children[0], new_scope, rows)
+            else:
+                self.expression(child.children[0], new_scope, rows)
+                if child.kind == "limit":
+                    limit = _value(child.children[0], self.params)
+                    if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0:
+                        rows = {"": min(rows[""], limit)} if list(rows) == [""] else {"": max(1, limit)}
+        return new_scope, rows, last
+
+    # ------------------------------------------------------------------ patterns
+    def patterns(self, node: Node, scope: dict[str, _Value]) -> None:
+        """Bind the variables of a pattern list and bound the expressions in its property maps and WHEREs."""
+        for pattern in node.children:
+            path = pattern.attrs.get("path")
+            if path is not None:
+                scope[path.attrs["name"]] = _Value({"": 2 * MAX_HOPS + 1})
+            for element in pattern.children:
+                self.pattern_element(element.children[0] if element.kind == "shortest_function" else element, scope)
+
+    def pattern_element(self, node: Node, scope: dict[str, _Value]) -> None:
+        kind = node.kind
+        if kind in ("path", "group"):
+            for child in node.children:
+                self.pattern_element(child, scope)
+            return
+        if kind in ("node", "relationship"):
+            variable = node.attrs.get("variable")
+            if variable is not None:
+                many = kind == "relationship" and any(c.kind in ("var_length", "quantifier") for c in node.children)
+                scope[variable.attrs["name"]] = _Value({"": MAX_HOPS}, {"": MAX_HOPS}, _ONE) if many else _SCALAR
+            for child in node.children:
+                self.pattern_element(child, scope)
+            return
+        if kind == "map":
+            self.expression(node, scope, {"R": 1})
+        elif kind == "where":
+            self.expression(node.children[0], scope, {"R": 1})
+
+    # ------------------------------------------------------------------ expressions
+    def expression(self, node: Node, scope: dict[str, _Value], rows: dict[str, int]) -> _Value:
+        kind = node.kind
+        if kind in ("number", "boolean", "null", "count_star", "not", "is_null", "has_labels", "list_predicate_done"):
+            if kind in ("not", "is_null", "has_labels"):
+                for child in node.children:
+                    if child.kind != "labels":
+                        self.expression(child, scope, rows)
+            return _SCALAR
+        if kind == "string":
+            size = max(1, len(node.attrs["value"]))
+            return self.checked(node, _Value({"": size}, {"": size}, _ONE))
+        if kind == "param":
+            value = self.params.get(node.attrs["name"], ...)
+            if value is ...:
+                return _STORED
+            size = _param_size(value)
+            length = len(value) if isinstance(value, list | tuple | str) else 1
+            return _Value({"": size}, {"": max(1, length)})
+        if kind == "variable":
+            return scope.get(node.attrs["name"], _STORED)
+        if kind == "parens":
+            return self.expression(node.children[0], scope, rows)
+        if kind == "list":
+            values = [self.expression(child, scope, rows) for child in node.children]
+            total: dict[str, int] = {}
+            item: dict[str, int] = {}
+            for value in values:
+                total, item = _add(total, value.total), _max(item, value.total)
+            return self.checked(node, _Value(total or _ONE, {"": max(1, len(values))}, item or _ONE))
+        if kind == "map":
+            total = {}
+            for entry in node.children:
+                total = _add(total, self.expression(entry.children[0], scope, rows).total)
+            return self.checked(node, _Value(total or _ONE))
+        if kind == "map_projection":
+            base = self.expression(node.children[0], scope, rows)
+            total = dict(base.total)
+            for entry in node.children[1:]:
+                if entry.kind in ("all_properties", "property_selector"):
+                    total = _add(total, {"S": 1})
+                elif entry.kind == "literal_entry":
+                    total = _add(total, self.expression(entry.children[0], scope, rows).total)
+                else:
+                    total = _add(total, self.expression(entry.children[0], scope, rows).total)
+            return self.checked(node, _Value(total))
+        if kind == "property":
+            base = self.expression(node.children[0], scope, rows)
+            return self.checked(node, _Value(_add(base.total, {"S": 1})))
+        if kind == "index":
+            base = self.expression(node.children[0], scope, rows)
+            self.expression(node.children[1], scope, rows)
+            return _Value(base.item)
+        if kind == "slice":
+            base = self.expression(node.children[0], scope, rows)
+            for child in node.children[1:]:
+                self.expression(child, scope, rows)
+            return base
+        if kind == "unary":
+            self.expression(node.children[0], scope, rows)
+            return _SCALAR
+        if kind == "binary":
+            left = self.expression(node.children[0], scope, rows)
+            right = self.expression(node.children[1], scope, rows)
+            if node.attrs["op"] in ("+", "||"):
+                return self.checked(node, _Value(_add(left.total, right.total), _add(left.length, right.length), _max(left.item, right.item)))
+            return _SCALAR
+        if kind == "case":
+            result: dict[str, int] = {}
+            for child in node.children:
+                if child.kind == "when":
+                    self.expression(child.children[0], scope, rows)
+                    result = _max(result, self.expression(child.children[1], scope, rows).total)
+                elif child.kind == "else":
+                    result = _max(result, self.expression(child.children[0], scope, rows).total)
+                else:
+                    self.expression(child, scope, rows)
+            return _Value(result or _ONE)
+        if kind == "list_comprehension":
+            source = self.expression(node.children[1], scope, rows)
+            symbol, element = self.element(source)
+            inner = {**scope, node.children[0].attrs["name"]: element}
+            mapped = None
+            rest = node.children[2:]
+            if node.attrs.get("where"):
+                self.expression(rest[0], inner, rows)
+                rest = rest[1:]
+            if node.attrs.get("map"):
+                mapped = self.expression(rest[0], inner, rows)
+            self.symbols.append(symbol)
+            if mapped is None:
+                return source
+            return self.checked(node, self.over(node, source, mapped.total, symbol))
+        if kind == "list_predicate":
+            source = self.expression(node.children[1], scope, rows)
+            symbol, element = self.element(source)
+            inner = {**scope, node.children[0].attrs["name"]: element}
+            for child in node.children[2:]:
+                self.expression(child, inner, rows)
+            self.symbols.append(symbol)
+            return _SCALAR
+        if kind == "reduce":
+            accumulator, initial, variable, items, step = node.children
+            start = self.expression(initial, scope, rows)
+            source = self.expression(items, scope, rows)
+            return self.reduce(node, accumulator.attrs["name"], start, variable.attrs["name"], source, step, scope, rows)
+        if kind == "pattern_comprehension":
+            inner = dict(scope)
+            self.patterns(Node("patterns", node.token, children=[Node("pattern", node.token, dict(node.attrs), [node.children[0]])]), inner)
+            for child in node.children[1:-1]:
+                self.expression(child.children[0], inner, rows)
+            mapped = self.expression(node.children[-1], inner, rows)
+            return self.checked(node, _Value(_mul({"R": 1}, mapped.total, node), {"R": 1}, mapped.total))
+        if kind in ("exists_subquery", "count_subquery", "collect_subquery"):
+            body = node.children[0]
+            inner = dict(scope)
+            if node.attrs.get("form") == "pattern":
+                self.patterns(body, inner)
+                for child in node.children[1:]:
+                    self.expression(child.children[0], inner, rows)
+                return _SCALAR
+            _, inner_rows, last = self.union(body, inner, {"": 1})
+            if kind != "collect_subquery" or last is None:
+                return _SCALAR
+            length = _collected(inner_rows)
+            return self.checked(node, _Value(_mul(length, last.total, node), length, last.total))
+        if kind == "pattern_predicate":
+            self.patterns(Node("patterns", node.token, children=[Node("pattern", node.token, children=node.children)]), dict(scope))
+            return _SCALAR
+        if kind == "function":
+            return self.function(node, scope, rows)
+        if kind == "lambda":
+            return self.expression(node.children[-1], scope, rows)
+        # anything else (labels, names): no value of its own
+        for child in node.children:
+            if child.kind not in ("labels", "label", "name"):
+                self.expression(child, scope, rows)
+        return _SCALAR
+
+    def element(self, source: _Value) -> tuple[str, _Value]:
+        """A fresh symbol standing for the size of one element of ``source`` and the value bound to it."""
+        if not self.symbols or set(source.item) <= {""}:
+            return "", _Value(source.item)
+        symbol = self.symbols.pop()
+        return symbol, _Value({symbol: 1})
+
+    def over(self, node: Node, source: _Value, mapped: dict[str, int], symbol: str) -> _Value:
+        """The bound of a list mapping each element of ``source`` to a value of size ``mapped``, which may
+        hold ``symbol`` (the element's own size): summed over the elements, ``symbol`` adds up to the
+        source's total and the rest is multiplied by its length."""
+        total: dict[str, int] = {}
+        item: dict[str, int] = {}
+        for key, count in mapped.items():
+            if symbol and symbol in key:
+                rest = {key.replace(symbol, ""): count}
+                total = _add(total, _mul(source.total, rest, node))
+                item = _add(item, _mul(source.item, rest, node))
+            else:
+                total = _add(total, _mul(source.length, {key: count}, node))
+                item = _add(item, {key: count})
+        return _Value(total or _ONE, source.length, item or _ONE)
+
+    def reduce(self, node: Node, accumulator: str, start: _Value, variable: str, source: _Value, step: Node,
+               scope: dict[str, _Value], rows: dict[str, int]) -> _Value:
+        symbol, element = self.element(source)
+        inner = {**scope, accumulator: _Value({"A": 1}), variable: element}
+        grown = self.expression(step, inner, rows).total
+        self.symbols.append(symbol)
+        growth: dict[str, int] = {}
+        for key, count in grown.items():
+            if "A" in key:
+                if key != "A" or count > 1:
+                    raise _Unbounded(node, _PRODUCT["A"])
+            else:
+                growth[key] = count
+        return self.checked(node, _Value(_add(start.total, self.over(node, source, growth, symbol).total)))
+
+    def function(self, node: Node, scope: dict[str, _Value], rows: dict[str, int]) -> _Value:
+        name = node.attrs["name"].lower()
+        children = node.children
+        if name in ("list_transform", "list_filter", "list_reduce") and len(children) >= 2 and children[-1].kind == "lambda":
+            source = self.expression(children[0], scope, rows)
+            for extra in children[1:-1]:
+                self.expression(extra, scope, rows)
+            body = children[-1]
+            if name == "list_reduce" and len(body.children) == 3:
+                return self.reduce(node, body.children[0].attrs["name"], _Value(source.item), body.children[1].attrs["name"], source, body.children[2], scope, rows)
+            symbol, element = self.element(source)
+            inner = {**scope, body.children[0].attrs["name"]: element}
+            mapped = self.expression(body.children[-1], inner, rows)
+            self.symbols.append(symbol)
+            if name == "list_filter":
+                return source
+            return self.checked(node, self.over(node, source, mapped.total, symbol))
+        args = [self.expression(child, scope, rows) for child in children]
+        if name == "range":
+            values = [_value(child, self.params) for child in children]
+            if len(values) in (2, 3) and all(isinstance(v, int) for v in values):
+                step = values[2] if len(values) == 3 else 1
+                count = max(1, (values[1] - values[0]) // step + 1) if step else 1
+                return self.checked(node, _Value({"": count}, {"": count}, _ONE))
+            raise _Unbounded(node, "has bounds that are not whole-number literals or $parameters, so its size cannot be bounded")
+        if name == "collect":
+            value = args[0] if args else _SCALAR
+            length = _collected(rows)
+            return self.checked(node, _Value(_mul(length, value.total, node), length, value.total))
+        if name in _SCALAR_FUNCTIONS:
+            return _SCALAR
+        if name in _STORE_FUNCTIONS:
+            total: dict[str, int] = {"S": 1}
+            for arg in args:
+                total = _add(total, arg.total)
+            return self.checked(node, _Value(total))
+        if name in _PATH_FUNCTIONS:
+            path = args[0] if args else _SCALAR
+            if set(path.total) <= {""}:
+                return _Value(path.total, path.total, _ONE)  # the nodes or relationships of a path: references
+            return path
+        if name in ("head", "last", "list_element"):
+            return _Value(args[0].item) if args else _SCALAR
+        if name in _SAME_SIZE_FUNCTIONS:
+            return args[0] if args else _SCALAR
+        if name in ("split", "string_split"):
+            base = args[0] if args else _SCALAR
+            return self.checked(node, _Value(_add(base.total, base.total), base.total, base.total))
+        if name == "replace" and len(args) == 3:
+            return self.checked(node, _Value(_add(args[0].total, _mul(args[0].total, args[2].total, node))))
+        # coalesce, list_concat, array_concat and the rest: at most the sum of the arguments
+        total = {}
+        for arg in args:
+            total = _add(total, arg.total)
+        return self.checked(node, _Value(total or _ONE))
+
+
+def _mul_rows(rows: dict[str, int], factor: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for ka, va in rows.items():
+        for kb, vb in factor.items():
+            key = "".join(sorted(set(ka + kb.replace("A", ""))))
+            out[key] = out.get(key, 0) + va * vb
+    return out
+
+
+def _collected(rows: dict[str, int]) -> dict[str, int]:
+    """The length of a list collected over ``rows``: known when no row was read from the store, else the
+    unknown R (Neo4j counts collect()'s memory against the transaction limit)."""
+    return {"R": 1} if any(rows.keys() - {""}) else dict(rows)
+
+
+def _aggregates(node: Node) -> bool:
+    for child in node.walk():
+        if child.kind == "count_star" or (child.kind == "function" and child.attrs["name"].lower() in _AGGREGATES):
+            return True
+    return False
+
+
+def check_sizes(parsed: Parsed, params: dict[str, Any] | None = None) -> None:
+    """Refuse a query whose values or rows could outgrow the budget on one row.
+
+    Every expression gets an upper bound on the elements and characters its
+    value can hold on one row: literals count their elements and characters,
+    ``range()`` its length (from literal or parameter bounds), a comprehension
+    the length of its list times the size of what it maps each element to,
+    ``+`` the sum of both sides, ``reduce()`` its initial value plus the list's
+    length times what one step adds, ``collect()`` the rows times the size of
+    each collected value; variables carry their bound through ``WITH``,
+    ``UNWIND`` and ``CALL { }``. Rows are multiplied by the length of each
+    ``UNWIND``'s list. Sizes that depend on the store are kept as unknowns:
+    a value read from the store, and the rows a ``MATCH`` reads.
+
+    Refused (:class:`QueryError`, HTTP 400, exit 5), naming the construct and
+    its line and column: a known size above :data:`MAX_ELEMENTS`; a value
+    copying a store value or a collected list more than :data:`MAX_COPIES`
+    times; a product of two unknown sizes (``collect()`` of ``collect()``, a
+    comprehension over a collected list that copies a collected list per
+    element, a store value multiplied by another); a ``reduce()`` whose step
+    uses its accumulator more than once or multiplies it; an ``UNWIND`` chain
+    of more than :data:`MAX_ROWS` rows per row.
+
+    Why: Neo4j 5.26's transaction memory limit does not count lists and strings
+    built inside an expression, so such a value can exhaust the heap before any
+    limit or timeout acts (``RETURN size([x IN range(1, 100000000) | x])``
+    threw OutOfMemoryError, issue 18).
+    """
+    walker = _Sizes(parsed, params or {})
+    try:
+        walker.union(parsed.tree, {}, {"": 1})
+    except _Unbounded as unbounded:
+        node = unbounded.node
+        if node.kind == "function":
+            what = f"{node.attrs['name']}()"
+        elif node.kind == "binary":
+            what = f"'{node.attrs['op']}'"
+        else:
+            what = _CONSTRUCTS.get(node.kind, node.kind.replace("_", " "))
+        raise QueryError(f"refused: the {what} at {parsed.where(node.token)} {unbounded.why}") from None
