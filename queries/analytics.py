@@ -32,6 +32,8 @@ from koppel.graph import dialect
 from koppel.graph.errors import NotFound, ValidationError
 from koppel.graph.store import GraphStore
 
+from .countries import country_key
+
 CONNECTOR_LABELS = ("Country", "CountryGroup", "Organisation", "Forum", "Donor", "Agreement", "Project", "Dossier")
 EXACT_LIMIT = 500
 """Projections with at most this many nodes get exact betweenness; larger ones are sampled."""
@@ -107,11 +109,6 @@ def _require_country(store: GraphStore, key: str) -> dict[str, Any]:
     return found[0]["country"]
 
 
-def _country_key(iso3: str) -> str:
-    iso3 = iso3.strip()
-    return iso3.upper() if len(iso3) == 3 else iso3
-
-
 def _names(store: GraphStore, keys_by_label: dict[str, Iterable[str]]) -> dict[str, dict[str, Any]]:
     """Name and label of the nodes with these keys (per-label key lookups)."""
     out: dict[str, dict[str, Any]] = {}
@@ -154,7 +151,7 @@ def brokers(store: GraphStore, iso3: str, *, k: int | None = None, partner: str 
     """
     if k is not None and k < 1:
         raise ValidationError(f"k must be at least 1 (got {k})")
-    key, partner = _country_key(iso3), partner.strip()
+    key, partner = country_key(store, iso3), partner.strip()
     _require_country(store, key)
     _require_country(store, partner)
     graph = nx.Graph()
@@ -227,7 +224,7 @@ def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[st
     """
     if top < 1:
         raise ValidationError(f"top must be at least 1 (got {top})")
-    key = _country_key(iso3)
+    key = country_key(store, iso3)
     _require_country(store, key)
     graph = nx.Graph()
     for row in sorted(_rows(store, Q_PROFILE), key=lambda r: (r["country"], r["feature"] or "")):

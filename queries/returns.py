@@ -47,11 +47,12 @@ def eu_efta_states(store: GraphStore) -> list[str]:
     return [row[0] for row in store.run(_EU_EFTA, {"groups": list(EU_EFTA_GROUPS)}).rows]
 
 
-def trend(points: list[dict[str, Any]], years: int = TREND_YEARS) -> dict[str, Any]:
+def trend(points: list[dict[str, Any]], years: int = TREND_YEARS, *, band: float = STABLE_BAND) -> dict[str, Any]:
     """Change over the last ``years`` years that have a figure: first and last value, change in persons and per cent, and a direction.
 
-    ``direction`` is ``falling``, ``rising`` or ``stable`` (within +-10 %), or
-    ``unknown`` when fewer than two of those years have a figure.
+    ``direction`` is ``falling``, ``rising`` or ``stable`` (within +-``band``,
+    a share: 10 % by default; the linkage weights' ``returns.fall`` sets it
+    there), or ``unknown`` when fewer than two of those years have a figure.
     """
     window = [p for p in points if p.get("persons") is not None][-years:]
     if len(window) < 2:
@@ -62,7 +63,7 @@ def trend(points: list[dict[str, Any]], years: int = TREND_YEARS) -> dict[str, A
     if pct is None:
         direction = "rising" if change > 0 else "stable"
     else:
-        direction = "falling" if pct < -STABLE_BAND else "rising" if pct > STABLE_BAND else "stable"
+        direction = "falling" if pct < -band else "rising" if pct > band else "stable"
     return {
         "from_year": first["year"],
         "to_year": last["year"],

@@ -85,6 +85,7 @@ from koppel.queries.linkage.reading import PRECEDENT_TTL, Neighbourhood, brief, 
 from koppel.queries.linkage.scoring import Factors, precedent_value, robustness, score
 from koppel.queries.linkage.sentences import Text
 from koppel.queries.linkage.weights import FACTORS, Weights, load_weights
+from koppel.queries.returns import before_after
 
 __all__ = [
     "ASK_DOMAINS", "EU_MOBILITY", "EU_READMISSION", "EU_VISA_MEASURES", "FACTORS", "KINDS", "PRECEDENT_TTL",
@@ -156,16 +157,14 @@ def _existing(hood: Neighbourhood, w: Weights) -> list[dict[str, Any]]:
         dated = row["dated"]
         returns = None
         if dated and nl_points:
-            year = int(dated["date"][:4])
-            before = [p for p in nl_points if p["year"] < year]
-            after = [p for p in nl_points if p["year"] > year]
+            around = before_after(nl_points, dated["date"][:10])
             returns = {
                 "reported_by": hood.nl,
                 "series": [{"year": p["year"], "persons": p["persons"], "sources": p["sources"]} for p in nl_points],
-                "before": round(sum(p["persons"] for p in before) / len(before), 1) if before else None,
-                "after": round(sum(p["persons"] for p in after) / len(after), 1) if after else None,
-                "years_before": len(before),
-                "years_after": len(after),
+                "before": around["mean_before"],
+                "after": around["mean_after"],
+                "years_before": around["years_before"],
+                "years_after": around["years_after"],
             }
         out.append({
             "key": link["key"],

@@ -15,6 +15,7 @@ from koppel.queries.linkage.reading import Neighbourhood, brief, edge, sources_o
 from koppel.queries.linkage.scoring import Factors, precedent_value, score
 from koppel.queries.linkage.sentences import Text
 from koppel.queries.linkage.weights import FACTORS, Weights
+from koppel.queries.returns import before_after
 
 ASK_DOMAINS = frozenset({"return", "readmission", "reception_of_minors", "return_message"})
 """Dossier domains of what the Netherlands asks (return itself), never offered or cut."""
@@ -287,18 +288,15 @@ def _measure(hood: Neighbourhood, link: dict[str, Any], w: Weights) -> dict[str,
     points = hood.precedent_returns.get(link.get("key", ""), [])
     if not date or not points:
         return None
-    year = int(str(date)[:4])
-    before = [p for p in points if p["year"] < year]
-    after = [p for p in points if p["year"] > year]
-    if not before or not after:
+    around = before_after(points, str(date)[:10])
+    b, a = around["mean_before"], around["mean_after"]
+    if b is None or a is None:
         return None
-    b = sum(p["persons"] for p in before) / len(before)
-    a = sum(p["persons"] for p in after) / len(after)
     change = None if b == 0 else (a - b) / b
     outcome = ("effective" if a > 0 else "unknown") if change is None else "effective" if change > w.returns_band else "no_result" if change < -w.returns_band else "unknown"
-    return {"before": round(b, 1), "after": round(a, 1), "years_before": len(before), "years_after": len(after),
+    return {"before": b, "after": a, "years_before": around["years_before"], "years_after": around["years_after"],
             "change_pct": None if change is None else round(change * 100, 1), "outcome": outcome,
-            "sources": sorted({s for p in before + after for s in p["sources"]})}
+            "sources": sorted({s for p in points if p["year"] != around["year"] for s in p["sources"]})}
 
 
 def control_part(hood: Neighbourhood, w: Weights, key: str, controls: list[tuple[str, dict[str, Any]]]) -> tuple[Part, str | None]:

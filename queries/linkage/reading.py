@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from koppel.graph import dialect
-from koppel.graph.errors import NotFound
 from koppel.graph.store import GraphStore
 from koppel.graph.validity import valid_on
+from koppel.queries import returns as returns_figures
+from koppel.queries.countries import country_key, normalise
 from koppel.queries.linkage.weights import Weights
 
 # -- reading the neighbourhood ------------------------------------------------------------------
@@ -114,8 +115,8 @@ RETURNS_KNOWN_FROM = (7, 1)
 
 With ``as_of``, a figure for year Y is used only when ``as_of`` is on or after
 that day of year Y + 1, so no answer depends on a figure not yet published."""
-TREND_YEARS = 3
-"""Return trends compare the first and last of the last three years with a figure."""
+TREND_YEARS = returns_figures.TREND_YEARS
+"""Return trends compare the first and last of the last three years with a figure (:func:`koppel.queries.returns.trend`)."""
 
 PRECEDENT_TTL = 30.0
 """Seconds cached precedents are trusted; they are read again sooner when the number of Linkage nodes changes."""
@@ -352,14 +353,13 @@ class Neighbourhood:
 def read(store: GraphStore, iso3: str, as_of: dt.date | None, weights: Weights) -> Neighbourhood:
     """The neighbourhood of the country keyed ``iso3`` (an ISO alpha-3 code, any case, or a slug), valid on ``as_of``.
 
-    Raises :class:`NotFound` when no Country has that key.
+    Raises :class:`~koppel.graph.errors.NotFound` when no Country has that key or name
+    (:func:`koppel.queries.countries.country_key`).
     """
     reader = _Reader(store)
-    iso3 = iso3.strip()
-    key = iso3.upper() if len(iso3) == 3 else iso3
-    found = reader.rows(Q_COUNTRY, iso3=key)
-    if not found:
-        raise NotFound(f"no country with key {iso3!r} in the graph (ISO 3166-1 alpha-3 codes, e.g. IRQ, or a slug such as somaliland)")
+    found = reader.rows(Q_COUNTRY, iso3=normalise(iso3))
+    if not found:  # not a key: a country's exact name or alias, under the one rule (NotFound otherwise)
+        found = reader.rows(Q_COUNTRY, iso3=country_key(store, iso3))
     hood = Neighbourhood(
         store=store, country=found[0]["country"], as_of=as_of,
         nl=weights.partners.get("netherlands", "NLD"), eu=weights.partners.get("eu", "europese-unie"),
@@ -619,19 +619,17 @@ def _read_visa(hood: Neighbourhood, reader: _Reader) -> dict[str, Any] | None:
 
 
 def trend(points: list[dict[str, Any]], band: float) -> dict[str, Any]:
-    """The change over the last :data:`TREND_YEARS` years with a figure: ``{from_year, to_year, first, last, change_pct, direction}``.
+    """:func:`koppel.queries.returns.trend` over the last :data:`TREND_YEARS` years with a figure, with the figures it compares.
 
-    ``direction`` is falling or rising beyond ``band`` (a share, e.g. 0.10),
-    else stable; ``unknown`` with fewer than two years.
+    ``{from_year, to_year, change, change_pct, direction}`` as there (stable
+    within +-``band``, a share such as 0.10), plus ``first`` and ``last``
+    (persons, None with fewer than two years) and ``points`` (the window, for
+    citing its rows).
     """
     window = [p for p in points if p.get("persons") is not None][-TREND_YEARS:]
-    if len(window) < 2:
-        return {"from_year": None, "to_year": None, "first": None, "last": None, "change_pct": None, "direction": "unknown", "points": window}
-    first, last = window[0]["persons"], window[-1]["persons"]
-    pct = None if first == 0 else (last - first) / first
-    direction = ("rising" if last > first else "stable") if pct is None else "falling" if pct < -band else "rising" if pct > band else "stable"
-    return {"from_year": window[0]["year"], "to_year": window[-1]["year"], "first": first, "last": last,
-            "change_pct": None if pct is None else round(pct * 100, 1), "direction": direction, "points": window}
+    found = returns_figures.trend(window, TREND_YEARS, band=band)
+    known = found["direction"] != "unknown"
+    return {**found, "first": window[0]["persons"] if known else None, "last": window[-1]["persons"] if known else None, "points": window}
 
 
 def _read_returns(hood: Neighbourhood, reader: _Reader) -> dict[str, Any]:
