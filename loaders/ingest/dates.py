@@ -262,6 +262,7 @@ _JOIN = ("en", "et", "and")
 def read_date(text: str) -> Reading | None:
     """The one date a closing-clause or letter fragment names (see the module docstring); None when none or several."""
     plain_text = plain(re.sub(r"<[^>]*>", "", text))
+    plain_text = re.sub(r"(?<=\d{4})(?=[a-z])|(?<=[a-z])(?=\d{1,2}(?:st|nd|rd|th|e)?\s)", " ", plain_text)  # "1995No.", "Paz30 juni"
     tokens = [t for t in re.split(r"[\s,.;:()*]+", plain_text.replace("'", " ").replace("’", " ")) if t]
     month_names, fillers = months(), _fillers() | _weekdays()
     found: list[Reading] = []

@@ -32,7 +32,7 @@ from typing import Any
 from koppel.loaders.documents import Document
 
 from .countries import KINGDOM_PARTS, find_countries, plain
-from .dates import parse_date
+from .dates import parse_date, read_date
 
 EXTRACTOR = "treaties/1"
 
@@ -153,9 +153,13 @@ def _domain(title: str) -> tuple[str, float] | None:
     part = _party_part(title)
     subject = whole.replace(part, " ") if part else whole
     hits = [name for name, pattern in DOMAINS if re.search(pattern, subject)]
-    low = subject if hits else whole
-    if not hits:
-        hits = [name for name, pattern in DOMAINS if re.search(pattern, whole)]
+    low = subject
+    general = hits[:1] == ["trade_economic"] and not re.search(r"handel|scheepvaart|commerc|trade|economisch|economic", subject)
+    if not hits or general:
+        # no domain word in the subject, or only "samenwerking": the parties' names may say it ("Organisatie voor Migratie")
+        whole_hits = [name for name, pattern in DOMAINS if re.search(pattern, whole)]
+        if whole_hits and (not hits or whole_hits[0] != "trade_economic"):
+            hits, low = whole_hits, whole
     if not hits:
         return None
     if hits[0] != "trade_economic" or re.search(r"handel|scheepvaart|commerc|trade|economisch|economic", low):
@@ -299,9 +303,40 @@ def _parties(result: Extraction, title: str, title_no: int) -> None:
 
 
 _PLACE = re.compile(
-    r"(?:\bte|\bat|\bin|\bà|\ba)\s+(?P<place>(?:'s-|’s-|[A-ZÀ-Ý])[^,;*(]*?)"
+    r"(?:\b(?i:te|at|in)|\bà|\ba)\s+(?P<place>(?:'s-|’s-|[A-ZÀ-Ý])[^,;*(]*?)"
     r"(?=\s*(?:,|\.|;|\(|\s+op\b|\s+on\b|\s+le\b|\s+de\b|\s+den\b|\s+deze\b|\s+this\b|\s+the\b|\s+\d|\s+in\b|\s+en deux\b|$))"
 )
+
+
+# A testimonium without "GEDAAN/Done/Fait": "TEN BLIJKE WAARVAN ... hebben ondertekend te New York, de 19e april 1967"
+_TESTIMONIUM = re.compile(r"TEN BLIJKE WAARVAN|Ten blijke waarvan|IN WITNESS WHEREOF|In witness whereof|EN FOI DE QUOI|En foi de quoi")
+_SIGNED_AT = re.compile(r"\b(?:ondertekend|getekend|signed|sign[ée]s?)\s*,?\s+(?=(?:te|at|in|à|a)\s+(?:'s-|’s-|[A-ZÀ-Ý]))")
+# The second half of a clause signed in two places: "..., and at Monrovia this 27th day of May 2010"
+_SECOND_PLACE = re.compile(r"\b(en te|and at|et a|et à)\b", re.IGNORECASE)
+
+
+def _one_clause(text: str) -> tuple[Any, str | None, bool]:
+    """(reading of the date, place, signed in two places) of one closing clause.
+
+    A clause signed in two places is split at "en te / and at / et à": when
+    both halves give one and the same date it is the date (and the place, when
+    it is the same too); when they differ the clause gives no date.
+    """
+    plain_text = re.sub(r"<[^>]*>", "", text)
+    split = _SECOND_PLACE.search(text)
+    if not split:
+        place = _PLACE.search(plain_text[:160])
+        return read_date(text), (place.group("place").strip() if place else None), False
+    first, second = text[: split.start()], "te " + text[split.end():]
+    dates = {read_date(first), read_date(second)}
+    places = set()
+    for half in (first, second):
+        place = _PLACE.search(re.sub(r"<[^>]*>", "", half)[:160])
+        places.add(plain(place.group("place").strip()) if place else None)
+    reading = dates.pop() if len(dates) == 1 else None
+    one_place = places.pop() if len(places) == 1 else None
+    place = _PLACE.search(plain_text[:160]) if one_place else None
+    return reading, (place.group("place").strip() if place else None), not one_place
 
 
 def _signature(result: Extraction, lines: tuple[str, ...]) -> None:
@@ -314,6 +349,12 @@ def _signature(result: Extraction, lines: tuple[str, ...]) -> None:
         if found:
             clauses.append((i, line[found.start():]))
     if not clauses:
+        for i, line in enumerate(lines, start=1):
+            testimonium = _TESTIMONIUM.search(line)
+            signed = _SIGNED_AT.search(line, testimonium.end()) if testimonium else None
+            if signed:
+                clauses.append((i, line[signed.end():]))
+    if not clauses:
         if not _letter_dates(result, lines):
             result.leave_out("signed_on", "no closing clause (GEDAAN te / Done at / Fait à) and no dated letter")
         return
@@ -321,29 +362,32 @@ def _signature(result: Extraction, lines: tuple[str, ...]) -> None:
     for number, line in clauses:
         text = line.strip("*_ ")
         text = re.split(r"\*|\|", text)[0][:400]
-        two_places = re.search(r"\b(en te|and at|et a|et à)\b", text, re.IGNORECASE)
-        parsed = None if two_places else parse_date(text)
-        place = _PLACE.search(re.sub(r"<[^>]*>", "", text)[:160])
-        dates.append((number, text, parsed, place.group("place").strip() if place else None, bool(two_places)))
+        reading, place, two_places = _one_clause(text)
+        parsed = (reading.date, reading.precision) if reading else None
+        dates.append((number, text, parsed, place, two_places, reading))
     readable = [d for d in dates if d[2]]
     if not readable:
         first = dates[0]
-        reason = "the closing clause names two places and dates" if first[4] else "the date in the closing clause could not be read"
+        reason = "the closing clause names two places with different dates" if first[4] else "the date in the closing clause could not be read"
         result.leave_out("signed_on", reason, (first[0], first[0]))
     else:
         distinct = {d[2] for d in readable}
-        number, text, (date, precision), place, _ = readable[0]
+        number, text, (date, precision), place, _, reading = readable[0]
+        numeric = [d[5] for d in readable if d[5].numeric]
         if len(distinct) > 1:
             # language versions or a later protocol: the first clause is the treaty's; say so by a lower confidence
             confidence = 0.75
             note = f"{len(distinct)} different dates in {len(readable)} closing clauses; the first is taken"
+        elif numeric and len(numeric) == len(readable) and _ambiguous(date) and not any(re.match(r"\W*(GEDAAN|Gedaan|FAIT|Fait|OPGEMAAKT)", d[1]) for d in readable):
+            # "on 11/12/96" in an English clause only: day first is the reading, but month first cannot be ruled out
+            confidence, note = 0.85, "a date in digits only, read day first"
         else:
             confidence = 0.97 if precision == "day" else 0.85
             note = None
         result.candidates.append(Candidate(doc_id, "signed_on", {"date": date.isoformat(), "precision": precision}, (number, number), confidence, note=note))
     placed = [d for d in dates if d[3] and not d[4]]
     if placed:
-        number, _text, _parsed, place, _ = placed[0]
+        number, _text, _parsed, place, _, _ = placed[0]
         place = re.sub(r"\s+", " ", place).strip(" .")
         if 1 < len(place) <= 40 and not re.search(r"\d|\b(en|and|et)\b", place):
             places = {plain(d[3]) for d in placed}
@@ -362,14 +406,88 @@ _WIJZIGT = re.compile(r"^(Wijzigt|Vult aan|Wijziging van)\s+(?P<title>.+?);\s*(?
 
 _LETTER_DATE = re.compile(
     r"(?<![A-Za-z])(?P<place>'s-Gravenhage|’s-Gravenhage|(?:(?:La|Le|Les|The|Den|El|San|Santa|Port|Saint|Kuala|New|Addis|Dar) )?[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+)?),\s+(?:le |de |den |the )?"
-    r"(?P<date>\d{1,2}(?:st|nd|rd|th|e|de)?\.? (?:de )?[A-Za-zéû]+\.?,? \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4})"
+    r"(?P<date>\d{1,2}(?:st|nd|rd|th|e|de)?\.? (?:de )?[A-Za-zéäû]+\.?,? (?:de )?\d{4}|[A-Z][a-z]+ \d{1,2}, \d{4})"
 )
 
 
+def _ambiguous(date: Any) -> bool:
+    """A date whose day and month could be swapped (both 1-12 and different): "11/12/96"."""
+    return date.day <= 12 and date.month <= 12 and date.day != date.month
+
+
+_LETTER_HEADING = re.compile(r"^###\s*Nr\.?\s*([IVXLC]+|\d+)\b")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_STATUS_LINE = re.compile(r"^(Wijzigt|Vult aan|Wijziging van|Treedt in werking|Vervalt)\b")
+
+
+def _roman(numeral: str) -> int:
+    if numeral.isdigit():
+        return int(numeral)
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _own_date(body: list[tuple[int, str]]) -> tuple[int, Any, str | None] | None:
+    """The date a letter carries itself: at its head (first 160 characters) or its foot (last 90 characters).
+
+    Dates quoted inside the letter ("your note of 21 June 1990") are in its
+    middle and are not read. Head and foot disagreeing gives None.
+    """
+    if not body:
+        return None
+    first_no, first = body[0]
+    last_no, last = body[-1]
+    foot = re.sub(r"\*[^*]*\*", " ", last).rstrip()[-90:]
+    found = []
+    for number, window in ((first_no, first[:160]), (last_no, foot)):
+        reading = read_date(window)
+        if reading:
+            place = _LETTER_DATE.search(window)
+            # "LEGATIONKuala Lumpur": a name glued to the word before it is not read as a place
+            glued = place and place.start() > 0 and window[place.start() - 1] == " " and re.search(r"[A-Za-z]{2,} $", window[: place.start()])
+            if place and (glued and window[: place.start()].rstrip().split()[-1][:1].isupper()):
+                place = None
+            found.append((number, reading.date, place.group("place") if place and parse_date(place.group("date")) == (reading.date, "day") else None))
+    if not found or len({f[1] for f in found}) > 1:
+        return None
+    return found[0]
+
+
 def _letter_dates(result: Extraction, lines: tuple[str, ...]) -> bool:
-    """An exchange of notes or letters: the date and place heading its last letter (the reply that concludes it)."""
+    """An exchange of notes or letters: the date of its concluding letter (the reply, the highest "Nr."), else of the last dated letter.
+
+    The letters are the ``### Nr. I``, ``### Nr. II`` sections (a second
+    language version repeats the numbers). The concluding letter's own date
+    (see :func:`_own_date`) is taken with confidence 0.92 when every version
+    of it that carries a date carries the same one and no earlier letter is
+    dated later; otherwise 0.8, as for the older reading below.
+    """
+    sections: list[tuple[int, list[tuple[int, str]]]] = []
+    for number, line in enumerate(lines, start=1):
+        heading = _LETTER_HEADING.match(line.strip())
+        if heading:
+            sections.append((_roman(heading.group(1)), []))
+        elif sections and line.strip() and not line.startswith("#") and not _STATUS_LINE.match(line.strip()):
+            sections[-1][1].append((number, line))
+    if len(sections) >= 2:
+        own = [(n, _own_date(body)) for n, body in sections]
+        last = max(n for n, _ in sections)
+        concluding = [d for n, d in own if n == last and d]
+        earlier = [d for n, d in own if n != last and d]
+        if concluding and len({d[1] for d in concluding}) == 1:
+            number, date, _ = concluding[0]
+            place = next((d[2] for d in concluding if d[2]), None)
+            sure = not any(d[1] > date for d in earlier) and (len(concluding) > 1 or bool(earlier))
+            confidence = 0.92 if sure else 0.8
+            note = "an exchange of letters or notes: the date of the letter that concludes it"
+            result.candidates.append(Candidate(result.document, "signed_on", {"date": date.isoformat(), "precision": "day"}, (number, number), confidence, note=note))
+            if place and len(place) <= 40:
+                result.candidates.append(Candidate(result.document, "signed_place", place, (number, number), confidence, note=note))
+            return True
     dated = []
     for number, line in enumerate(lines, start=1):
+        if _STATUS_LINE.match(line.strip()):
+            continue
         for match in _LETTER_DATE.finditer(line):
             parsed = parse_date(match.group("date"))
             if parsed:

@@ -15,6 +15,7 @@ from koppel.loaders.ingest.treaties import extract
 
 SAMPLE = Path(__file__).resolve().parent / "treaty_sample.yaml"
 HELDOUT = Path(__file__).resolve().parent / "treaty_heldout.yaml"
+HELDOUT2 = Path(__file__).resolve().parent / "treaty_heldout2.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,11 @@ def _values(result, field: str) -> list:
         ("the twenty-first day of May, nineteen hundred and eighty-five, in two copies", dt.date(1985, 5, 21)),
         ("GEDAAN te 's-Gravenhage, de zesde dag van Rabbie Al-Awal 1422 H, overeenkomend met de negenentwintigste mei van het jaar 2001",
          dt.date(2001, 5, 29)),
+        ("GEDAAN in tweevoud te Harare op 11/12/1996, in de Engelse taal", dt.date(1996, 12, 11)),  # digits: day first
+        ("GEDAAN te Doha op 6 januari 2008, overeenkomende met 28/12/1428 A.H, in de Nederlandse", dt.date(2008, 1, 6)),
+        ("Bern, den 28. Oktober 1993", dt.date(1993, 10, 28)),  # German letter
+        ("Madrid, 24 de Octubre de 1963.Señor Embajador", dt.date(1963, 10, 24)),  # Spanish letter
+        ("Dublin, 27th July 1995No. DUB/851 The Royal Netherlands Embassy", dt.date(1995, 7, 27)),  # glued to the next word
     ],
 )
 def test_written_out_dates_are_read(text: str, expected: dt.date) -> None:
@@ -60,6 +66,8 @@ def test_written_out_dates_are_read(text: str, expected: dt.date) -> None:
         "OPGEMAAKT in tweevoud te Managua, op 26 (dag) 8 (maand) 1992",  # no month name
         "GEDAAN te Brussel, op ... 2004",
         "te Pretoria in de maand juni",  # no day, no year
+        "Artikel 1.2.10 van het Verdrag",  # a paragraph number is not a date
+        "signed on 3 May 2001 and on 4 May 2001",  # two dates
     ],
 )
 def test_a_clause_without_one_readable_date_gives_none(text: str) -> None:
@@ -72,6 +80,9 @@ def test_years_in_words_in_three_languages() -> None:
     assert year_from_words("nineteen hundred and sixty") == 1960
     assert year_from_words("deux mille cinq") == 2005
     assert year_from_words("vijf") is None
+    assert year_from_words("mil neuf cent quatre-vingt-neuf") == 1989
+    assert year_from_words("achttien honderd twee en zestig") == 1862
+    assert year_from_words("two thousand and nine") == 2009
 
 
 @pytest.mark.parametrize(
@@ -90,6 +101,10 @@ def test_years_in_words_in_three_languages() -> None:
         ("de Nederlandse Antillen en Aruba", ["ANT", "ABW"]),
         ("de Japanse Regering", ["JPN"]),
         ("Guinee-Bissau", ["GNB"]),
+        ("de Federatie van Malaya", ["MYS"]),  # renamed: the successor's code
+        ("het Verenigd Koninkrijk van Groot-Brittannië en Ierland", ["GBR"]),  # one state, not Ireland too
+        ("de Verenigde Staten van Mexico", ["MEX"]),  # not the United States
+        ("de Tsjechische en Slowaakse Federatieve Republiek", ["CSK"]),
     ],
 )
 def test_country_names_dutch_english_french_and_historical(text: str, codes: list[str]) -> None:
@@ -156,18 +171,52 @@ def test_what_cannot_be_read_is_left_out_with_a_reason(treaties: Path) -> None:
     assert any(i["field"] == "party" and "below the level of a state" in i["reason"] for i in quebec.issues)
 
 
-@pytest.mark.parametrize("sample", [SAMPLE, HELDOUT], ids=["sample", "heldout"])
+def test_a_clause_signed_in_two_places_on_one_day_gives_the_date(treaties: Path) -> None:
+    result = _extract(treaties, "BWBV0004270")  # "DONE at Monrovia this 27th day of May 2010, and at Monrovia this 27th ..."
+    (signed,) = [c for c in result.candidates if c.field == "signed_on"]
+    assert signed.value["date"] == "2010-05-27" and signed.confidence >= 0.9
+    assert _values(result, "signed_place") == ["Monrovia"]
+
+
+def test_a_testimonium_without_gedaan_gives_the_date(treaties: Path) -> None:
+    result = _extract(treaties, "BWBV0004484")  # "... hebben ondertekend te New York, de 19e april 1967"
+    assert _values(result, "signed_on") == [{"date": "1967-04-19", "precision": "day"}]
+    assert _values(result, "signed_place") == ["New York"]
+    # the parties' names (a list of UN organisations, one of them for civil aviation) do not decide the domain
+    assert _values(result, "domain") == ["development"]
+
+
+def test_an_exchange_of_notes_is_dated_by_its_concluding_letter(treaties: Path) -> None:
+    kenya = _extract(treaties, "BWBV0004523")  # note of 30 September 1966, reply of 19 November 1966 (English and Dutch)
+    (signed,) = [c for c in kenya.candidates if c.field == "signed_on"]
+    assert signed.value["date"] == "1966-11-19" and signed.confidence >= 0.9
+    spain = _extract(treaties, "BWBV0004639")  # the "Wijzigt ...; Madrid, 2 juni 1960" status line is not a letter's date
+    assert _values(spain, "signed_on") == [{"date": "1963-10-24", "precision": "day"}]
+    malaya = _extract(treaties, "BWBV0004753")  # "LEGATIONKuala Lumpur": no half a place name
+    assert "Lumpur" not in _values(malaya, "signed_place")
+
+
+def test_an_entrusted_territory_is_the_counterpart_not_the_entrusting_state(treaties: Path) -> None:
+    bermuda = _extract(treaties, "BWBV0003224")  # "Bermuda (zoals gemachtigd door de Regering van het Verenigd Koninkrijk ...)"
+    assert {p["key"]: p["role"] for p in _values(bermuda, "party")} == {"NLD": "signatory", "BMU": "counterpart"}
+    macau = _extract(treaties, "BWBV0003059")  # "de Speciale Administratieve Regio Macau van de Volksrepubliek China"
+    assert {p["key"] for p in _values(macau, "party")} == {"NLD", "MAC"}
+    assert all(c.confidence >= 0.9 for c in macau.candidates if c.field == "party")
+
+
+@pytest.mark.parametrize("sample", [SAMPLE, HELDOUT, HELDOUT2], ids=["sample", "heldout", "heldout2"])
 def test_quality_on_the_annotated_samples(sources_dir: Path, sample: Path) -> None:
     """Parties and domain precision >= 0.98, signature date precision >= 0.95 at the bulk-accept threshold, and no wrong date at high confidence."""
     report = evaluate(sample, sources_dir / "treaties", min_confidence=0.9)
     fields = report["fields"]
     assert report["treaties"] >= (40 if sample == SAMPLE else 20)
-    assert fields["parties"]["precision"] >= 0.98 and fields["parties"]["recall"] >= 0.9
+    assert fields["parties"]["precision"] >= 0.98 and fields["parties"]["recall"] >= 0.95
     assert fields["domain"]["precision"] >= 0.98 and fields["domain"]["recall"] >= 0.98
-    assert fields["signed_on"]["precision"] >= 0.95
-    assert not [w for w in report["wrong"] if w["field"] == "signed_on"], report["wrong"]
+    assert fields["signed_on"]["precision"] >= 0.98 and fields["signed_on"]["recall"] >= 0.9
+    assert not report["wrong"], report["wrong"]
+    assert {m["field"] for m in report["missed"]} <= {"parties", "signed_on", "signed_place", "amends"}
     everything = evaluate(sample, sources_dir / "treaties", min_confidence=0.0)
-    assert everything["fields"]["signed_on"]["recall"] >= 0.8
+    assert everything["fields"]["signed_on"]["recall"] >= 0.9
 
 
 def test_the_shipped_reviewed_corpus_cites_lines_that_exist(sources_dir: Path) -> None:
