@@ -34,7 +34,7 @@ from koppel.loaders.documents import Document
 from .countries import KINGDOM_PARTS, find_countries, plain
 from .dates import parse_date, read_date
 
-EXTRACTOR = "treaties/1"
+EXTRACTOR = "treaties/2"  # bumped when the extractors change: a re-ingest re-extracts every text
 
 INSTRUMENTS = [
     ("notawisseling", "notawisseling"), ("briefwisseling", "briefwisseling"), ("wisseling van brieven", "briefwisseling"),
@@ -502,22 +502,32 @@ def _letter_dates(result: Extraction, lines: tuple[str, ...]) -> bool:
     return True
 
 
+# "Briefwisseling ... bij de Handelsovereenkomst van 2 juni 1960", "Tweede Protocol bij het Verdrag ...": an instrument
+# attached to an earlier treaty (not "bijstand bij de invordering", "de bij de Raad van Europa aangesloten landen")
+_ATTACHED = re.compile(r"\b(?:behorende )?bij (?:de|het) (?:op .{0,60}? ondertekende |[a-z]+e )?[a-z-]*(?:overeenkomst|verdrag|akkoord|protocol|tractaat)\b")
+
+
 def _amends(result: Extraction, title: str, title_no: int, lines: tuple[str, ...] = ()) -> None:
     low = plain(title)
     match = _AMENDS.search(low)
+    attached = None if match else _ATTACHED.search(low)
     head_protocol = _instrument(title) == "protocol" or low.startswith(("aanvullend", "administratief", "uitvoeringsakkoord", "uitvoeringsovereenkomst"))
-    if not match and not head_protocol:
+    if not match and not attached and not head_protocol:
         return
     word = match.group(1) if match else ""
     if "wijziging" in word or "amending" in word or "vervanging" in word:
         role, confidence = "amends", 0.95
     elif "uitvoering" in word or "toepassing" in word or "implementing" in word or low.startswith(("administratief", "uitvoerings")):
         role, confidence = "implements", 0.9
-    elif match:
+    elif match or attached:
         role, confidence = "supplements", 0.9
     else:
         role, confidence = "supplements", 0.6
-    value: dict[str, Any] = {"role": role, "target_title": (title[match.end():] if match else title).strip()[:300]}
+    if attached:  # the earlier treaty's name begins after "bij de"
+        match_end = attached.start() + len(re.match(r"(?:behorende )?bij (?:de|het) ", low[attached.start():]).group(0))
+    else:
+        match_end = match.end() if match else None
+    value: dict[str, Any] = {"role": role, "target_title": (title[match_end:] if match_end is not None else title).strip()[:300]}
     where = (title_no, title_no)
     for number, line in enumerate(lines[:200], start=1):
         status = _WIJZIGT.match(line.strip())
@@ -528,7 +538,7 @@ def _amends(result: Extraction, title: str, title_no: int, lines: tuple[str, ...
             where = (title_no, number)
             break
     else:
-        dated = re.search(r"\b(?:op|van|of|du)\s+(\d{1,2}\s+\w+\s+\d{4})", title[match.end():] if match else title)
+        dated = re.search(r"\b(?:op|van|of|du)\s+(\d{1,2}\s+\w+\s+\d{4})", title[match_end:] if match_end is not None else title)
         parsed = parse_date(dated.group(1)) if dated else None
         if parsed:
             value["target_date"] = parsed[0].isoformat()
