@@ -247,6 +247,22 @@ def observations(countries: list[str], *, states: int = OBSERVATIONS["states"], 
     return g
 
 
+def build(countries: int = 250, *, scale: float = 1.0, seed: int = 7, with_observations: str = "no",
+          states: int = OBSERVATIONS["states"], years: int = OBSERVATIONS["years"]) -> Synthetic:
+    """The graph ``synthetic.py`` loads: :func:`generate`, plus :func:`observations` when ``with_observations`` is "with", or only them ("only").
+
+    ``countries`` must be at least 61 unless only observations are built (groups and forums draw up to 60 countries of origin).
+    """
+    if with_observations == "only":
+        return observations(country_codes(countries), seed=seed, states=states, years=years)
+    graph = generate(countries, scale=scale, seed=seed)
+    if with_observations == "with":
+        extra = observations(graph.countries, seed=seed, states=states, years=years)
+        graph.nodes += extra.nodes
+        graph.rels += extra.rels
+    return graph
+
+
 def load(store: GraphStore, graph: Synthetic, *, progress: bool = True) -> dict[str, Any]:
     """Write the graph (not atomically: a benchmark can reload); returns counts and seconds."""
     start = time.perf_counter()
@@ -272,14 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--observations", choices=["no", "with", "only"], default="no", help="return observations (countries x 30 states x 10 years): none, added to the graph, or only them (into a store that already holds the synthetic graph)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    if args.observations == "only":
-        graph = observations(country_codes(args.countries), seed=args.seed)
-    else:
-        graph = generate(args.countries, scale=args.scale, seed=args.seed)
-    if args.observations == "with":
-        extra = observations(graph.countries, seed=args.seed)
-        graph.nodes += extra.nodes
-        graph.rels += extra.rels
+    graph = build(args.countries, scale=args.scale, seed=args.seed, with_observations=args.observations)
     print(f"generated {len(graph.nodes):,} nodes and {len(graph.rels):,} relationships in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     with open_store(args.store) as store:
         if args.clear:
