@@ -11,13 +11,16 @@ layers (``koppel load`` without files loads them all)::
    the top-5 candidate sets, their mean pairwise Jaccard overlap (target
    <= 0.3) and how many of each top 5 are specific to the country (target
    >= 3).
-2. **Precedents**: for every linkage concerning a country, its date (its own,
-   or the event's) and the Dutch return figures of that country's nationals
-   before and after that year (Eurostat, persons per year, the linkage's own
-   year in neither); where both sides have figures, whether the outcome the
-   letter records (the value the precedent factor uses without figures:
-   ``weights.outcomes``, >= 0.5 read as "worked") agrees with the measured
-   change (a rise beyond ``returns.fall`` read as "worked").
+2. **Precedents**: every Linkage, with its date (its own, or the event's)
+   and the Dutch return figures of its country's nationals before and after
+   that year (Eurostat, persons per year, the linkage's own year in neither);
+   where both sides have figures, whether the outcome the letter records (the
+   value the precedent factor uses without figures: ``weights.outcomes``,
+   >= 0.5 read as "worked") agrees with the measured change (a rise beyond
+   ``returns.fall`` read as "worked"); otherwise why it is left out (no single
+   country, undated, no year before or after). Then the linkage-like facts
+   dated after the first return year (agreements signed, events), and why
+   none of them is a linkage that could be checked instead.
 """
 
 from __future__ import annotations
@@ -59,40 +62,91 @@ def distinctiveness(store: Any, countries: tuple[str, ...], weights: Any, top: i
     return rows, mean, short
 
 
-def precedents(store: Any, weights: Any) -> tuple[list[str], dict[str, int]]:
-    """Markdown rows for every dated linkage, and counts (linkages, dated, with figures on both sides, agreeing)."""
-    pairs = store.run("MATCH (l:Linkage)-[:CONCERNS]->(c:Country) RETURN DISTINCT c.key AS country ORDER BY country").rows
-    rows = ["| linkage | country | date | outcome (letter) | Dutch returns before | after | change | agree |", "|---|---|---|---|---:|---:|---:|---|"]
-    counts = {"linkages": 0, "dated": 0, "both_sides": 0, "agree": 0}
-    seen: set[tuple[str, str]] = set()
-    for (country,) in pairs:
-        result = linkages(store, country, weights=weights, with_robustness=False)
-        for e in result["existing"]:
-            if (e["key"], country) in seen:
-                continue
-            seen.add((e["key"], country))
-            counts["linkages"] += 1
-            if not e["date"]:
-                continue
-            counts["dated"] += 1
+FIRST_RETURN_YEAR_QUERY = "MATCH (o:ReturnObservation) RETURN min(o.year) AS first, max(o.year) AS last"
+LINKAGES_QUERY = (
+    "MATCH (l:Linkage) OPTIONAL MATCH (l)-[:CONCERNS]->(c:Country) "
+    "RETURN l.key AS linkage, l.outcome AS outcome, collect(c.key) AS countries ORDER BY linkage"
+)
+# Facts dated after the return series begins that look like linkages (an agreement signed, an event), for the
+# question whether any could stand in for a dated linkage: printed with the reason each is not one.
+LATER_AGREEMENTS_QUERY = (
+    "MATCH (a:Agreement) WHERE a.date_signed > date($day) "
+    "RETURN a.key AS key, a.name_en AS name, a.domain AS domain, a.agreement_type AS type, a.date_signed AS date ORDER BY date, key"
+)
+LATER_EVENTS_QUERY = "MATCH (e:Event) WHERE e.date > date($day) RETURN e.key AS key, e.name_en AS name, e.kind AS kind, e.date AS date ORDER BY date, key"
+LATER_LINKAGES_QUERY = "MATCH (l:Linkage) WHERE l.date > date($day) RETURN l.key AS key ORDER BY key"
+
+
+def precedents(store: Any, weights: Any) -> tuple[list[str], dict[str, int], list[str]]:
+    """For every Linkage: its date and the Dutch return figures of its country's nationals before and after, or why it is left out.
+
+    Returns markdown rows (one per linkage and country), the counts (linkages
+    examined, left out per reason, compared, agreeing) and lines on the
+    linkage-like facts dated after the first return year (agreements, events)
+    with why none of them is a linkage the precedent factor could be checked on.
+    """
+    first, last = store.run(FIRST_RETURN_YEAR_QUERY).rows[0]
+    rows = ["| linkage | country | date | outcome (letter) | Dutch returns before | after | change | agree / left out because |",
+            "|---|---|---|---|---:|---:|---:|---|"]
+    counts = {"linkages": 0, "no_country": 0, "undated": 0, "no_year_before": 0, "no_year_after": 0, "both_sides": 0, "agree": 0}
+    answers: dict[str, dict[str, Any]] = {}
+    for linkage, outcome, countries in store.run(LINKAGES_QUERY).rows:
+        counts["linkages"] += 1
+        if not countries:
+            counts["no_country"] += 1
+            rows.append(f"| {linkage} | — | — | {outcome} | | | | left out: concerns a group of countries, no single country's return series |")
+            continue
+        verdicts = []
+        for country in sorted(countries):
+            if country not in answers:
+                answers[country] = linkages(store, country, weights=weights, with_robustness=False)
+            e = next(x for x in answers[country]["existing"] if x["key"] == linkage)
             r = e["returns"] or {}
             before, after = r.get("before"), r.get("after")
-            change = agree = ""
-            if before is not None and after is not None:
-                counts["both_sides"] += 1
+            change = note = ""
+            if not e["date"]:
+                verdict = "undated"
+                note = "left out: undated (no date of its own, no dated event about what it links)"
+            elif before is None:
+                verdict = "no_year_before"
+                note = f"left out: no Dutch figure for a year before {e['date'][:4]} (the return series runs {first}-{last})"
+            elif after is None:
+                verdict = "no_year_after"
+                note = f"left out: no Dutch figure for a year after {e['date'][:4]}"
+            else:
+                verdict = "both_sides"
                 pct = None if before == 0 else (after - before) / before
                 rose = pct is not None and pct > weights.returns_band
-                worked = weights.outcomes.get(e["outcome"] or "unknown", 0.4) >= 0.5
-                ok = rose == worked
-                counts["agree"] += ok
+                worked = weights.outcomes.get(outcome or "unknown", 0.4) >= 0.5
+                counts["agree"] += rose == worked
                 change = "n/a" if pct is None else f"{pct * 100:+.1f} %"
-                agree = "yes" if ok else "no"
-            years = f"{r.get('years_before', 0)} y / {r.get('years_after', 0)} y" if r else "no figures"
+                note = "agrees" if rose == worked else "disagrees"
+            verdicts.append(verdict)
+            years = f" ({r.get('years_before', 0)} y / {r.get('years_after', 0)} y)" if r else ""
             rows.append(
-                f"| {e['key']} | {country} | {e['date']} | {e['outcome']} | "
-                f"{'' if before is None else before} | {'' if after is None else after} ({years}) | {change} | {agree} |"
+                f"| {linkage} | {country} | {e['date'] or '—'} | {outcome} | "
+                f"{'' if before is None else before} | {'' if after is None else after}{years} | {change} | {note} |"
             )
-    return rows, counts
+        # a linkage counts once, by its best case (compared if any of its countries could be)
+        order = ("both_sides", "no_year_after", "no_year_before", "undated")
+        counts[min(verdicts, key=order.index)] += 1
+    day = f"{first}-12-31"
+    later = [f"Linkage-like facts dated after {day} (the first return year {first} is the only possible 'before'):"]
+    dated_links = store.run(LATER_LINKAGES_QUERY, {"day": day}).rows
+    later.append(f"- linkages dated after {day}: {len(dated_links)}")
+    agreements = store.run(LATER_AGREEMENTS_QUERY, {"day": day}).records()
+    by_domain: dict[str, int] = {}
+    for a in agreements:
+        by_domain[a["domain"] or "none"] = by_domain.get(a["domain"] or "none", 0) + 1
+    listed = ", ".join(f"{d} {n}" for d, n in sorted(by_domain.items()))
+    later.append(f"- agreements signed after {day}: {len(agreements)} ({listed or 'none'}); left out: no source ties any of them to return "
+                 "cooperation, so none is a linkage, and the precedent factor never reads them")
+    for a in agreements:
+        if a["domain"] in ("readmission", "visa"):
+            later.append(f"  - {a['key']} ({a['date']}, {a['domain']}): {a['name']} — the return cooperation itself, not a dossier tied to it")
+    events = store.run(LATER_EVENTS_QUERY, {"day": day}).records()
+    later.append(f"- events dated after {day}: {len(events)}" + (": " + "; ".join(f"{e['key']} ({e['date']}, {e['kind']})" for e in events) if events else ""))
+    return rows, counts, later
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -107,13 +161,19 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(rows))
         print(f"\nmean pairwise Jaccard of the top-5 sets: **{mean:.3f}** (target <= 0.3)")
         print(f"countries with fewer than 3 country-specific candidates in the top 5: {', '.join(short) or 'none'}\n")
-        rows, counts = precedents(store, weights)
-        print("### Precedents: Dutch return figures before and after each dated linkage\n")
+        rows, counts, later = precedents(store, weights)
+        print("### Precedents: Dutch return figures before and after each linkage\n")
         print("\n".join(rows))
         print(
-            f"\n{counts['linkages']} linkage(s) concerning a country, {counts['dated']} dated, "
-            f"{counts['both_sides']} with figures on both sides, {counts['agree']} of those agreeing with the letter's outcome"
+            f"\n{counts['linkages']} linkage(s) examined: {counts['no_country']} concern no single country, "
+            f"{counts['undated']} undated, {counts['no_year_before']} dated but without a return figure for a year before their own, "
+            f"{counts['no_year_after']} without a year after; {counts['both_sides']} with Dutch figures on both sides, "
+            f"{counts['agree']} of those agreeing with the letter's outcome"
         )
+        if not counts["both_sides"]:
+            print("no linkage can be checked against the return figures: the precedent factor rests on the letter's outcomes alone")
+        print()
+        print("\n".join(later))
     command = "python benchmarks/evaluate_linkages.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     print(f"\ncommand: `{command}`")
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()} {platform.release()}")

@@ -240,6 +240,10 @@ class Candidate(Answer):
     factors: dict[str, float] = Field(default_factory=dict)
     reasons: list[Reason] = Field(default_factory=list, description="In the order of `factors`.")
     robustness: float | None = Field(None, description="Share of ±20 % weight perturbations keeping it in the top 3; null unless asked for.")
+    inferred: Bilingual | None = Field(
+        None, description="Null, or the basis when a factor rests on koppel's inference rather than a stated fact (e.g. another state's visa rule or return figures read as the country's)."
+    )
+
 
 
 class ExistingLinkage(Answer):

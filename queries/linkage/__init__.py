@@ -30,7 +30,11 @@ The answer (a JSON-ready dict, keys in this order)
   on), factors ({demand, control, precedent, channel, positive, risk}),
   reasons ([{factor, weight, value, text, text_nl, path {nodes, edges},
   sources}] in the order of ``factors``), robustness (share of ±20 % weight
-  perturbations keeping it in the top 3; None unless ``with_robustness``)}``.
+  perturbations keeping it in the top 3; None unless ``with_robustness``),
+  inferred (None, or ``{en, nl}``: the basis when a factor rests on koppel's
+  inference rather than a stated fact, e.g. a territory without an ISO code
+  whose nationals the return figures and the visa list count under the state
+  it broke away from; the ``why`` sentence says so too)}``.
 * ``missing``: the English text of ``warnings``.
 
 Candidates
@@ -150,7 +154,7 @@ def _order(c: dict[str, Any]) -> tuple[Any, ...]:
 
 def _existing(hood: Neighbourhood, w: Weights) -> list[dict[str, Any]]:
     out = []
-    nl_points = hood.returns.get("nl", []) if hood.returns else []
+    nl_points = hood.returns.get("nl", []) if hood.returns and not hood.returns.get("inferred") else []  # another state's figures: not shown as the country's
     for row in hood.existing:
         link = row["linkage"]
         targets = [brief(t["node"], t["label"]) for t in row["targets"]]
@@ -195,6 +199,11 @@ def _warnings(hood: Neighbourhood, found: list[dict[str, Any]]) -> list[Text]:
     if origin and not hood.fragility_factors:
         out.append(Text(f"No fragility recorded for {name.en}: risk is counted as 0, so pressure looks safer than it may be.",
                         f"Geen kwetsbaarheid vastgelegd voor {name.nl}: het risico telt als 0, dus druk lijkt veiliger dan hij misschien is."))
+    basis = kinds.inferred_basis(hood)
+    if basis and ((hood.visa or {}).get("inferred") or (hood.returns or {}).get("inferred")):
+        parent = say.names(hood.counted_under["parent"])
+        out.append(Text(f"No visa rule or return figures name {name.en}: those of {parent.en} are used ({basis.en}).",
+                        f"Geen visumregel of terugkeercijfers noemen {name.nl}: die van {parent.nl} worden gebruikt ({basis.nl})."))
     if not hood.assessments:
         out.append(Text(f"No assessment of {name.en}'s cooperation on return.", f"Geen beoordeling van de terugkeersamenwerking van {name.nl}."))
     if not hood.dossiers:

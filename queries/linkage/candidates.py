@@ -62,18 +62,43 @@ class Reason:
 
 @dataclass(frozen=True)
 class Part:
-    """A factor value with its words and facts, before the weight is attached."""
+    """A factor value with its words and facts, before the weight is attached.
+
+    ``inferred``: the value rests on koppel's inference (another state's data
+    read as the country's, see :func:`inferred_basis`), not only on stated facts.
+    """
 
     value: float
     text: Text
     nodes: tuple[str, ...] = ()
     edges: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    inferred: bool = False
 
 
 def part(value: float, text: Text, nodes: list[str] | tuple[str, ...] = (), edges: list[str] | tuple[str, ...] = (),
-         sources: list[str] | tuple[str, ...] = ()) -> Part:
-    return Part(value, text, tuple(nodes), tuple(edges), tuple(sources))
+         sources: list[str] | tuple[str, ...] = (), *, inferred: bool = False) -> Part:
+    return Part(value, text, tuple(nodes), tuple(edges), tuple(sources), inferred)
+
+
+def inferred_basis(hood: Neighbourhood) -> Text | None:
+    """Why another state's visa rule or return figures are read as the country's (None when they are not).
+
+    The basis is in the graph: the country has no ISO 3166 code and broke away
+    from that state (the secession event, with its locators in the reasons);
+    that datasets keyed by ISO codes count its nationals under that state is
+    koppel's inference, said as such.
+    """
+    counted = hood.counted_under
+    if not counted:
+        return None
+    country, parent = say.names(hood.country), say.names(counted["parent"])
+    year = str(counted["event"].get("date") or "")[:4]
+    when = Text(f" in {year}", f" in {year}") if year else Text("", "")
+    return Text(f"inferred: {country.en} has no ISO country code and broke away from {parent.en}{when.en}, so the return figures and the visa list, "
+                f"which know only states with such a code, count its nationals as nationals of {parent.en}",
+                f"afgeleid: {country.nl} heeft geen ISO-landcode en scheidde zich{when.nl} af van {parent.nl}, dus de terugkeercijfers en de visumlijst, "
+                f"die alleen staten met zo'n code kennen, tellen zijn onderdanen als onderdanen van {parent.nl}")
 
 
 def who(hood: Neighbourhood, key: str) -> Text:
@@ -141,8 +166,8 @@ def _change(t: dict[str, Any]) -> Text:
 def return_evidence(hood: Neighbourhood, w: Weights) -> dict[str, Any] | None:
     """Which channel the return figures point to, or None: a fall across the rest of Europe points to the EU and coalitions,
     a fall in the Netherlands only to bilateral levers (computed once per answer, kept in ``hood.returns``)."""
-    if not hood.returns:
-        return None
+    if not hood.returns or hood.returns.get("inferred"):
+        return None  # another state's figures (an inference) only feed the coalition candidate, never the channel of every candidate
     if "evidence" in hood.returns:
         return hood.returns["evidence"]
     from koppel.queries.linkage.reading import trend
@@ -336,8 +361,9 @@ def build(hood: Neighbourhood, w: Weights, *, target: dict[str, Any], kind: str,
     factors = Factors(demand.value, control.value, precedent[0].value, ch.value, positive_value, risk.value, specific_value)
     reasons = [_reason(f, w, p) for f, p in zip((*FACTORS, "risk"), (demand, control, precedent[0], ch, positive, specific, risk), strict=True)]
     name = say.names(target)
+    basis = inferred_basis(hood) if any(p.inferred for p in (demand, control, precedent[0], ch, risk)) else None
     why = say.sentence(say.join([Text(f"{action.en} {name.en}", f"{name.nl} {action.nl}") + Text(": ", ": ") + demand.text, control.text]
-                                + ([risk.text] if risk.value > 0 else []), "; "))
+                                + ([risk.text] if risk.value > 0 else []), "; ") + (Text(f" ({basis.en})", f" ({basis.nl})") if basis else Text("", "")))
     return {
         "key": f"{target['key']}@{direction}",
         "kind": kind,
@@ -353,6 +379,7 @@ def build(hood: Neighbourhood, w: Weights, *, target: dict[str, Any], kind: str,
         "factors": {f: round(getattr(factors, f), 4) for f in (*FACTORS, "risk")},
         "reasons": [r.as_dict() for r in reasons],
         "robustness": None,
+        "inferred": basis.as_dict() if basis else None,
         "_factors": factors,
     }
 
@@ -485,9 +512,16 @@ def eu_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[str]],
     if visa_required:
         target = {"key": EU_VISA_MEASURES, "name": "EU visa measures (Visa Code, article 25a)", "domain": "visa_facilitation", "label": "Instrument"}
         visa = hood.visa or {}
-        demand = part(w.prior("visa_facilitation"), Text(f"nationals of {country.en} need a visa for the Netherlands, so visa rules weigh for them",
-                                                         f"onderdanen van {country.nl} hebben een visum nodig voor Nederland, dus visumregels wegen voor hen"),
-                      [hood.key, hood.nl], [visa["edge"]] if visa else [], visa.get("sources", []))
+        counted = hood.counted_under if visa.get("inferred") else None
+        if counted:
+            parent = say.names(counted["parent"])
+            demand = part(w.prior("visa_facilitation"), Text(f"nationals of {parent.en} need a visa for the Netherlands, and those of {country.en} are counted with them, so visa rules weigh for them",
+                                                             f"onderdanen van {parent.nl} hebben een visum nodig voor Nederland en die van {country.nl} worden met hen meegeteld, dus visumregels wegen voor hen"),
+                          [*counted["nodes"], hood.nl], [*counted["edges"], visa["edge"]], [*visa.get("sources", []), *counted["sources"]], inferred=True)
+        else:
+            demand = part(w.prior("visa_facilitation"), Text(f"nationals of {country.en} need a visa for the Netherlands, so visa rules weigh for them",
+                                                             f"onderdanen van {country.nl} hebben een visum nodig voor Nederland, dus visumregels wegen voor hen"),
+                          [hood.key, hood.nl], [visa["edge"]] if visa else [], visa.get("sources", []))
         control = _eu_control(hood, w, Text("visa measures under the Visa Code", "visummaatregelen onder de Visumcode"))
         precedent = precedent_part(hood, w, [("domain", "visa_facilitation", "negative")], Text("visa pressure", "visumdruk"))
         out.append(build(hood, w, target=target, kind="eu_instrument", direction="negative", action=Text("apply", "toepassen"), channel="eu",
@@ -643,6 +677,8 @@ def return_coalition_candidates(hood: Neighbourhood, w: Weights, covered: dict[s
     falling.sort(key=lambda st: (st[1]["change_pct"] if st[1]["change_pct"] is not None else 0, st[0]))
     names = hood.returns.get("names", {})
     country = say.names(hood.country)
+    counted = hood.counted_under if hood.returns.get("inferred") else None
+    whose = say.names(counted["parent"]) if counted else country  # another state's figures: said as such, and marked inferred
     shown = falling[:4]
     listed = say.join([say.names(names.get(s, {"key": s})) for s, _ in shown], ", ")
     more = len(falling) - len(shown)
@@ -652,12 +688,17 @@ def return_coalition_candidates(hood: Neighbourhood, w: Weights, covered: dict[s
     sources = sorted({x for p in obs for x in p["sources"]})
     edges = [edge(p["key"], "REPORTED_BY", s) for s, t in falling for p in (t["points"][:1] + t["points"][-1:])]
     path = {"nodes": nodes, "edges": edges, "sources": sources}
-    target = {"key": f"return-coalition:{hood.key}", "name": f"States whose returns to {country.en} fell: {listed.en}{extra.en}",
-              "name_nl": f"Landen met dalende terugkeer naar {country.nl}: {listed.nl}{extra.nl}", "domain": None, "label": "CountryGroup"}
-    demand = part(w.prior(None), Text(f"{len(falling)} European states saw returns of nationals of {country.en} fall as well: {listed.en}{extra.en}",
-                                      f"{len(falling)} Europese landen zagen de terugkeer van onderdanen van {country.nl} ook dalen: {listed.nl}{extra.nl}"),
-                  nodes, edges, sources)
+    target = {"key": f"return-coalition:{hood.key}", "name": f"States whose returns to {whose.en} fell: {listed.en}{extra.en}",
+              "name_nl": f"Landen met dalende terugkeer naar {whose.nl}: {listed.nl}{extra.nl}", "domain": None, "label": "CountryGroup"}
+    if counted:
+        demand = part(w.prior(None), Text(f"{len(falling)} European states saw returns of nationals of {whose.en}, with whom those of {country.en} are counted, fall as well: {listed.en}{extra.en}",
+                                          f"{len(falling)} Europese landen zagen de terugkeer van onderdanen van {whose.nl}, met wie die van {country.nl} worden meegeteld, ook dalen: {listed.nl}{extra.nl}"),
+                      [*nodes, *counted["nodes"]], [*edges, *counted["edges"]], [*sources, *counted["sources"]], inferred=True)
+    else:
+        demand = part(w.prior(None), Text(f"{len(falling)} European states saw returns of nationals of {country.en} fall as well: {listed.en}{extra.en}",
+                                          f"{len(falling)} Europese landen zagen de terugkeer van onderdanen van {country.nl} ook dalen: {listed.nl}{extra.nl}"),
+                      nodes, edges, sources)
     control = part(w.control["eu"], Text("the Netherlands would have to form the coalition with them", "Nederland zou de coalitie met hen moeten vormen"), [hood.nl])
     precedent = precedent_part(hood, w, [("channel", "coalition")], Text("joint action with like-minded states", "gezamenlijk optreden met gelijkgezinde landen"))
-    return [build(hood, w, target=target, kind="coalition", direction="positive", action=Text("act jointly with", "benaderen voor gezamenlijk optreden:"),
+    return [build(hood, w, target=target, kind="coalition", direction="positive", action=Text("act jointly with", "benaderen voor gezamenlijk optreden"),
                   channel="coalition", demand=demand, control=control, precedent=precedent, channel_path=path)]

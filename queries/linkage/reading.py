@@ -103,6 +103,14 @@ MATCH (c:Country {key: $iso3})<-[:OF_CITIZENSHIP]-(o:ReturnObservation)-[:REPORT
 RETURN g.key AS state, g.name AS name, g.name_en AS name_en, g.name_nl AS name_nl,
        o.key AS key, o.year AS year, o.persons AS persons, o.sources AS sources
 """
+# Only for a country without an ISO 3166 code: the state it broke away from (a secession event it initiated that concerns
+# that state). Datasets keyed by ISO codes (Eurostat's citizenship, the visa list) count its nationals under that state.
+Q_COUNTED_UNDER = """
+MATCH (c:Country {key: $iso3})-[r1:INITIATED]->(e:Event)-[r2:CONCERNS]->(p:Country)
+WHERE e.kind = 'secession' AND p.key <> c.key
+RETURN p AS parent, e AS event, r1.sources AS s1, r1.valid_from AS f1, r1.valid_to AS t1,
+       r2.sources AS s2, r2.valid_from AS f2, r2.valid_to AS t2
+"""
 # Global: the Dutch return figures of the nationals of every country a dated linkage concerns (for measured precedents).
 Q_PRECEDENT_RETURNS = """
 MATCH (l:Linkage)-[:CONCERNS]->(c:Country)<-[:OF_CITIZENSHIP]-(o:ReturnObservation)-[:REPORTED_BY]->(n:Country {key: $nl})
@@ -288,6 +296,10 @@ class Neighbourhood:
     """Measured before/after effects per linkage key, computed once per answer (see candidates.measured_effect)."""
     fragility: float = 0.0
     fragility_factors: list[str] = field(default_factory=list)
+    counted_under: dict[str, Any] | None = None
+    """For a country without an ISO 3166 code that broke away from a state: ``{"parent": node, "event": node, "nodes",
+    "edges", "sources"}`` (the secession that is the basis for reading the parent's visa rule and return figures as its
+    own, an inference: see :func:`_counted_under`); None otherwise."""
 
     @property
     def key(self) -> str:
@@ -367,6 +379,18 @@ def read(store: GraphStore, iso3: str, as_of: dt.date | None, weights: Weights) 
     _read_edges(hood, reader, found[0]["linkages"])
     hood.visa = _read_visa(hood, reader)
     hood.returns = _read_returns(hood, reader)
+    if hood.country.get("has_iso_code") is False and (hood.visa is None or not hood.returns):
+        hood.counted_under = _counted_under(hood, reader)
+        if hood.counted_under:
+            parent = hood.counted_under["parent"]["key"]
+            if hood.visa is None:
+                hood.visa = _read_visa(hood, reader, parent)
+                if hood.visa:
+                    hood.visa["inferred"] = True
+            if not hood.returns:
+                hood.returns = _read_returns(hood, reader, parent)
+                if hood.returns:
+                    hood.returns["inferred"] = True
     hood.channels = _open_channels(hood, reader)
     factors = [f for f in hood.country.get("risk_factors") or [] if f in weights.risk_factors]
     hood.fragility = max((weights.risk_factors[f] for f in factors), default=0.0)
@@ -602,10 +626,36 @@ def year_known(year: int | None, as_of: dt.date | None) -> bool:
     return as_of is None or as_of >= dt.date(int(year) + 1, *RETURNS_KNOWN_FROM)
 
 
-def _read_visa(hood: Neighbourhood, reader: _Reader) -> dict[str, Any] | None:
-    """The latest visa requirement of the country's nationals for the Netherlands valid on ``as_of``, or None if unknown."""
+def _counted_under(hood: Neighbourhood, reader: _Reader) -> dict[str, Any] | None:
+    """The state whose nationals the country's are counted as in data keyed by ISO codes, with the facts that say so; or None.
+
+    Read only for a Country with ``has_iso_code`` false: the Country it broke
+    away from (an Event of kind ``secession`` it INITIATED that CONCERNS that
+    Country, valid on ``as_of``; the first by key if several). The counting is
+    koppel's inference, not a source's statement: no dataset names the
+    country, and datasets list only states with an ISO 3166 code.
+    """
+    found = []
+    for r in reader.rows(Q_COUNTED_UNDER, iso3=hood.key):
+        r1 = {k: v for k, v in (("_type", "INITIATED"), ("sources", r["s1"]), ("valid_from", r["f1"]), ("valid_to", r["t1"])) if v is not None}
+        r2 = {k: v for k, v in (("_type", "CONCERNS"), ("sources", r["s2"]), ("valid_from", r["f2"]), ("valid_to", r["t2"])) if v is not None}
+        parent, event = r["parent"], r["event"]
+        if parent.get("has_iso_code") is False or not hood.ok(parent, event, r1, r2) or (event.get("date") and hood.as_of and str(event["date"])[:10] > hood.as_of.isoformat()):
+            continue
+        found.append({
+            "parent": parent, "event": event,
+            "nodes": [hood.key, event["key"], parent["key"]],
+            "edges": [edge(hood.key, "INITIATED", event["key"]), edge(event["key"], "CONCERNS", parent["key"])],
+            "sources": sources_of(hood.country, event, r1, r2),
+        })
+    return min(found, key=lambda f: f["parent"]["key"]) if found else None
+
+
+def _read_visa(hood: Neighbourhood, reader: _Reader, of: str | None = None) -> dict[str, Any] | None:
+    """The latest visa requirement of the country's nationals (or of ``of``'s) for the Netherlands valid on ``as_of``, or None if unknown."""
     rows = []
-    for r in reader.rows(Q_VISA, iso3=hood.key, nl=hood.nl):
+    of = of or hood.key
+    for r in reader.rows(Q_VISA, iso3=of, nl=hood.nl):
         rel = rel_from("VISA_REQUIREMENT", r)
         if r["as_of"] is not None:
             rel["as_of"] = r["as_of"]
@@ -615,7 +665,7 @@ def _read_visa(hood: Neighbourhood, reader: _Reader) -> dict[str, Any] | None:
         return None
     _, _, r, rel = max(rows, key=lambda t: (t[0], t[1]))
     return {"required": bool(r["visa_required"]), "requirement": r["requirement"], "as_of": r["as_of"], "sources": sources_of(rel),
-            "edge": edge(hood.key, "VISA_REQUIREMENT", hood.nl)}
+            "edge": edge(of, "VISA_REQUIREMENT", hood.nl), "of": of, "inferred": False}
 
 
 def trend(points: list[dict[str, Any]], band: float) -> dict[str, Any]:
@@ -632,17 +682,18 @@ def trend(points: list[dict[str, Any]], band: float) -> dict[str, Any]:
     return {**found, "first": window[0]["persons"] if known else None, "last": window[-1]["persons"] if known else None, "points": window}
 
 
-def _read_returns(hood: Neighbourhood, reader: _Reader) -> dict[str, Any]:
-    """Return observations of the country's nationals known on ``as_of``: per reporting state, and the rest of Europe summed.
+def _read_returns(hood: Neighbourhood, reader: _Reader, of: str | None = None) -> dict[str, Any]:
+    """Return observations of the country's nationals (or of ``of``'s) known on ``as_of``: per reporting state, and the rest of Europe summed.
 
-    ``{"nl": [points], "europe": [points], "states": {state: [points]}, "names": {state: node}}``;
+    ``{"nl": [points], "europe": [points], "states": {state: [points]}, "names": {state: node}, "steady", "of" (whose
+    nationals), "inferred" (set by :func:`read` when they are another state's, see :func:`_counted_under`)}``;
     a point is ``{year, persons, sources}``; a state's year without a figure
     is left out, never read as zero. ``europe`` sums, per year, the states
     other than the Netherlands that have a figure in every year of the window.
     """
     per_state: dict[str, list[dict[str, Any]]] = defaultdict(list)
     names: dict[str, dict[str, Any]] = {}
-    for r in reader.rows(Q_RETURNS, iso3=hood.key):
+    for r in reader.rows(Q_RETURNS, iso3=of or hood.key):
         if r["persons"] is None or not year_known(r["year"], hood.as_of):
             continue
         per_state[r["state"]].append({"year": int(r["year"]), "persons": int(r["persons"]), "sources": list(r["sources"] or []), "key": r["key"]})
@@ -660,4 +711,4 @@ def _read_returns(hood: Neighbourhood, reader: _Reader) -> dict[str, Any]:
         rows = [p for s in steady for p in others[s] if p["year"] == year]
         if rows:
             europe.append({"year": year, "persons": sum(p["persons"] for p in rows), "sources": sorted(x for p in rows for x in p["sources"]), "states": len(rows)})
-    return {"nl": nl, "europe": europe, "states": dict(sorted(per_state.items())), "names": names, "steady": steady}
+    return {"nl": nl, "europe": europe, "states": dict(sorted(per_state.items())), "names": names, "steady": steady, "of": of or hood.key, "inferred": False}

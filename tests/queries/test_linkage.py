@@ -176,6 +176,18 @@ def test_a_country_without_data_gets_missing_not_an_empty_answer(seeded_store, a
 def test_unknown_country_is_not_found(seeded_store, weights):
     with pytest.raises(NotFound, match="XXX"):
         linkages(seeded_store, "XXX", weights=weights)
+    with pytest.raises(NotFound, match="Irakk"):  # a typo is an error, never a guess
+        linkages(seeded_store, "Irakk", weights=weights)
+    with pytest.raises(ValidationError):
+        linkages(seeded_store, "   ", weights=weights)
+
+
+def test_the_country_is_found_by_the_one_rule_of_queries_countries(seeded_store, weights):
+    """Code in any case, a slug in any case, or an exact Dutch or English name: the same answer as the key (koppel.queries.countries)."""
+    for key, spellings in {"IRQ": (" irq ", "Irak", "Iraq"), "somaliland": ("Somaliland", " SOMALILAND")}.items():
+        expected = linkages(seeded_store, key, weights=weights)
+        for text in spellings:
+            assert linkages(seeded_store, text, weights=weights) == expected, text
 
 
 def test_weights_change_the_ranking(seeded_store, tmp_path: Path):
