@@ -128,7 +128,7 @@ def _accepted(workspace: Workspace) -> dict[str, list[dict[str, Any]]]:
         for row in doc["candidates"]:
             decision = workspace.decisions.get(row["id"])
             if decision and decision["decision"] in ("accept", "edit"):
-                per_doc.setdefault(doc_id, []).append({**row, "value": decision["value"]})
+                per_doc.setdefault(doc_id, []).append({**row, "value": decision.get("value", row["value"])})
     return per_doc
 
 
@@ -212,17 +212,69 @@ def accepted_facts(workspace: Workspace) -> dict[str, Any]:
             # the text's date is its date of signature (the statements' known time)
             document["date"] = agreement["date_signed"]
         nodes.setdefault(document["key"], document)
-    rels += _resolve_amends(amends, agreements, rels)
+    links, referenced = _resolve_amends(amends, agreements, rels)
+    rels += links
+    for node in referenced:
+        nodes.setdefault(node["key"], node)
     return {"nodes": list(nodes.values()), "relationships": rels}
 
 
-def _resolve_amends(amends: list[tuple[str, dict[str, Any]]], agreements: dict[str, dict[str, Any]], rels: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """AMENDS where exactly one accepted treaty with the same counterparts matches the date (or title) the amending title names."""
+_INSTRUMENT_WORD = r"[\w-]*(?:verdrag|overeenkomst|akkoord|accoord|protocol|tractaat)"
+# "het op 31 mei 1932 te Londen ... gesloten Verdrag ...": the date and place come before the instrument they belong to
+_DATED_AFTER = re.compile(rf"\bop (?P<date>\d{{1,2}} \w+ \d{{4}})(?: te (?P<place>[^,]+?))?(?: tussen [^,]+?)? (?:ondertekende|gesloten|getekende|tot stand gekomen|totstandgekomen) (?P<instrument>{_INSTRUMENT_WORD})\b", re.IGNORECASE)
+# "de Handelsovereenkomst (tussen ...) van 29 juni 1951": the instrument comes before its date, no other instrument between
+_DATED_BEFORE = re.compile(rf"\b(?P<instrument>{_INSTRUMENT_WORD})\b(?P<between>[^;]{{0,160}}?)\bvan (?P<date>\d{{1,2}} \w+ \d{{4}})\b", re.IGNORECASE)
+
+
+def _stated_target(value: dict[str, Any]) -> dict[str, Any] | None:
+    """The earlier treaty as the amending title states it: instrument, date (and place), name from the instrument word on.
+
+    Only a date that plainly belongs to one instrument of the title is used
+    ("Protocol bij de Overeenkomst van 16 juni 1959" dates the Overeenkomst, and
+    is read so); otherwise None.
+    """
+    from .dates import parse_date
+    from .treaties import _instrument
+
+    title = value.get("target_title", "")
+    match = _DATED_AFTER.search(title)
+    if match is None:
+        match = _DATED_BEFORE.search(title)
+        if match and re.search(_INSTRUMENT_WORD, match.group("between"), re.IGNORECASE):
+            match = None
+    if match is None:
+        return None
+    parsed = parse_date(match.group("date"))
+    if not parsed:
+        return None
+    name = title[match.start("instrument"):].strip(" ,.")
+    name = name[:1].upper() + name[1:]
+    instrument = _instrument(match.group("instrument"))
+    place = match.groupdict().get("place")
+    return {"date": parsed[0].isoformat(), "instrument": instrument, "name": name[:240], "place": place.strip() if place else None}
+
+
+def _resolve_amends(amends: list[tuple[str, dict[str, Any]]], agreements: dict[str, dict[str, Any]],
+                    rels: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """AMENDS links, and the earlier treaties known only from an amending title: (relationships, referenced Agreement nodes).
+
+    First, exactly one accepted treaty with a common counterpart and the date
+    (or title) the amending title names. Else, where the amending title dates
+    one instrument (see :func:`_stated_target`): exactly one accepted treaty of
+    that date and instrument, whatever its parties (a treaty with the United
+    Kingdom applied to a state that became independent); or, when the corpus
+    has none, an ``Agreement`` keyed ``treaty-ref-<date>-<instrument>`` that
+    holds only what the amending title states (name, instrument, date, place),
+    says so in its ``description`` and cites the amending title's line. An
+    earlier treaty named without a date is not referenced: a title alone does
+    not identify it.
+    """
     parties: dict[str, set[str]] = {}
     for rel in rels:
         if rel["type"] == "PARTY_TO" and rel.get("role") == "counterpart":
             parties.setdefault(rel["to"], set()).add(rel["from"])
-    out = []
+    out: list[dict[str, Any]] = []
+    referenced: dict[str, dict[str, Any]] = {}
     for key, row in amends:
         value = row["value"]
         target_title = plain(value.get("target_title", ""))
@@ -238,7 +290,36 @@ def _resolve_amends(amends: list[tuple[str, dict[str, Any]]], agreements: dict[s
                 matches.append(other)
         if len(matches) == 1:
             out.append({"type": "AMENDS", "from": key, "to": matches[0], "role": value["role"], "sources": [row["locator"]]})
-    return out
+            continue
+        if matches:
+            continue
+        stated = _stated_target(value)
+        if stated is None or not stated["instrument"]:
+            continue
+        same = [other for other, agreement in agreements.items()
+                if other != key and agreement.get("date_signed") == stated["date"] and agreement.get("instrument") == stated["instrument"]]
+        if len(same) == 1:
+            out.append({"type": "AMENDS", "from": key, "to": same[0], "role": value["role"], "sources": [row["locator"]],
+                        "note": "matched by the date and instrument the title states"})
+            continue
+        if same:
+            continue
+        ref_key = f"treaty-ref-{stated['date']}-{stated['instrument']}"
+        node = referenced.get(ref_key)
+        if node is None:
+            node = referenced[ref_key] = {
+                "label": "Agreement", "key": ref_key, "name": stated["name"], "name_nl": stated["name"], "agreement_type": "treaty",
+                "status": "signed", "instrument": stated["instrument"], "date_signed": stated["date"], "date_signed_precision": "day",
+                "description": "Not in the corpus of texts: known only from the title of a treaty that refers to it, with the name, "
+                               "instrument and date of signature that title states.",
+                "sources": [],
+            }
+            if stated["place"]:
+                node["signed_place"] = stated["place"]
+        if row["locator"] not in node["sources"]:
+            node["sources"].append(row["locator"])
+        out.append({"type": "AMENDS", "from": key, "to": ref_key, "role": value["role"], "sources": [row["locator"]]})
+    return out, list(referenced.values())
 
 
 def write_facts(facts: dict[str, Any], path: Path, *, skip_keys: set[str] | None = None) -> int:
@@ -264,11 +345,68 @@ def write_facts(facts: dict[str, Any], path: Path, *, skip_keys: set[str] | None
 
 
 def reviewed_files() -> list[Path]:
-    """The shipped reviewed facts files (``koppel/loaders/reviewed/*.json``): the treaty corpus."""
+    """The shipped reviewed facts files (``koppel/loaders/reviewed/*.json`` but not ``*.decisions.json``): the treaty corpus."""
     from importlib import resources
 
     folder = resources.files("koppel.loaders").joinpath("reviewed")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".json"))
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".json") and not p.name.endswith(".decisions.json"))
+
+
+LOG_FIELDS = ("decision", "by", "at", "document", "field", "rule")
+
+
+def write_decision_log(workspace: Workspace, path: Path) -> int:
+    """Write the workspace's decisions to ``path`` (JSON), atomically; returns how many.
+
+    The log is ``{"decisions": {candidate id: {decision, by, at, document,
+    field[, rule][, value]}}}``: who decided what, when and by which rule; the
+    value only for an edit (an accepted candidate's value is the candidate's
+    own, and its id is made from it). No text of the documents is in it.
+    """
+    records = {}
+    for candidate, record in sorted(workspace.decisions.items()):
+        entry = {k: record[k] for k in LOG_FIELDS if record.get(k) is not None}
+        if record["decision"] == "edit":
+            entry["value"] = record["value"]
+        records[candidate] = entry
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".json", encoding="utf-8") as out:
+        out.write('{"decisions": {\n' + ",\n".join(f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in records.items()) + "\n}}\n")
+    Path(out.name).chmod(0o644)
+    Path(out.name).replace(path)
+    return len(records)
+
+
+def import_decisions(workspace: Workspace, path: Path) -> int:
+    """Take over the decisions of a decision log (see :func:`write_decision_log`) for candidates not yet decided here.
+
+    Decisions already in the workspace stand. Each imported record says where
+    it came from (``imported_from``). Returns how many were imported; a log
+    that is not one gives one clear error.
+    """
+    path = Path(path)
+    try:
+        log = json.loads(path.read_text(encoding="utf-8"))
+        records = log["decisions"]
+        if not isinstance(records, dict):
+            raise TypeError
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such decision log") from None
+    except (ValueError, KeyError, TypeError):
+        raise ValidationError(f"{path}: not a decision log (a JSON object with 'decisions' by candidate id)") from None
+    count = 0
+    for candidate, record in records.items():
+        if candidate in workspace.decisions:
+            continue
+        if not isinstance(record, dict) or record.get("decision") not in ("accept", "reject", "edit"):
+            raise ValidationError(f"{path}: decision for {candidate!r} is not accept, reject or edit")
+        if record["decision"] == "edit" and "value" not in record:
+            raise ValidationError(f"{path}: the edit of {candidate!r} has no value")
+        workspace.decisions[candidate] = {**record, "imported_from": path.name}
+        count += 1
+    if count:
+        workspace.save()
+    return count
 
 
 def reviewed_layer() -> tuple[Any, list[str]]:
@@ -277,8 +415,9 @@ def reviewed_layer() -> tuple[Any, list[str]]:
 
     files = reviewed_files()
     facts = parse_facts(files)
-    agreements = sum(1 for n in facts.nodes if n.label == "Agreement")
-    return facts, [f"treaties: {agreements} reviewed treaties from {', '.join(p.name for p in files)}"]
+    agreements = sum(1 for n in facts.nodes if n.label == "Agreement" and n.properties.get("bwb_id"))
+    referenced = sum(1 for n in facts.nodes if n.label == "Agreement" and not n.properties.get("bwb_id"))
+    return facts, [f"treaties: {agreements} reviewed treaties and {referenced} earlier treaties they refer to from {', '.join(p.name for p in files)}"]
 
 
 def load_accepted(workspace: Workspace, store: Any) -> dict[str, Any]:

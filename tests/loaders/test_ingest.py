@@ -14,7 +14,7 @@ import pytest
 from koppel.graph.errors import ValidationError
 from koppel.loaders.ingest import pipeline
 from koppel.loaders.ingest.pipeline import Workspace, ingest
-from koppel.loaders.ingest.review import accept_above, accepted_facts, decide, load_accepted
+from koppel.loaders.ingest.review import accept_above, accepted_facts, decide, import_decisions, load_accepted, reviewed_files, write_decision_log
 from koppel.queries.profile import country_profile
 
 # Morocco's treaties in the corpus: social security (+ its administrative arrangement), labour recruitment,
@@ -190,6 +190,71 @@ def test_accept_all_above_a_confidence(tmp_path: Path, morocco: Path) -> None:
     assert all(d["rule"] == "confidence >= 0.9" for d in space.decisions.values())
     with pytest.raises(ValidationError):
         accept_above(space, 1.5)
+
+
+# -- the decision log: what ships beside the accepted facts ------------------------------------
+
+def test_a_decision_log_carries_decisions_to_a_fresh_workspace(tmp_path: Path, morocco: Path, env: dict[str, str]) -> None:
+    first = Workspace(tmp_path / "first")
+    ingest([morocco], first)
+    rejected = next(r for r in first.pending() if r["field"] == "signed_place")
+    decide(first, rejected["id"], "reject", by="reviewer")
+    accept_above(first, 0.9, by="bulk")
+    edited = next(r for d in first.candidates.values() for r in d["candidates"] if r["field"] == "signed_on")
+    decide(first, edited["id"], "edit", by="reviewer", value={"date": "1969-05-14", "precision": "day"})
+    log = tmp_path / "decisions.json"
+    assert write_decision_log(first, log) == len(first.decisions)
+    data = json.loads(log.read_text(encoding="utf-8"))["decisions"]
+    assert data[edited["id"]]["value"] == {"date": "1969-05-14", "precision": "day"} and data[edited["id"]]["by"] == "reviewer"
+    assert all("value" not in r for r in data.values() if r["decision"] != "edit")  # no values copied but edits
+    assert all(r["rule"] == "confidence >= 0.9" for r in data.values() if r["by"] == "bulk")
+
+    fresh = Workspace(tmp_path / "fresh")
+    ingest([morocco], fresh)
+    assert import_decisions(fresh, log) == len(first.decisions)
+    assert {r["id"] for r in fresh.pending()} == {r["id"] for r in first.pending()}
+    assert fresh.decisions[rejected["id"]]["decision"] == "reject"
+    assert accepted_facts(fresh) == accepted_facts(first)
+    assert all(d["imported_from"] == "decisions.json" for d in fresh.decisions.values())
+    assert import_decisions(fresh, log) == 0  # decisions already taken stand
+    # the CLI: one clear line for a file that is not a decision log
+    koppel("ingest", str(morocco), env=env)
+    bad = tmp_path / "not-a-log.json"
+    bad.write_text('{"nodes": []}', encoding="utf-8")
+    assert "not a decision log" in one_clear_line(koppel("review", "--import-decisions", str(bad), "--no-load", env=env, check=False))
+    done = koppel("review", "--import-decisions", str(log), "--no-load", env=env)
+    assert f"imported {len(first.decisions)} decision(s)" in done.stderr
+    listed = koppel("review", "--json", env=env)
+    assert json.loads(listed.stdout)["pending"] == len(first.pending())
+
+
+def test_the_shipped_decision_log_matches_the_shipped_facts(tmp_path: Path, sources_dir: Path) -> None:
+    """loaders/reviewed/treaties.decisions.json: every accepted fact of treaties.json has its decision (who, when, rule)."""
+    (facts_file,) = reviewed_files()
+    log = json.loads(facts_file.with_name("treaties.decisions.json").read_text(encoding="utf-8"))["decisions"]
+    assert len(log) > 5000 and all(r["decision"] in ("accept", "reject", "edit") and r["by"] and r["at"] for r in log.values())
+    space = Workspace(tmp_path / "workspace")
+    ingest([sources_dir / "treaties" / "BWBV0004487.md"], space)
+    assert import_decisions(space, facts_file.with_name("treaties.decisions.json")) == len(log)
+    assert not [r for r in space.pending() if r["confidence"] >= 0.9]  # the rule's decisions are known: nothing asked again
+
+
+def test_an_earlier_treaty_outside_the_corpus_is_referenced_as_its_amending_title_states(tmp_path: Path, sources_dir: Path) -> None:
+    space = Workspace(tmp_path / "workspace")
+    texts = sources_dir / "treaties"
+    # a supplementary agreement to the social-insurance treaty with Germany of 29 March 1951, which is not in the corpus
+    ingest([texts / "BWBV0005256.md", texts / "BWBV0004500.md", texts / "BWBV0006116.md"], space)
+    accept_above(space, 0.9, by="test")
+    facts = accepted_facts(space)
+    nodes = {n["key"]: n for n in facts["nodes"]}
+    ref = nodes["treaty-ref-1951-03-29-verdrag"]
+    assert ref["date_signed"] == "1951-03-29" and ref["instrument"] == "verdrag" and "bwb_id" not in ref
+    assert ref["description"].startswith("Not in the corpus of texts") and ref["sources"] == ["BWBV0005256#L3"]
+    amends = {(r["from"], r["to"]): r for r in facts["relationships"] if r["type"] == "AMENDS"}
+    assert ("treaty-bwbv0005256", "treaty-ref-1951-03-29-verdrag") in amends
+    # a treaty with the United Kingdom (1898) applied to a state that became independent: matched by date and instrument
+    applied = amends[("treaty-bwbv0004500", "treaty-bwbv0006116")]
+    assert applied["role"] == "implements" and applied["note"] == "matched by the date and instrument the title states"
 
 
 # -- loading accepted facts, on both stores ---------------------------------------------------

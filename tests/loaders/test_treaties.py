@@ -226,8 +226,13 @@ def test_the_shipped_reviewed_corpus_cites_lines_that_exist(sources_dir: Path) -
 
     (path,) = reviewed_files()
     facts = parse_facts([path])
-    agreements = [n for n in facts.nodes if n.label == "Agreement"]
+    agreements = [n for n in facts.nodes if n.label == "Agreement" and n.properties.get("bwb_id")]
     assert len(agreements) == 970 and len({n.properties["bwb_id"] for n in agreements}) == 970
+    # earlier treaties outside the corpus: only what an amending title states, cited to that title, marked as such
+    referenced = [n for n in facts.nodes if n.label == "Agreement" and not n.properties.get("bwb_id")]
+    assert referenced and all(n.key.startswith("treaty-ref-") and n.properties["description"].startswith("Not in the corpus") for n in referenced)
+    targets = {r.end for r in facts.relationships if r.type == "AMENDS"}
+    assert {n.key for n in referenced} <= targets and len([r for r in facts.relationships if r.type == "AMENDS"]) > 40
     lengths: dict[str, int] = {}
     for record in [*facts.nodes, *facts.relationships]:
         for locator in record.properties["sources"]:
