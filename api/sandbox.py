@@ -10,11 +10,22 @@ in a worker process that holds its own read-only store. The parent waits at
 most the timeout; past it the worker is killed (which also ends the query on
 the embedded engine; Neo4j cancels it through the transaction timeout) and a
 fresh worker is started for the next query.
+
+Memory: on the embedded store the worker opens the database with a bounded
+buffer pool and address-space reservation (ladybug reserves 8 TiB by default
+and takes 80 % of the machine's memory for its buffer pool), then caps its own
+address space (``RLIMIT_AS``) at what it uses when ready plus
+:func:`query_memory` (``KOPPEL_QUERY_MEMORY``, default 1 GiB).
+A query that needs more fails inside the worker (ladybug's ``std::bad_alloc``,
+Python's ``MemoryError``) and is answered 400 "needed more memory than ...";
+the worker is then replaced, so the API's own process never grows.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import re
 import threading
 from typing import Any
 
@@ -25,12 +36,86 @@ from koppel.graph.guard import check_plan, unsafe_settings
 
 _CONTEXT = mp.get_context("spawn")
 
+DEFAULT_QUERY_MEMORY = 1 << 30
+"""Bytes of memory one ad-hoc query may use in the worker, beyond what the worker holds when ready."""
+MIN_BUFFER_POOL = 64 << 20
+"""Bytes of ladybug buffer pool at least (its pages of the database file, hash tables, sorts) in the worker."""
 
-def _worker(connection: Any, config: StoreConfig) -> None:
+
+def buffer_pool(memory: int) -> int:
+    """The worker's ladybug buffer pool for a query memory of ``memory`` bytes: a quarter, at least
+    :data:`MIN_BUFFER_POOL`; the rest of ``memory`` is the address space left for everything else."""
+    return max(MIN_BUFFER_POOL, memory // 4)
+_OUT_OF_MEMORY = ("bad_alloc", "Buffer manager exception: Unable to allocate memory", "out of memory")
+
+
+def query_memory(value: str | None = None) -> int:
+    """Bytes from ``value`` (default: the ``KOPPEL_QUERY_MEMORY`` environment variable), written as a
+    number with an optional k/m/g suffix (powers of 1024); ``0`` turns the cap off.
+
+    Raises :class:`~koppel.graph.errors.ConfigError` naming the variable for anything else.
+    """
+    text = (os.environ.get("KOPPEL_QUERY_MEMORY", "") if value is None else value).strip().lower()
+    if not text:
+        return DEFAULT_QUERY_MEMORY
+    match = re.fullmatch(r"(\d+)\s*([kmg]?)i?b?", text)
+    if not match:
+        raise errors.ConfigError(f"KOPPEL_QUERY_MEMORY={text!r} is not a size; write e.g. 512m or 2g (0 for no cap)")
+    return int(match.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[match.group(2)]
+
+
+def _bound_database(config: StoreConfig, memory: int) -> None:
+    """In the worker, before the store opens: an embedded database gets a buffer pool of
+    :func:`buffer_pool` bytes and an address-space reservation sized to its file, not ladybug's 8 TiB."""
+    if not memory or not config.spec.lower().startswith("embedded:"):
+        return
+    import functools
+
+    import ladybug
+
+    size = 0
+    folder = config.spec.split(":", 1)[1]
+    for name in ("graph.lbdb", "graph.lbdb.wal"):
+        try:
+            size += os.path.getsize(os.path.join(folder, name))
+        except OSError:
+            pass
+    # The reservation must hold the whole database file; a power of two, as ladybug sizes its regions.
+    reserved = 1 << max(28, (4 * size).bit_length())
+    # Only this worker process opens its database with these bounds (graph.embedded_store calls
+    # ladybug.Database(path, read_only=...) and has no parameter for them).
+    ladybug.Database = functools.partial(ladybug.Database, buffer_pool_size=buffer_pool(memory), max_db_size=reserved)  # type: ignore[misc]
+
+
+def _bound_memory(memory: int) -> None:
+    """In the worker, once the store is open: cap the address space at its current size (the database's
+    reservation and buffer pool included) plus what ``memory`` leaves beside the buffer pool."""
+    import resource
+
+    if not memory:
+        return
+    with open("/proc/self/status") as status:
+        current = int(status.read().split("VmSize:")[1].split()[0]) << 10
+    limit = current + max(MIN_BUFFER_POOL, memory - buffer_pool(memory))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _out_of_memory(message: str, memory: int) -> str | None:
+    if any(marker in message for marker in _OUT_OF_MEMORY):
+        return f"the query needed more memory than the {memory >> 20} MiB an ad-hoc query may use (KOPPEL_QUERY_MEMORY); it was stopped"
+    return None
+
+
+def _worker(connection: Any, config: StoreConfig, memory: int = 0) -> None:
     try:
+        _bound_database(config, memory)
         store = config.open(read_only=True)
+        _bound_memory(memory)
     except errors.KoppelError as error:
         connection.send(("error", type(error).__name__, str(error)))
+        return
+    except (OSError, ValueError, MemoryError, RuntimeError) as error:
+        connection.send(("error", "StoreUnavailable", f"the query worker could not open the store within its memory cap ({error})"))
         return
     connection.send(("ready", None, None))
     while True:
@@ -45,15 +130,24 @@ def _worker(connection: Any, config: StoreConfig) -> None:
             rows = plain(result.rows[:row_limit])
             connection.send(("ok", result.columns, (rows, len(result.rows) > row_limit)))
         except errors.KoppelError as error:
-            connection.send(("error", type(error).__name__, str(error)))
+            exhausted = _out_of_memory(str(error), memory)
+            connection.send(("fatal" if exhausted else "error", type(error).__name__, exhausted or str(error)))
+            if exhausted:
+                return  # the engine's state after a failed allocation is unknown: a fresh worker takes the next query
+        except MemoryError:
+            result = rows = None
+            connection.send(("fatal", "QueryError", _out_of_memory("out of memory", memory)))
+            return
 
 
 class CypherSandbox:
     """A supervised worker process for ad-hoc read-only Cypher; one query at a time."""
 
-    def __init__(self, config: StoreConfig) -> None:
-        """``config`` (picklable, credentials included) is what the worker process opens, read-only."""
+    def __init__(self, config: StoreConfig, memory: int | None = None) -> None:
+        """``config`` (picklable, credentials included) is what the worker process opens, read-only;
+        ``memory`` the bytes one query may use there (default: :func:`query_memory`; 0: no cap)."""
         self.config = config
+        self.memory = query_memory() if memory is None else memory
         self._lock = threading.Lock()
         self._process: Any = None
         self._connection: Any = None
@@ -61,7 +155,7 @@ class CypherSandbox:
 
     def _start(self) -> None:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_worker, args=(child, self.config), daemon=True)
+        process = _CONTEXT.Process(target=_worker, args=(child, self.config, self.memory), daemon=True)
         process.start()
         child.close()
         try:
@@ -102,10 +196,12 @@ class CypherSandbox:
                     self._stop()
                     raise errors.QueryTimeout(f"query cancelled after {timeout:g} s; the worker was restarted")
                 status, columns, payload = self._connection.recv()
+                if status == "fatal":  # the worker ran out of memory and ends: wait for it, start afresh next time
+                    self._stop()
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 self._stop()
                 raise errors.QueryError("the query worker ended while running this query; it was restarted") from None
-        if status == "error":
+        if status in ("error", "fatal"):
             raise getattr(errors, columns, errors.QueryError)(payload)
         rows, truncated = payload
         return columns, rows, truncated

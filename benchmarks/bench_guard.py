@@ -8,7 +8,7 @@ after one unmeasured warm-up call per query), ``--rounds`` times over each list:
 * ``guard``: :func:`koppel.graph.guard.check_read_only` (lex as Neo4j does, parse, walk the tree)
   on the catalogue (every ``queries/catalogue/*.cypher`` expanded for Neo4j: long queries with
   header comments), the analyst corpus (``tests/queries/analyst_corpus.yaml``) and the attack
-  list (``ATTACKS``, ``BYPASSES`` and ``COSTLY`` of ``tests/api/test_cypher_safety.py``; a
+  list (``ATTACKS``, ``BYPASSES``, ``COSTLY`` and ``EXPLOSIONS`` of ``tests/api/test_cypher_safety.py``; a
   refusal is timed like an acceptance);
 * ``translate``: :func:`koppel.graph.dialect.adhoc_for` for the embedded store (guard plus
   translation) on the analyst corpus;
@@ -44,11 +44,11 @@ sys.path.insert(0, str(ROOT))
 def lists() -> dict[str, list[tuple[str, dict]]]:
     from koppel.graph import dialect
 
-    from tests.api.test_cypher_safety import ATTACKS, BYPASSES, COSTLY
+    from tests.api.test_cypher_safety import ATTACKS, BYPASSES, COSTLY, EXPLOSIONS
 
     catalogue = [(dialect.translate(Path(f).read_text(), "neo4j"), {}) for f in sorted(glob.glob(str(ROOT / "queries/catalogue/*.cypher")))]
     corpus = [(entry["q"], {}) for entry in yaml.safe_load((ROOT / "tests/queries/analyst_corpus.yaml").read_text())]
-    attacks = [(q, {}) for q in ATTACKS] + [(q.replace("{port}", "1"), {}) for q in BYPASSES] + list(COSTLY)
+    attacks = [(q, {}) for q in ATTACKS] + [(q.replace("{port}", "1"), {}) for q in BYPASSES] + list(COSTLY) + [(q, {}) for _, q, _ in EXPLOSIONS]
     return {"catalogue": catalogue, "analyst corpus": corpus, "attacks": attacks}
 
 

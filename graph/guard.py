@@ -14,11 +14,16 @@ white space) and walks the tree:
   comprehensions, CASE, subqueries ...), must be on :data:`FUNCTIONS`;
 * cost is bounded on one row (400): a variable-length or quantified path needs
   an upper bound of at most :data:`MAX_HOPS`; ``range()`` takes literal or
-  parameter bounds and all ranges of a query build at most :data:`MAX_LIST`
-  elements together; ``reduce()`` uses its accumulator once per step; the pattern of ``=~``
-  is a string literal or a parameter, at most :data:`MAX_REGEX_LENGTH`
-  characters, without nested quantifiers or back-references (they take
-  exponential time in Java's and in LadybugDB's regex engines).
+  parameter bounds and builds at most :data:`MAX_LIST` elements; ``reduce()``
+  uses its accumulator once per step; the pattern of ``=~`` is a string literal
+  or a parameter, at most :data:`MAX_REGEX_LENGTH` characters, without nested
+  quantifiers or back-references (they take exponential time in Java's and in
+  LadybugDB's regex engines);
+* size is bounded on one row (400, :func:`check_sizes`): every value the query
+  builds has a static upper bound on its elements and characters, and every
+  ``UNWIND`` on the rows it makes of one row; a bound above
+  :data:`MAX_ELEMENTS`, :data:`MAX_COPIES` or :data:`MAX_ROWS`, or one that
+  cannot be given (a product of two sizes read from the store), is refused.
 
 The caller then runs :attr:`~koppel.graph.cypher.Parsed.canonical`, the
 accepted tokens re-serialised, never the raw text: comments and escapes the
@@ -40,7 +45,10 @@ from typing import Any
 from .cypher import MAX_NESTING, MAX_NUMBER_LENGTH, Node, Parsed, parse
 from .errors import QueryError, ReadOnlyViolation
 
-__all__ = ["MAX_NESTING", "MAX_NUMBER_LENGTH", "MAX_HOPS", "MAX_LIST", "MAX_REGEX_LENGTH", "FUNCTIONS", "check_read_only"]
+__all__ = [
+    "MAX_NESTING", "MAX_NUMBER_LENGTH", "MAX_HOPS", "MAX_LIST", "MAX_REGEX_LENGTH", "MAX_ELEMENTS", "MAX_COPIES", "MAX_ROWS",
+    "FUNCTIONS", "check_read_only", "check_sizes", "judge_settings", "unsafe_settings",
+]
 
 MAX_HOPS = 10
 """Upper bound allowed on a variable-length relationship or a quantified path pattern."""
@@ -101,19 +109,6 @@ def check_read_only(cypher: str, params: dict[str, Any] | None = None) -> Parsed
             _check_reduce(parsed, node)
     check_sizes(parsed, params)
     return parsed
-
-
-def _check_range_product(parsed: Parsed, params: dict[str, Any]) -> None:
-    """Ranges nest (a comprehension over a range inside another): their sizes together stay under :data:`MAX_LIST`."""
-    total = 1
-    for node in parsed.tree.walk():
-        if node.kind == "function" and node.attrs["name"].lower() == "range" and len(node.children) in (2, 3):
-            values = [_value(child, params) for child in node.children]
-            step = values[2] if len(values) == 3 else 1
-            if step:
-                total *= max(1, (values[1] - values[0]) // step + 1)
-    if total > MAX_LIST:
-        raise QueryError(f"refused: the range() calls of this query build {total:,} elements together; at most {MAX_LIST:,} are allowed")
 
 
 def _check_function(parsed: Parsed, node: Node, params: dict[str, Any]) -> None:
@@ -310,38 +305,75 @@ def check_plan(store: Any, cypher: str, params: dict[str, Any] | None = None) ->
 
 SAFE_SETTINGS = {
     "dbms.security.allow_csv_import_from_file_urls": ("false", "LOAD CSV may read the server's files"),
-    "db.memory.transaction.max": ("a limit", "one transaction may use the whole heap"),
-    "dbms.memory.transaction.total.max": ("a limit", "transactions together may use the whole heap"),
+    "db.memory.transaction.max": ("a limit below the heap", "one transaction may use the whole heap"),
+    "dbms.memory.transaction.total.max": ("a limit below the heap", "transactions together may use the whole heap"),
     "db.transaction.timeout": ("a timeout", "a transaction may run for ever"),
+    "dbms.security.procedures.allowlist": ("a list without '*', e.g. koppel.none", "every plug-in procedure installed (APOC, GDS, ...) is loaded"),
+    "dbms.security.procedures.unrestricted": ("empty", "the procedures named there run outside the security sandbox"),
 }
-"""Neo4j settings koppel's ad-hoc Cypher relies on: the safe value and the risk of another one."""
+"""Neo4j settings koppel's ad-hoc Cypher relies on: the safe value and the risk of another one.
+
+``internal.dbms.cypher_ip_blocklist`` (``LOAD CSV`` reaches no URL) is not among them: Neo4j 5.26
+does not show internal settings in ``SHOW SETTINGS``, so it cannot be checked from a client.
+"""
+
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
+          "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30, "t": 1 << 40, "tb": 1 << 40, "tib": 1 << 40}
 
 
-def unsafe_settings(store: Any) -> list[str]:
-    """Warnings about settings of a Neo4j server that leave ad-hoc Cypher less contained; [] when all are
-    safe, when the store is not Neo4j, or when the user may not read the settings (``SHOW SETTINGS``).
+def _bytes(value: str) -> float | None:
+    """Bytes of a Neo4j size setting ('384.00MiB', '640m', '0B'), or None when it is not one."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", value.lower())
+    if not match or match.group(2) not in _UNITS:
+        return None
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def judge_settings(values: dict[str, str]) -> list[str]:
+    """Warnings, one per unsafe value, for Neo4j settings as ``SHOW SETTINGS`` gives them (name to value).
+
+    Unsafe: file URLs allowed for ``LOAD CSV``; a transaction memory limit of 0 (none) or not below
+    ``server.memory.heap.max_size``; a transaction timeout of 0 (none); a procedure allow-list that is
+    empty or holds '*'; any unrestricted procedure. A setting not in ``values`` gives no warning.
     """
-    if getattr(store, "kind", "") != "neo4j":
-        return []
-    from neo4j import exceptions as neo4j_errors
-
-    names = list(SAFE_SETTINGS) + ["internal.dbms.cypher_ip_blocklist"]
-    try:
-        with store._session(read_only=True) as session:
-            values = {r["name"]: str(r["value"]) for r in session.run("SHOW SETTINGS YIELD name, value WHERE name IN $names RETURN name, value", names=names)}
-    except neo4j_errors.Neo4jError:
-        return []
+    heap = _bytes(values.get("server.memory.heap.max_size", "")) or None
     warnings = []
     for name, (safe, risk) in SAFE_SETTINGS.items():
         value = values.get(name)
         if value is None:
             continue
-        unsafe = value.lower() != "false" if safe == "false" else re.fullmatch(r"(0+(\.0+)?\s*[a-z]*|null|)", value.strip().lower()) is not None
+        text = value.strip().lower()
+        if name == "dbms.security.allow_csv_import_from_file_urls":
+            unsafe = text != "false"
+        elif name.endswith("transaction.max") or name.endswith("total.max"):
+            size = _bytes(text)
+            unsafe = not size or (heap is not None and size >= heap)
+        elif name == "db.transaction.timeout":
+            unsafe = re.fullmatch(r"(0+(\.0+)?\s*[a-z]*|null|)", text) is not None
+        elif name == "dbms.security.procedures.allowlist":
+            unsafe = not text.strip("[] ") or "*" in text
+        else:
+            unsafe = bool(text.strip("[] "))
         if unsafe:
             warnings.append(f"Neo4j setting {name}={value}: {risk} (set {safe}; see the README, 'Ad-hoc Cypher')")
-    if "internal.dbms.cypher_ip_blocklist" in values and not values["internal.dbms.cypher_ip_blocklist"].strip("[] "):
-        warnings.append("Neo4j setting internal.dbms.cypher_ip_blocklist is empty: LOAD CSV may reach any URL (see the README, 'Ad-hoc Cypher')")
     return warnings
+
+
+def unsafe_settings(store: Any) -> list[str]:
+    """Warnings about settings of a Neo4j server that leave ad-hoc Cypher less contained (:func:`judge_settings`);
+    [] when all are safe, when the store is not Neo4j, or when the user may not read the settings (``SHOW SETTINGS``).
+    """
+    if getattr(store, "kind", "") != "neo4j":
+        return []
+    from neo4j import exceptions as neo4j_errors
+
+    names = list(SAFE_SETTINGS) + ["server.memory.heap.max_size"]
+    try:
+        with store._session(read_only=True) as session:
+            values = {r["name"]: str(r["value"]) for r in session.run("SHOW SETTINGS YIELD name, value WHERE name IN $names RETURN name, value", names=names)}
+    except neo4j_errors.Neo4jError:
+        return []
+    return judge_settings(values)
 
 
 # ----------------------------------------------------------------------------------- size bounds
@@ -583,11 +615,12 @@ class _Sizes:
     # ------------------------------------------------------------------ expressions
     def expression(self, node: Node, scope: dict[str, _Value], rows: dict[str, int]) -> _Value:
         kind = node.kind
-        if kind in ("number", "boolean", "null", "count_star", "not", "is_null", "has_labels", "list_predicate_done"):
-            if kind in ("not", "is_null", "has_labels"):
-                for child in node.children:
-                    if child.kind != "labels":
-                        self.expression(child, scope, rows)
+        if kind in ("number", "boolean", "null", "count_star"):
+            return _SCALAR
+        if kind in ("not", "is_null", "has_labels"):
+            for child in node.children:
+                if child.kind != "labels":
+                    self.expression(child, scope, rows)
             return _SCALAR
         if kind == "string":
             size = max(1, len(node.attrs["value"]))

@@ -16,7 +16,7 @@ from koppel.graph.errors import QueryError, ReadOnlyViolation
 from koppel.graph.guard import MAX_NESTING, MAX_NUMBER_LENGTH, check_read_only
 
 from tests.api.test_cli import SMALL, koppel, one_clear_line, store_spec  # noqa: F401 - store_spec is a fixture
-from tests.api.test_http import make_client
+from tests.api.test_http import assert_problem, make_client
 from tests.conftest import API_TOKEN
 
 ATTACKS = [
@@ -332,9 +332,14 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def test_after_a_504_the_server_stops_working_on_the_query(seeded_store, request):
+def test_after_a_504_the_server_stops_working_on_the_query(seeded_store, request, monkeypatch):
     """A timed-out query leaves nothing running: on Neo4j no transaction is left (SHOW TRANSACTIONS from another
-    connection), on the embedded store the worker process that ran it uses no more CPU (or is gone)."""
+    connection), on the embedded store the worker process that ran it uses no more CPU (or is gone).
+
+    The worker's memory cap is off here: under the default cap ladybug runs out of its buffer pool on this
+    query within the second (a 400, see test_a_memory_heavy_query_fails_cleanly_...), and this test is
+    about the timeout."""
+    monkeypatch.setenv("KOPPEL_QUERY_MEMORY", "0")
     runaway = "MATCH p = (a)-[*1..6]-(b) RETURN count(*) AS n"
     with make_client(seeded_store, KOPPEL_QUERY_TIMEOUT=1) as client:
         auth = {"Authorization": f"Bearer {API_TOKEN}"}
@@ -356,3 +361,128 @@ def test_after_a_504_the_server_stops_working_on_the_query(seeded_store, request
             assert second - first < 0.3, f"the worker used {second - first:.2f} s of CPU in the 1.5 s after the 504"
         after = client.post("/api/cypher", json={"cypher": "RETURN 1 AS one"}, headers=auth)
         assert after.status_code == 200 and after.json()["rows"] == [{"one": 1}]
+
+
+# -- values and rows that explode on one row (issue 18): the guard's static size bound -------------------------
+# Neo4j's transaction memory limit does not count lists and strings built inside an expression, so each of these
+# could exhaust the heap; the guard refuses them (400), naming the construct and where it stands.
+_HUNDRED = "[" + ", ".join(str(i) for i in range(1, 101)) + "]"
+EXPLOSIONS = [
+    # (class, query, the construct the refusal names)
+    ("list doubled through WITH", f"WITH {_HUNDRED} AS a " + " ".join(["WITH a + a AS a"] * 12) + " RETURN size(a) AS n", "'+'"),
+    ("list doubled through renaming WITHs", f"WITH {_HUNDRED} AS a WITH a + a AS b WITH b + b AS c WITH c + c AS d WITH d + d AS e"
+     " WITH e + e AS f WITH f + f AS g WITH g + g AS h WITH h + h AS i WITH i + i AS j WITH j + j AS k RETURN size(k) AS n", "'+'"),
+    ("string doubled", "WITH 'xxxxxxxxxx' AS s " + " ".join(["WITH s + s AS s"] * 14) + " RETURN size(s) AS n", "'+'"),
+    ("collected list doubled", "MATCH (n) WITH collect(n) AS a " + " ".join(["WITH a + a AS a"] * 7) + " RETURN size(a) AS n", "'+'"),
+    ("stored string doubled", "MATCH (n) WITH n.name AS s " + " ".join(["WITH s + s AS s"] * 7) + " RETURN size(s) AS n", "'+'"),
+    ("reduce doubling its accumulator", "RETURN size(reduce(s = 'x', i IN range(1, 40) | s + s)) AS n", "reduce()"),
+    ("reduce copying its accumulator in a comprehension", "RETURN size(reduce(s = [1], i IN range(1, 40) | [y IN range(1, 2) | s])) AS n", "reduce()"),
+    ("reduce growing past the budget", "RETURN size(reduce(s = [], i IN range(1, 100000) | s + range(1, 100))) AS n", "reduce()"),
+    ("comprehension over collect() of collect()", "MATCH (n) WITH collect(n) AS a MATCH (m) WITH collect(a) AS b RETURN size([x IN b | [y IN x | y]]) AS n", "collect()"),
+    ("comprehension copying a collected list per element", "MATCH (n) WITH collect(n) AS a RETURN size([x IN a | a]) AS n", "list comprehension"),
+    ("comprehension copying a stored list per element", "MATCH (c:Country) RETURN size([a IN c.aliases | c.aliases]) AS n", "list comprehension"),
+    ("nested comprehensions", "RETURN size([x IN range(1, 100000) | [y IN range(1, 100000) | y]]) AS n", "list comprehension"),
+    ("comprehension copying a list per element", "WITH range(1, 1000) AS r RETURN size([x IN r | r]) AS n", "list comprehension"),
+    ("UNWIND chain", "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*) AS n", "UNWIND"),
+    ("three UNWINDs", "UNWIND range(1, 1000) AS a UNWIND range(1, 1000) AS b UNWIND range(1, 1000) AS c RETURN count(*) AS n", "UNWIND"),
+    ("collect() over an UNWIND", "UNWIND range(1, 100000) AS i RETURN size(collect(range(1, 100))) AS n", "collect()"),
+    ("range() of a computed bound", "MATCH (c:Country) RETURN size([x IN range(1, size(c.name) * 1000000) | x]) AS n", "range()"),
+]
+# At the edge of the budget: accepted, and both stores answer (and keep answering) without running out of memory.
+WITHIN_BUDGET = [
+    f"WITH {_HUNDRED} AS a " + " ".join(["WITH a + a AS a"] * 9) + " RETURN size(a) AS n",  # 51,200 elements
+    "RETURN size([x IN range(1, 1000) | [y IN range(1, 100) | y]]) AS n",  # 100,000
+    "UNWIND range(1, 1000) AS a UNWIND range(1, 1000) AS b RETURN count(*) AS n",  # 1,000,000 rows
+    "MATCH (n) WITH collect(n) AS a " + " ".join(["WITH a + a AS a"] * 6) + " RETURN size(a) AS n",  # 64 copies
+    "MATCH (c:Country) RETURN c.key AS key, size([x IN c.aliases | toUpper(x) + '/' + toLower(x)]) AS n ORDER BY key",
+]
+
+
+def test_there_is_an_explosion_of_each_class():
+    assert len(EXPLOSIONS) >= 15 and len({name for name, _, _ in EXPLOSIONS}) == len(EXPLOSIONS)
+
+
+@pytest.mark.parametrize("name, cypher, construct", EXPLOSIONS, ids=[name for name, _, _ in EXPLOSIONS])
+def test_the_guard_refuses_each_explosion_naming_the_construct(name, cypher, construct):
+    with pytest.raises(QueryError, match="refused") as caught:
+        check_read_only(cypher)
+    message = str(caught.value)
+    assert not isinstance(caught.value, ReadOnlyViolation)
+    assert construct in message and "line 1, column" in message, message
+
+
+@pytest.mark.parametrize("cypher", WITHIN_BUDGET)
+def test_the_guard_accepts_queries_at_the_edge_of_the_budget(cypher):
+    check_read_only(cypher)
+
+
+def test_the_size_bound_follows_variables_and_positions():
+    """The bound follows a value through WITH and UNWIND, and the refusal points at the construct that breaks it."""
+    check_read_only("WITH range(1, 50000) AS a WITH a + a AS b RETURN size(b) AS n")  # 100,000: at the budget
+    with pytest.raises(QueryError, match=r"the '\+' at line 2, column 15 would hold up to 150,000 elements") as caught:
+        check_read_only("WITH range(1, 50000) AS a WITH a, a + a AS b\nRETURN size(b + a) AS n")
+    assert "at most 100,000" in str(caught.value)
+    check_read_only("UNWIND [range(1, 60000)] AS r RETURN size(r) AS n")
+    with pytest.raises(QueryError, match=r"the '\+' at line 1, column 45 would hold up to 120,000 elements"):
+        check_read_only("UNWIND [range(1, 60000)] AS r RETURN size(r + r) AS n")  # UNWIND binds an element's bound
+    with pytest.raises(QueryError, match="UNWIND at line 1, column 28 multiplies each row into up to 2,000,000 rows"):
+        check_read_only("UNWIND range(1, 2000) AS a UNWIND range(1, $n) AS b RETURN count(*) AS n", {"n": 1000})
+
+
+def test_explosions_are_refused_and_the_edge_of_the_budget_runs_on_both_stores(seeded_store):
+    """Over HTTP on the real store: every explosion is a 400 naming its construct; the queries at the edge of the
+    budget answer 200, and the server answers a plain query afterwards (Neo4j's heap was not exhausted)."""
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    wrong = []
+    with make_client(seeded_store, KOPPEL_QUERY_TIMEOUT=60) as client:
+        for name, cypher, construct in EXPLOSIONS:
+            response = client.post("/api/cypher", json={"cypher": cypher}, headers=auth)
+            detail = response.json().get("detail", "")
+            if response.status_code != 400 or "refused" not in detail or construct not in detail:
+                wrong.append((name, response.status_code, response.text[:200]))
+        for cypher in WITHIN_BUDGET:
+            response = client.post("/api/cypher", json={"cypher": cypher}, headers=auth)
+            if response.status_code != 200:
+                wrong.append((cypher[:60], response.status_code, response.text[:200]))
+        after = client.post("/api/cypher", json={"cypher": "MATCH (c:Country {key: 'IRQ'}) RETURN c.name AS name"}, headers=auth)
+        assert after.status_code == 200 and after.json()["rows"] == [{"name": "Irak"}]
+    assert not wrong, wrong
+
+
+# A query within the guard's budget (1,000,000 rows of 100-element lists, kept apart by DISTINCT) that is heavy for
+# the engine: without a cap, ladybug's worker grew past 540 MB and took 25 s on it.
+HEAVY = "UNWIND range(1, 1000) AS a UNWIND range(1, 1000) AS b WITH DISTINCT a, b, [x IN range(1, 100) | toString(x + a)] AS r RETURN count(r) AS n"
+
+
+def test_the_query_memory_setting_is_read_in_bytes():
+    from koppel.api.sandbox import DEFAULT_QUERY_MEMORY, buffer_pool, query_memory
+    from koppel.graph.errors import ConfigError
+
+    assert query_memory("64m") == 64 << 20 and query_memory("2g") == 2 << 30 and query_memory("0") == 0
+    assert query_memory("") == DEFAULT_QUERY_MEMORY
+    assert buffer_pool(64 << 20) == 64 << 20 and buffer_pool(2 << 30) == 512 << 20
+    with pytest.raises(ConfigError, match="KOPPEL_QUERY_MEMORY='lots' is not a size"):
+        query_memory("lots")
+
+
+def test_a_memory_heavy_query_fails_cleanly_within_the_worker_cap_and_the_server_answers(seeded_store, monkeypatch):
+    """With KOPPEL_QUERY_MEMORY=64m the embedded store's worker runs out of its own memory on HEAVY: a 400 problem
+    saying so, and the next query is answered by a fresh worker. On Neo4j the server's own limits apply: the
+    answer is 200 or a clean 4xx/503, and the server answers afterwards."""
+    check_read_only(HEAVY)  # the guard lets it through: the cap, not the guard, must contain it
+    monkeypatch.setenv("KOPPEL_QUERY_MEMORY", "64m")
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    with make_client(seeded_store, KOPPEL_QUERY_TIMEOUT=120) as client:
+        assert client.post("/api/cypher", json={"cypher": "RETURN 1 AS one"}, headers=auth).status_code == 200
+        worker = client.app.state.holder.sandbox._process
+        response = client.post("/api/cypher", json={"cypher": HEAVY}, headers=auth)
+        if seeded_store.kind == "embedded":
+            assert_problem(response, 400, "needed more memory than the 64 MiB", "KOPPEL_QUERY_MEMORY")
+            worker.join(10)
+            assert not worker.is_alive()  # the worker that ran out of memory is gone
+        else:
+            assert response.status_code in (200, 400, 503), response.text
+            if response.status_code != 200:
+                assert_problem(response, response.status_code)
+        after = client.post("/api/cypher", json={"cypher": "MATCH (c:Country {key: 'IRQ'}) RETURN c.name AS name"}, headers=auth)
+        assert after.status_code == 200 and after.json()["rows"] == [{"name": "Irak"}]

@@ -164,3 +164,49 @@ def test_a_word_before_unicode_space_is_one_token(space):
     assert words[:3] == ["MATCH", "n", "SET"]
     with pytest.raises(ReadOnlyViolation, match="SET"):
         check_read_only(f"MATCH (n){space}SET{space}n.x = 1 RETURN n")
+
+
+# The values as Neo4j 5.26's SHOW SETTINGS gives them for the server scripts/neo4j starts.
+SAFE_SERVER = {
+    "dbms.security.allow_csv_import_from_file_urls": "false",
+    "db.memory.transaction.max": "384.00MiB",
+    "dbms.memory.transaction.total.max": "640.00MiB",
+    "db.transaction.timeout": "10m",
+    "dbms.security.procedures.allowlist": "koppel.none",
+    "dbms.security.procedures.unrestricted": "",
+    "server.memory.heap.max_size": "1.00GiB",
+}
+
+
+@pytest.mark.parametrize(
+    "name, value, fragment",
+    [
+        ("dbms.security.allow_csv_import_from_file_urls", "true", "LOAD CSV may read the server's files"),
+        ("db.memory.transaction.max", "0B", "one transaction may use the whole heap"),
+        ("db.memory.transaction.max", "1.00GiB", "one transaction may use the whole heap"),  # not below the heap
+        ("dbms.memory.transaction.total.max", "2.00GiB", "transactions together"),
+        ("db.transaction.timeout", "0s", "may run for ever"),
+        ("dbms.security.procedures.allowlist", "*", "every plug-in procedure"),
+        ("dbms.security.procedures.allowlist", "apoc.*,koppel.none", "every plug-in procedure"),
+        ("dbms.security.procedures.unrestricted", "apoc.*", "outside the security sandbox"),
+    ],
+)
+def test_koppel_serve_warns_about_each_unsafe_setting_it_can_read(name, value, fragment):
+    from koppel.graph.guard import judge_settings
+
+    assert judge_settings(SAFE_SERVER) == []
+    warnings = judge_settings({**SAFE_SERVER, name: value})
+    assert len(warnings) == 1 and name in warnings[0] and fragment in warnings[0], warnings
+
+
+def test_the_settings_koppel_serve_reads_are_the_ones_the_server_shows(seeded_store):
+    """On Neo4j, every setting judged is one SHOW SETTINGS shows (so a warning can fire), and the server
+    scripts/neo4j starts gives none; the URL block list is internal and not shown (the README says so)."""
+    from koppel.graph.guard import SAFE_SETTINGS, unsafe_settings
+
+    assert unsafe_settings(seeded_store) == []
+    if seeded_store.kind == "neo4j":
+        names = list(SAFE_SETTINGS) + ["server.memory.heap.max_size", "internal.dbms.cypher_ip_blocklist"]
+        with seeded_store._session(read_only=True) as session:
+            shown = {r["name"] for r in session.run("SHOW SETTINGS YIELD name WHERE name IN $n RETURN name", n=names)}
+        assert shown == set(names) - {"internal.dbms.cypher_ip_blocklist"}
