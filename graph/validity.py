@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 # Properties that say when a fact started: an event's date, an assessment's as_of.
@@ -39,3 +41,129 @@ def valid_on(properties: dict[str, Any], as_of: dt.date | None) -> bool:
         return False
     end = properties.get("valid_to")
     return not (end and str(end)[:10] < day)
+
+
+# -- the two times of one view: valid time (as_of) and known time (known_by) -----------------------
+
+UNDATED = "undated"
+"""The marker property of a dated kind of fact (an event, linkage, assessment, agreement) that has no start date."""
+FIRST_REPORTED = "first_reported"
+"""Beside :data:`UNDATED`: the date of the earliest dated source that states the fact (ISO text), or None."""
+
+# Properties that make a kind of fact dated (the rule of koppel.graph.statements._DATED):
+# countries, groups, forums and relationships are things and ties, not dated facts.
+_DATED_KINDS = ("date", "as_of", "date_signed")
+
+
+def _iso(value: Any) -> str | None:
+    return str(value)[:10] if value else None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The two times one answer is read at, and the source dates it needs: one meaning for every view.
+
+    * ``as_of``: valid time, "what held on that date" (:func:`valid_on`).
+    * ``known_by``: known time, "what the sources said by that date": an entity
+      none of whose sources is dated on or before ``known_by`` is left out, and
+      the locators of sources dated after it are dropped from ``sources``.
+      A source's date is its ``Document`` node's ``date`` (the source of a
+      locator ``doc#L12`` is ``doc``); an entity's earliest source date is also
+      its ``known_from`` where the load set one. Statements whose sources have
+      no date at all are kept: nothing says they came later.
+    * ``documents``: the date (ISO text) of each source document by lower-cased
+      id, read by :meth:`of` from the store's ``Document`` nodes (only when
+      ``known_by`` is given; an undated fact's ``first_reported`` is its ``known_from``).
+    * ``dated_labels``: the labels whose nodes are dated facts (:func:`dated_kind`).
+
+    Build it with :meth:`of`; :meth:`holds` filters, :meth:`shown` marks.
+    """
+
+    as_of: dt.date | None = None
+    known_by: dt.date | None = None
+    documents: Mapping[str, str] = field(default_factory=dict)
+    dated_labels: frozenset[str] = frozenset()
+    store: Any = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, store: Any, as_of: dt.date | None = None, known_by: dt.date | None = None) -> Timeline:
+        """The timeline of one answer over ``store`` (a :class:`~koppel.graph.store.GraphStore`): Document dates read once."""
+        documents: dict[str, str] = {}
+        schema = store.schema
+        dated = frozenset(label for label in schema.labels if dated_kind(schema.node(label).properties))
+        if known_by is not None and store.has_schema():  # only known time needs them
+            rows = store.run("MATCH (d:Document) RETURN d.key AS key, d.date AS date").rows
+            documents = {str(key).lower(): iso for key, date in rows if (iso := _iso(date))}
+        return cls(as_of, known_by, documents, dated, store)
+
+    def source_dates(self, item: dict[str, Any]) -> list[str]:
+        """The dates (ISO text, sorted) of the dated source documents an entity's locators cite."""
+        found = {self.documents.get(str(loc).split("#", 1)[0].lower()) for loc in item.get("sources") or () if isinstance(loc, str)}
+        return sorted(date for date in found if date)
+
+    def first_reported(self, item: dict[str, Any]) -> str | None:
+        """The date the entity was first reported: its ``known_from``, else its earliest cited source's date (ISO text)."""
+        dates = [d for d in (_iso(item.get("known_from")), *self.source_dates(item)[:1]) if d]
+        return min(dates) if dates else None
+
+    def known(self, item: dict[str, Any]) -> bool:
+        """Whether some source stated the entity by ``known_by`` (always, without ``known_by`` or without any dated source)."""
+        if self.known_by is None:
+            return True
+        first = self.first_reported(item)
+        return first is None or first <= self.known_by.isoformat()
+
+    def holds(self, item: dict[str, Any] | None) -> bool:
+        """Whether the entity (a node's or relationship's properties; None passes) belongs in an answer at this timeline."""
+        return item is None or (valid_on(item, self.as_of) and self.known(item))
+
+    def shown(self, item: dict[str, Any], label: str | None = None) -> dict[str, Any]:
+        """The entity as this timeline shows it: later sources' locators dropped, and undated facts marked.
+
+        ``label``: the node's label when ``item`` carries no ``_label`` (a
+        relationship passes none: ties are not dated facts). A node of a dated
+        kind (:attr:`dated_labels`: Event, Linkage, Assessment, Agreement, ...)
+        without any start date gets ``undated: True`` and ``first_reported``
+        (ISO date or None), so no view silently treats it as always true.
+        """
+        out = dict(item)
+        if self.known_by is not None and out.get("sources"):
+            day = self.known_by.isoformat()
+            out["sources"] = [
+                loc for loc in out["sources"]
+                if (self.documents.get(str(loc).split("#", 1)[0].lower()) or "") <= day
+            ]
+            if len(out["sources"]) < len(item["sources"]) and out["sources"] and item.get("_label") and self.store is not None:
+                out = self._as_stated_by(out, day)
+        if (item.get("_label") or label) in self.dated_labels and not any(item.get(name) for name in _START_PROPERTIES):
+            out[UNDATED] = True
+            out[FIRST_REPORTED] = self.first_reported(item)
+        return out
+
+    def _as_stated_by(self, node: dict[str, Any], day: str) -> dict[str, Any]:
+        """A node's properties as only the statements of sources dated by ``day`` (or undated) make them.
+
+        Single values a later source stated give way to the earlier sources' (the
+        rule of :func:`koppel.graph.statements.shown`), list items only later
+        sources stated go. Read from the node's hidden statements, for the few
+        nodes that later sources restated.
+        """
+        from . import statements as st
+
+        label = node["_label"]
+        text = self.store.run(f"MATCH (n:{self.store.schema.check_label(label)} {{key: $key}}) RETURN n.{st.STATEMENTS} AS s", {"key": node["key"]}).value()
+        kept = {source: entry for source, entry in st.decode(text).items() if not entry.get("date") or str(entry["date"])[:10] <= day}
+        if not kept:
+            return node
+        props = st.shown(kept, self.store.schema.node(label).properties)
+        props.pop(st.STATEMENTS, None)
+        return {**node, **{name: value for name, value in props.items() if value is not None or name in node}}
+
+    def query(self) -> dict[str, str | None]:
+        """The timeline as an answer reports it: ``{"as_of", "known_by"}`` (ISO text or None)."""
+        return {"as_of": self.as_of.isoformat() if self.as_of else None, "known_by": self.known_by.isoformat() if self.known_by else None}
+
+
+def dated_kind(properties: Mapping[str, Any]) -> bool:
+    """Whether a schema entry's properties (name -> Property) make its entities dated facts (a date, as_of or date_signed)."""
+    return any(name in properties for name in _DATED_KINDS)

@@ -177,6 +177,7 @@ class Profile(Open):
 
     country: dict[str, Any]
     as_of: str | None = None
+    known_by: str | None = Field(None, description="Only what sources dated on or before this ISO date stated.")
     groups: list[ProfileItem] = Field(default_factory=list)
     return_cooperation: list[ProfileItem] = Field(default_factory=list)
     dossiers: list[ProfileItem] = Field(default_factory=list)
@@ -260,6 +261,8 @@ class ExistingLinkage(Answer):
     date: str | None = Field(None, description="ISO date: the linkage's own, else that of the first dated event about what it links.")
     date_basis: Bilingual | None = None
     date_sources: list[str] = Field(default_factory=list)
+    undated: bool = Field(False, description="No date of its own nor of an event about what it links: never counted as holding before `first_reported`.")
+    first_reported: str | None = Field(None, description="For an undated linkage: the ISO date of the earliest source that states it.")
     returns: dict[str, Any] | None = Field(
         None, description="The Dutch return figures around the date: {reported_by, series: [{year, persons, sources}], before, after, years_before, years_after}."
     )
@@ -280,6 +283,7 @@ class LinkageAnswer(Answer):
     country: str
     name: str | None = None
     as_of: str | None = None
+    known_by: str | None = Field(None, description="Only what sources dated on or before this ISO date stated.")
     assessment: Assessment | None = None
     existing: list[ExistingLinkage] = Field(default_factory=list)
     candidates: list[Candidate] = Field(default_factory=list)

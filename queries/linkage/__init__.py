@@ -98,11 +98,13 @@ __all__ = [
 
 
 def linkages(store: GraphStore, iso3: str, *, as_of: dt.date | None = None, weights: Weights | None = None,
-             with_robustness: bool = False) -> dict[str, Any]:
+             with_robustness: bool = False, known_by: dt.date | None = None) -> dict[str, Any]:
     """Warnings, existing linkages and ranked, explained candidates for one country (shape in the module docstring).
 
     ``iso3``: an ISO 3166-1 alpha-3 code (any case) or a slug such as
     ``somaliland``. ``as_of``: judge with the facts valid on that day only.
+    ``known_by``: only with what sources dated by then stated (one rule with the
+    profile and the graph views: :class:`koppel.graph.validity.Timeline`).
     ``weights``: from :func:`load_weights` (default: ``queries/weights.yaml``).
     ``with_robustness``: compute each candidate's robustness (200 re-scorings
     of every candidate that can reach the top 3; it costs more than the rest
@@ -111,7 +113,7 @@ def linkages(store: GraphStore, iso3: str, *, as_of: dt.date | None = None, weig
     when no Country has that key.
     """
     w = weights or load_weights()
-    hood = read(store, iso3, as_of, w)
+    hood = read(store, iso3, as_of, w, known_by)
     covered = hood.covered()
     found: list[dict[str, Any]] = []
     if hood.is_origin_country():
@@ -135,6 +137,7 @@ def linkages(store: GraphStore, iso3: str, *, as_of: dt.date | None = None, weig
         "country": hood.key,
         "name": say.name_of(hood.country),
         "as_of": as_of.isoformat() if as_of else None,
+        "known_by": known_by.isoformat() if known_by else None,
         "assessment": (
             {"level": latest["level"], "trend": latest["trend"], "as_of": latest.get("as_of"), "sources": sources_of(latest)}
             if latest else None
@@ -185,6 +188,8 @@ def _existing(hood: Neighbourhood, w: Weights) -> list[dict[str, Any]]:
                 else {"en": f"the date of {say.name_of(dated['event'])}", "nl": f"de datum van {say.name_of(dated['event'], 'nl')}"}
             ),
             "date_sources": dated["sources"] if dated else [],
+            "undated": not dated,
+            "first_reported": hood.timeline.first_reported(link) if hood.timeline and not dated else None,
             "returns": returns,
             "sources": sources_of(link, *(t["rel"] for t in row["targets"])),
         })

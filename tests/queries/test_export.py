@@ -60,22 +60,30 @@ def schemas(tmp_path_factory: pytest.TempPathFactory) -> dict[str, etree.XMLSche
 
 @pytest.fixture(scope="module")
 def gephi(tmp_path_factory: pytest.TempPathFactory):
-    """A function that reads a file with gephi-toolkit's importers and returns what Gephi holds."""
+    """A function that reads files with gephi-toolkit's importers, all in one JVM, and returns what Gephi holds.
+
+    Each argument is ``(strategy, path)``: the import report's edge merge strategy (``DEFAULT`` for
+    Gephi's own, ``NO_MERGE`` for its "Don't merge") and the file. The answer has one mapping per file,
+    from the kind of line (``nodes``, ``edges``, ``node``, ``edge``, ``issue``, ...) to its fields.
+    """
     jar = maven_jar(*GEPHI)
     classes = tmp_path_factory.mktemp("gephi")
     subprocess.run(["javac", "-cp", str(jar), "-d", str(classes), str(HERE / "gephi" / "GephiRead.java")], check=True, capture_output=True, timeout=300)
 
-    def read(path: Path) -> dict[str, list[list[str]]]:
+    def read(*files: tuple[str, Path]) -> list[dict[str, list[list[str]]]]:
         done = subprocess.run(
-            ["java", "-Djava.awt.headless=true", "-cp", f"{jar}:{classes}", "GephiRead", str(path)],
-            capture_output=True, text=True, timeout=300,
+            ["java", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-cp", f"{jar}:{classes}", "GephiRead", *(f"{strategy}:{path}" for strategy, path in files)],
+            capture_output=True, encoding="utf-8", timeout=600,
         )
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        lines: dict[str, list[list[str]]] = {}
-        for line in done.stdout.splitlines():
+        answers: list[dict[str, list[list[str]]]] = []
+        for line in done.stdout.split("\n")[:-1]:  # names may hold characters splitlines() breaks on
             kind, *fields = line.split("\t")
-            lines.setdefault(kind, []).append(fields)
-        return lines
+            if kind == "file":
+                answers.append({})
+            answers[-1].setdefault(kind, []).append(fields)
+        assert [a["file"] for a in answers] == [[[str(path)]] for _, path in files]
+        return answers
 
     return read
 
@@ -127,21 +135,55 @@ def test_gexf_reads_back_with_networkx(seeded_store, tmp_path: Path) -> None:
     assert "networkx_key" not in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_gephi_reads_every_node_and_edge(seeded_store, tmp_path: Path, gephi, fmt: str) -> None:
-    nodes, rels = expected(seeded_store)
-    seen = gephi(write(tmp_path, seeded_store, fmt))
+def assert_gephi_holds(seen: dict[str, list[list[str]]], nodes: dict[str, dict], rels: list[dict]) -> None:
+    """Gephi's graph (imported with "Don't merge") holds every node with its name as label and every relationship."""
+    assert seen["strategy"] == [["NO_MERGE"]]
+    assert not [issue for issue in seen.get("issue", []) if issue[0] in ("SEVERE", "CRITICAL")], seen.get("issue")
     assert seen["drafts"] == [[str(len(nodes)), str(len(rels))]]
-    draft_ids = [fields[0] for fields in seen["edgedraft"]]
-    assert len(set(draft_ids)) == len(rels)  # one draft per relationship: nothing merged by id
-    assert Counter(fields[3] for fields in seen["edgedraft"]) == Counter(r["_type"] for r in rels)
+    assert len({fields[0] for fields in seen["edgedraft"]}) == len(rels)  # one draft per relationship: nothing merged by id
     assert seen["nodes"] == [[str(len(nodes))]]
-    # Gephi's graph keeps one edge per ordered node pair (parallel edges need a GEXF 1.3 edge kind):
+    assert seen["edges"] == [[str(len(rels))]]
+    held = {fields[0]: (fields[1], fields[2]) for fields in seen["node"]}
+    assert held == {key: (node.get("name") or key, node["_label"]) for key, node in nodes.items()}
+    # Every relationship, with its type as Gephi's edge label and as the relationship_type attribute:
+    assert Counter((f[1], f[2], f[3], f[4]) for f in seen["edge"]) == Counter((r["source"], r["target"], r["_type"], r["_type"]) for r in rels)
+
+
+def assert_gephi_merges_parallel_edges(seen: dict[str, list[list[str]]], rels: list[dict]) -> None:
+    """With Gephi's default strategy, parallel relationships between one ordered pair become one edge, and the
+    import report says so (it asks the user to choose a merge strategy)."""
     pairs = {(r["source"], r["target"]) for r in rels}
+    assert len(pairs) < len(rels)  # the graph has parallel relationships, so the strategy matters
+    assert seen["strategy"] == [["SUM"]]
     assert seen["edges"] == [[str(len(pairs))]]
-    labels = {fields[0]: (fields[1], fields[2]) for fields in seen["node"]}
-    assert labels["IRQ"] == (nodes["IRQ"]["name"], "Country")
-    assert {fields[4] for fields in seen["edge"]} <= {r["_type"] for r in rels}
+    assert any("Parallel edges" in issue[1] for issue in seen["issue"]), seen["issue"]
+
+
+def read_both_formats(store, tmp_path: Path, gephi, strategies: tuple[str, ...]) -> dict[tuple[str, str], dict[str, list[list[str]]]]:
+    """Both XML exports of ``store``, each read by Gephi with each of ``strategies``, in one JVM."""
+    runs = [(fmt, strategy) for fmt in ("graphml", "gexf") for strategy in strategies]
+    paths = {fmt: write(tmp_path, store, fmt) for fmt in ("graphml", "gexf")}
+    return dict(zip(runs, gephi(*((strategy, paths[fmt]) for fmt, strategy in runs)), strict=True))
+
+
+def test_gephi_reads_every_node_and_edge(seeded_store, tmp_path: Path, gephi) -> None:
+    nodes, rels = expected(seeded_store)
+    seen = read_both_formats(seeded_store, tmp_path, gephi, ("NO_MERGE", "DEFAULT"))
+    for fmt in ("graphml", "gexf"):
+        assert_gephi_holds(seen[fmt, "NO_MERGE"], nodes, rels)
+        assert_gephi_merges_parallel_edges(seen[fmt, "DEFAULT"], rels)
+
+
+def test_gephi_reads_every_node_and_edge_of_the_default_load(empty_store, tmp_path: Path, gephi) -> None:
+    from koppel.loaders import default_facts
+
+    facts, _ = default_facts()
+    empty_store.upsert(facts.nodes, facts.relationships)
+    nodes, rels = expected(empty_store)
+    assert len(nodes) > 10_000 and len(rels) > 20_000
+    seen = read_both_formats(empty_store, tmp_path, gephi, ("NO_MERGE",))
+    for fmt in ("graphml", "gexf"):
+        assert_gephi_holds(seen[fmt, "NO_MERGE"], nodes, rels)
 
 
 CONTROL = "a\x00b\x0bc\x0cd\x1be\x7ff\ufffeg"
@@ -161,8 +203,9 @@ def test_control_characters_keep_the_files_well_formed(empty_store, tmp_path: Pa
     assert schemas[fmt].validate(document), [str(e) for e in schemas[fmt].error_log][:5]
     graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     assert graph.nodes["f1"]["label"] == xml_text(CONTROL) == "a\ufffdb\ufffdc\ufffdd\ufffde\x7ff\ufffdg"
-    seen = gephi(path)
+    [seen] = gephi(("NO_MERGE", path))
     assert seen["nodes"] == [["2"]] and seen["edges"] == [["1"]]
+    assert {fields[0]: fields[1] for fields in seen["node"]}["f1"] == xml_text(CONTROL)
 
 
 def test_keys_that_are_not_xml_names_get_their_own_ids(empty_store, tmp_path: Path, schemas) -> None:

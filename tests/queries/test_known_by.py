@@ -1,0 +1,147 @@
+"""Known time and undated facts in every view (issue 10), on both stores.
+
+Two sources speak about Ghana: ``doc-old`` (dated 2010-01-01) and ``doc-new``
+(dated 2014-01-01). ``known_by`` between them must answer what ``doc-old``
+alone said, in the profile, the linkages, the graph endpoints and the exports;
+the undated linkage that only ``doc-new`` states is marked undated, with the
+date it was first reported, wherever it is listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from koppel.graph.models import NodeRecord, RelRecord
+from koppel.graph.validity import Timeline
+from koppel.queries.explore import neighbourhood, node, path
+from koppel.queries.export import export_graph, graph_json
+from koppel.queries.linkage import linkages
+from koppel.queries.profile import country_profile
+
+OLD, NEW = dt.date(2010, 1, 1), dt.date(2014, 1, 1)
+BETWEEN = dt.date(2012, 6, 1)
+
+
+def _doc(key: str, date: dt.date) -> NodeRecord:
+    return NodeRecord("Document", key, {"name": key, "doc_type": "letter_to_parliament", "date": date, "sources": [f"{key}#L1"]})
+
+
+@pytest.fixture
+def two_sources(empty_store):
+    """Ghana as two dated sources state it: the old one names a dossier, the new one a second dossier and an undated linkage."""
+    store = empty_store
+    store.upsert([_doc("doc-old", OLD), _doc("doc-new", NEW)], [])
+    store.upsert(
+        [
+            NodeRecord("Country", "GHA", {"name": "Ghana", "has_iso_code": True, "sources": ["doc-old#L2"]}),
+            NodeRecord("Country", "NLD", {"name": "Nederland", "has_iso_code": True, "sources": ["doc-old#L2"]}),
+            NodeRecord("Dossier", "d-old", {"name": "Terugkeer", "domain": "return", "status": "requested", "sources": ["doc-old#L3"]}),
+        ],
+        [
+            RelRecord("BETWEEN", "d-old", "GHA", "Dossier", "Country", {"sources": ["doc-old#L3"]}),
+            RelRecord("BETWEEN", "d-old", "NLD", "Dossier", "Country", {"sources": ["doc-old#L3"]}),
+        ],
+    )
+    store.upsert(
+        [
+            NodeRecord("Dossier", "d-old", {"name": "Terugkeer", "domain": "return", "status": "in_place", "sources": ["doc-new#L4"]}),
+            NodeRecord("Dossier", "d-new", {"name": "Visum", "domain": "visa_facilitation", "sources": ["doc-new#L5"]}),
+            NodeRecord("Linkage", "l-new", {"name": "Visum tegen terugkeer", "status": "proposed", "outcome": "pending", "channel": "bilateral", "sources": ["doc-new#L6"]}),
+        ],
+        [
+            RelRecord("BETWEEN", "d-new", "GHA", "Dossier", "Country", {"sources": ["doc-new#L5"]}),
+            RelRecord("LINKS", "l-new", "d-new", "Linkage", "Dossier", {"sources": ["doc-new#L6"]}),
+            RelRecord("LINKS", "l-new", "d-old", "Linkage", "Dossier", {"sources": ["doc-new#L6"]}),
+            RelRecord("CONCERNS", "l-new", "GHA", "Linkage", "Country", {"sources": ["doc-new#L6"]}),
+        ],
+    )
+    return store
+
+
+def test_the_profile_known_by_a_date_shows_what_the_sources_said_by_then(two_sources):
+    now = country_profile(two_sources, "GHA")
+    assert {d["key"] for d in now["dossiers"]} == {"d-old", "d-new"}
+    assert [item["key"] for item in now["linkages"]] == ["l-new"]
+    then = country_profile(two_sources, "GHA", known_by=BETWEEN)
+    assert then["known_by"] == "2012-06-01"
+    assert [d["key"] for d in then["dossiers"]] == ["d-old"]
+    assert then["linkages"] == []
+    old = then["dossiers"][0]
+    # The old source's value, not the newer one's, and only its locators.
+    assert old["status"] == "requested" and old["sources"] == ["doc-old#L3"]
+    assert now["dossiers"][[d["key"] for d in now["dossiers"]].index("d-old")]["status"] == "in_place"
+    later = country_profile(two_sources, "GHA", known_by=NEW)
+    assert {d["key"] for d in later["dossiers"]} == {"d-old", "d-new"}
+
+
+def test_the_profile_marks_an_undated_linkage_with_the_date_it_was_first_reported(two_sources):
+    item = country_profile(two_sources, "GHA")["linkages"][0]
+    assert item["undated"] is True and item["first_reported"] == "2014-01-01"
+    assert all("undated" not in d for d in country_profile(two_sources, "GHA")["dossiers"])  # dossiers are not dated facts
+    # As of a day before it was reported, the undated linkage does not hold.
+    assert country_profile(two_sources, "GHA", as_of=BETWEEN)["linkages"] == []
+
+
+def test_linkages_known_by_leave_out_the_later_sources_linkage_and_mark_undated_ones(two_sources):
+    now = linkages(two_sources, "GHA")
+    assert [(e["key"], e["undated"], e["first_reported"]) for e in now["existing"]] == [("l-new", True, "2014-01-01")]
+    then = linkages(two_sources, "GHA", known_by=BETWEEN)
+    assert then["existing"] == [] and then["known_by"] == "2012-06-01"
+
+
+def test_graph_endpoints_walk_only_what_was_known_and_mark_undated_nodes(two_sources):
+    timeline = Timeline.of(two_sources, known_by=BETWEEN)
+    _, elements = node(two_sources, "Country", "GHA", timeline=timeline)
+    assert {n["data"]["id"] for n in elements["nodes"]} == {"GHA", "d-old"}
+    _, everything = node(two_sources, "Country", "GHA", timeline=Timeline.of(two_sources))
+    linkage = next(n for n in everything["nodes"] if n["data"]["id"] == "l-new")
+    assert linkage["data"]["properties"]["undated"] is True and linkage["data"]["properties"]["first_reported"] == "2014-01-01"
+    around = neighbourhood(two_sources, "GHA", depth=2, timeline=timeline)
+    assert {n["data"]["id"] for n in around["nodes"]} == {"GHA", "d-old", "NLD"}
+    old = next(n for n in around["nodes"] if n["data"]["id"] == "d-old")
+    assert old["data"]["properties"]["status"] == "requested" and old["data"]["sources"] == ["doc-old#L3"]
+    # The only connection from GHA to d-new runs through what doc-new stated: none by 2012.
+    assert path(two_sources, "GHA", "d-new", timeline=timeline) == {"nodes": [], "edges": []}
+    assert len(path(two_sources, "GHA", "d-new", timeline=Timeline.of(two_sources))["edges"]) == 1
+
+
+def test_exports_hold_what_was_known_and_mark_undated_facts_in_every_format(two_sources):
+    now = graph_json(two_sources)
+    linkage = next(n for n in now["nodes"] if n["key"] == "l-new")
+    assert linkage["undated"] is True and linkage["first_reported"] == "2014-01-01"
+    then = json.loads(export_graph(two_sources, "json", Timeline.of(two_sources, known_by=BETWEEN)))
+    assert {n["key"] for n in then["nodes"]} == {"doc-old", "GHA", "NLD", "d-old"}
+    assert {(r["_type"], r["source"], r["target"]) for r in then["relationships"]} == {("BETWEEN", "d-old", "GHA"), ("BETWEEN", "d-old", "NLD")}
+    graphml = export_graph(two_sources, "graphml")
+    assert 'attr.name="undated"' in graphml and 'attr.name="first_reported"' in graphml
+    gexf = export_graph(two_sources, "gexf", Timeline.of(two_sources, as_of=BETWEEN))
+    assert 'id="l-new"' not in gexf and 'id="d-old"' in gexf
+
+
+def test_the_api_and_the_cli_take_known_by_and_refuse_a_bad_date(two_sources):
+    from fastapi.testclient import TestClient
+
+    from koppel.api.app import create_app
+    from koppel.api.settings import ApiSettings
+
+    location = two_sources.location
+    if two_sources.kind == "embedded":
+        two_sources.close()  # the served app reads the embedded store once the writer is done with it
+    with TestClient(create_app(ApiSettings(KOPPEL_STORE=location)), raise_server_exceptions=False) as client:
+        profile = client.get("/api/countries/GHA", params={"known_by": "2012-06-01"})
+        assert profile.status_code == 200, profile.text
+        assert [d["key"] for d in profile.json()["dossiers"]] == ["d-old"] and profile.json()["known_by"] == "2012-06-01"
+        answer = client.get("/api/countries/GHA/linkages", params={"known_by": "2012-06-01"})
+        assert answer.status_code == 200 and answer.json()["existing"] == []
+        marked = client.get("/api/countries/GHA/linkages").json()["existing"][0]
+        assert marked["undated"] is True and marked["first_reported"] == "2014-01-01"
+        around = client.get("/api/graph/neighbourhood", params={"key": "GHA", "known_by": "2012-06-01"})
+        assert around.status_code == 200 and {n["data"]["id"] for n in around.json()["nodes"]} == {"GHA", "d-old"}
+        exported = client.get("/api/export", params={"known_by": "2012-06-01"})
+        assert exported.status_code == 200 and "l-new" not in exported.text
+        for url in ("/api/countries/GHA", "/api/graph/neighbourhood?key=GHA", "/api/export"):
+            bad = client.get(url, params={"known_by": "2012-13-45"})
+            assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json"), (url, bad.text)
