@@ -119,16 +119,19 @@ SourcesOption = Annotated[
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Ignore facts not yet valid on this date (YYYY-MM-DD).")
 ]
+KnownByOption = Annotated[
+    str | None, typer.Option("--known-by", help="Only what sources dated on or before this date stated (YYYY-MM-DD): the state of knowledge then.")
+]
 
 
-def parse_date(text: str | None) -> dt.date | None:
-    """``--as-of`` text as a date; one clear line when it is not ``YYYY-MM-DD``."""
+def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
+    """``--as-of`` (or ``option``) text as a date; one clear line when it is not ``YYYY-MM-DD``."""
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
+        raise ValidationError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 @cache

@@ -26,6 +26,11 @@ AsOf = Annotated[
     Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Ignore facts not yet valid on this date (YYYY-MM-DD).", examples=["2013-01-01"]),
     AfterValidator(_calendar_date),
 ]
+KnownBy = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Only what sources dated on or before this date stated (YYYY-MM-DD).", examples=["2013-01-01"]),
+    AfterValidator(_calendar_date),
+]
 
 
 @router.get("", summary="Every country with its return cooperation and counts", response_model=Countries)
@@ -34,24 +39,25 @@ def list_countries(engine: Engine) -> Countries:
 
 
 @router.get("/{iso3}", summary="A country's profile, every item with its locators", response_model=Profile)
-def get_country(iso3: CountryKey, engine: Engine, as_of: AsOf = None) -> Profile:
-    return engine.profile(iso3, as_of=as_of)
+def get_country(iso3: CountryKey, engine: Engine, as_of: AsOf = None, known_by: KnownBy = None) -> Profile:
+    return engine.profile(iso3, as_of=as_of, known_by=known_by)
 
 
 @router.get("/{iso3}/linkages", summary="Existing and ranked candidate linkages, with scores, reasons, paths and locators", response_model=LinkageAnswer)
-def get_linkages(iso3: CountryKey, engine: Engine, as_of: AsOf = None) -> LinkageAnswer:
-    return engine.linkages(iso3, as_of=as_of)
+def get_linkages(iso3: CountryKey, engine: Engine, as_of: AsOf = None, known_by: KnownBy = None) -> LinkageAnswer:
+    return engine.linkages(iso3, as_of=as_of, known_by=known_by)
 
 
 class LinkageRun(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"as_of": "2013-01-01", "weights": {"weights": {"demand": 0.4, "risk": 0.8}}}]})
     as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Ignore facts not yet valid on this date (YYYY-MM-DD).")
+    known_by: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Only what sources dated on or before this date stated (YYYY-MM-DD).")
     weights: dict[str, Any] | None = Field(None, description="Weights as in `queries/weights.yaml` (what `koppel linkages --weights FILE` reads); keys left out keep their defaults.")
 
 
 @router.post("/{iso3}/linkages", summary="Linkages scored with your own weights (the body of a weights file, as JSON)", response_model=LinkageAnswer)
 def post_linkages(iso3: CountryKey, engine: Engine, body: Annotated[LinkageRun, Body()] = LinkageRun()) -> LinkageAnswer:
-    return engine.linkages(iso3, as_of=body.as_of, weights=body.weights if body.weights is not None else None)
+    return engine.linkages(iso3, as_of=body.as_of, weights=body.weights if body.weights is not None else None, known_by=body.known_by)
 
 
 # -- issue 12: a country's return series for a chart (Eurostat MIGR_EIRTN) ---------------------------

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from koppel.queries.answers import EvidenceAnswer, StatementsAnswer
 
+from .countries import AsOf, KnownBy
 from ..deps import Engine
 
 router = APIRouter(prefix="/api", tags=["evidence"])
@@ -46,7 +47,9 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/export", summary="The whole graph as JSON, GraphML or GEXF (Gephi)", response_class=Response, responses=EXPORT_RESPONSES)
-def export(engine: Engine, format: Annotated[Literal["json", "graphml", "gexf"], Query()] = "json") -> Response:  # noqa: A002
+def export(
+    engine: Engine, format: Annotated[Literal["json", "graphml", "gexf"], Query()] = "json", as_of: AsOf = None, known_by: KnownBy = None  # noqa: A002
+) -> Response:
     from koppel.queries.export import MEDIA_TYPES
 
-    return Response(engine.export(format), media_type=MEDIA_TYPES[format])
+    return Response(engine.export(format, as_of=as_of, known_by=known_by), media_type=MEDIA_TYPES[format])

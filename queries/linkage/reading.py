@@ -19,7 +19,7 @@ from typing import Any
 
 from koppel.graph import dialect
 from koppel.graph.store import GraphStore
-from koppel.graph.validity import valid_on
+from koppel.graph.validity import Timeline, valid_on
 from koppel.queries import returns as returns_figures
 from koppel.queries.countries import country_key, normalise
 from koppel.queries.linkage.weights import Weights
@@ -156,8 +156,11 @@ def _global_rows(reader: _Reader, linkage_count: int, nl: str, eu: str) -> dict[
         pass
     return rows
 
-def _valid(item: dict[str, Any] | None, as_of: dt.date | None) -> bool:
-    """Whether a node or relationship holds on ``as_of`` (:func:`koppel.graph.validity.valid_on`)."""
+def _valid(item: dict[str, Any] | None, as_of: dt.date | Timeline | None) -> bool:
+    """Whether a node or relationship holds on ``as_of`` (:func:`koppel.graph.validity.valid_on`), or at a whole
+    :class:`~koppel.graph.validity.Timeline` (valid time and known time)."""
+    if isinstance(as_of, Timeline):
+        return as_of.holds(item)
     return item is None or valid_on(item, as_of)
 
 
@@ -296,6 +299,8 @@ class Neighbourhood:
     """Measured before/after effects per linkage key, computed once per answer (see candidates.measured_effect)."""
     fragility: float = 0.0
     fragility_factors: list[str] = field(default_factory=list)
+    timeline: Timeline | None = None
+    """Valid time and known time of the answer (:class:`koppel.graph.validity.Timeline`); None: ``as_of`` alone."""
     counted_under: dict[str, Any] | None = None
     """For a country without an ISO 3166 code that broke away from a state: ``{"parent": node, "event": node, "nodes",
     "edges", "sources"}`` (the secession that is the basis for reading the parent's visa rule and return figures as its
@@ -306,8 +311,9 @@ class Neighbourhood:
         return self.country["key"]
 
     def ok(self, *items: dict[str, Any] | None) -> bool:
-        """Whether every item holds on ``as_of``."""
-        return all(_valid(i, self.as_of) for i in items)
+        """Whether every item holds on ``as_of`` (and was stated by ``known_by``, see :attr:`timeline`)."""
+        when = self.timeline or self.as_of
+        return all(_valid(i, when) for i in items)
 
     def is_origin_country(self) -> bool:
         """Enough data to recommend: an assessment, a dossier or a linkage concerning the country."""
@@ -362,8 +368,10 @@ class Neighbourhood:
         return next((m["rel"] for m in self.nl_memberships if m["key"] == self.eu), None)
 
 
-def read(store: GraphStore, iso3: str, as_of: dt.date | None, weights: Weights) -> Neighbourhood:
+def read(store: GraphStore, iso3: str, as_of: dt.date | None, weights: Weights, known_by: dt.date | None = None) -> Neighbourhood:
     """The neighbourhood of the country keyed ``iso3`` (an ISO alpha-3 code, any case, or a slug), valid on ``as_of``.
+
+    ``known_by``: only what sources dated by then stated (:class:`koppel.graph.validity.Timeline`).
 
     Raises :class:`~koppel.graph.errors.NotFound` when no Country has that key or name
     (:func:`koppel.queries.countries.country_key`).
@@ -375,6 +383,7 @@ def read(store: GraphStore, iso3: str, as_of: dt.date | None, weights: Weights) 
     hood = Neighbourhood(
         store=store, country=found[0]["country"], as_of=as_of,
         nl=weights.partners.get("netherlands", "NLD"), eu=weights.partners.get("eu", "europese-unie"),
+        timeline=Timeline.of(store, as_of, known_by),
     )
     _read_edges(hood, reader, found[0]["linkages"])
     hood.visa = _read_visa(hood, reader)
@@ -558,12 +567,12 @@ def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> Non
         hood.precedent_returns = dict(precedent_returns)
         if hood.as_of is None:
             shared["returns-table"] = hood.precedent_returns
-    if hood.as_of is None:
+    if hood.as_of is None and (hood.timeline is None or hood.timeline.known_by is None):
         if "table" not in shared:
             shared["table"] = _precedent_table(shared["links"], shared["countries"], None)
         hood.precedents, hood.precedent_index = shared["table"]
     else:
-        hood.precedents, hood.precedent_index = _precedent_table(shared["links"], shared["countries"], hood.as_of)
+        hood.precedents, hood.precedent_index = _precedent_table(shared["links"], shared["countries"], hood.timeline or hood.as_of)
 
 
 def _open_channels(hood: Neighbourhood, reader: _Reader) -> dict[str, Path]:
