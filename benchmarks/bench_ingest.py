@@ -3,7 +3,7 @@
 Not a timed test: run it by hand::
 
     python benchmarks/bench_ingest.py --store embedded --store "$NEO4J_URI" --repeat 3
-    python benchmarks/bench_ingest.py --quality          # precision/recall on tests/loaders/treaty_{sample,heldout}.yaml
+    python benchmarks/bench_ingest.py --quality          # precision/recall on tests/loaders/treaty_{sample,heldout,heldout2}.yaml
 
 For every repetition it uses a fresh workspace (and a fresh embedded store, or
 a cleared Neo4j database) and measures, in wall-clock seconds and process CPU
@@ -44,7 +44,7 @@ from koppel.loaders.ingest.review import accept_above, load_accepted
 
 ROOT = Path(__file__).resolve().parent.parent
 TREATIES = ROOT.parent / "shared" / "sources" / "treaties"
-SAMPLES = [ROOT / "tests" / "loaders" / "treaty_sample.yaml", ROOT / "tests" / "loaders" / "treaty_heldout.yaml"]
+SAMPLES = [ROOT / "tests" / "loaders" / f"treaty_{name}.yaml" for name in ("sample", "heldout", "heldout2")]
 
 
 def measured(call: Callable[[], Any]) -> tuple[float, float, Any]:
@@ -110,6 +110,8 @@ def main() -> None:
                 print(f"| {name} | {c['predicted']} | {c['correct']} | {c['expected']} | {c['precision']} | {c['recall']} |")
             for wrong in report["wrong"]:
                 print(f"  wrong: {json.dumps(wrong, ensure_ascii=False, default=str)}")
+            for missed in report["missed"] if threshold else []:
+                print(f"  missed: {json.dumps(missed, ensure_ascii=False, default=str)}")
         print(f"\n`{command}`")
         return
     print(f"machine: {platform.node()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; Python {platform.python_version()}")

@@ -415,7 +415,12 @@ def _ambiguous(date: Any) -> bool:
     return date.day <= 12 and date.month <= 12 and date.day != date.month
 
 
-_LETTER_HEADING = re.compile(r"^###\s*Nr\.?\s*([IVXLC]+|\d+)\b")
+# "### Nr. II", "### No. I" ("### No. 4338" and "### N° 3 ATJ" are a note's reference number, not a letter's place)
+_LETTER_HEADING = re.compile(r"^###\s*(?:Nr\.?\s*([IVXLC]+|\d{1,2})|(?:No|N°)\.?\s*([IVXLC]+))\.?\s*$")
+# an annex heading ends the letter before it (its date is at the letter's foot, not the annex's)
+_ANNEX_HEADING = re.compile(r"^###\s*(?:Anexo|Annex|Annexe|Bijlage|Anlage)\b", re.IGNORECASE)
+# "19th November, 1966,Nairobi.": a letter's date before its place
+_DATE_PLACE = re.compile(r"(?P<date>\d{1,2}(?:st|nd|rd|th|e)?\.? [A-Za-zéäû]+\.?,? \d{4}),\s*(?P<place>[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+)?)\s*[.*]")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _STATUS_LINE = re.compile(r"^(Wijzigt|Vult aan|Wijziging van|Treedt in werking|Vervalt)\b")
 
@@ -442,7 +447,7 @@ def _own_date(body: list[tuple[int, str]]) -> tuple[int, Any, str | None] | None
     for number, window in ((first_no, first[:160]), (last_no, foot)):
         reading = read_date(window)
         if reading:
-            place = _LETTER_DATE.search(window)
+            place = _LETTER_DATE.search(window) or _DATE_PLACE.search(window)
             # "LEGATIONKuala Lumpur": a name glued to the word before it is not read as a place
             glued = place and place.start() > 0 and window[place.start() - 1] == " " and re.search(r"[A-Za-z]{2,} $", window[: place.start()])
             if place and (glued and window[: place.start()].rstrip().split()[-1][:1].isupper()):
@@ -463,11 +468,15 @@ def _letter_dates(result: Extraction, lines: tuple[str, ...]) -> bool:
     dated later; otherwise 0.8, as for the older reading below.
     """
     sections: list[tuple[int, list[tuple[int, str]]]] = []
+    in_annex = False
     for number, line in enumerate(lines, start=1):
         heading = _LETTER_HEADING.match(line.strip())
         if heading:
-            sections.append((_roman(heading.group(1)), []))
-        elif sections and line.strip() and not line.startswith("#") and not _STATUS_LINE.match(line.strip()):
+            sections.append((_roman(heading.group(1) or heading.group(2)), []))
+            in_annex = False
+        elif _ANNEX_HEADING.match(line.strip()):
+            in_annex = True
+        elif sections and not in_annex and line.strip() and not line.startswith("#") and not _STATUS_LINE.match(line.strip()):
             sections[-1][1].append((number, line))
     if len(sections) >= 2:
         own = [(n, _own_date(body)) for n, body in sections]
