@@ -7,11 +7,16 @@ treaty titles use that neither library has (long forms, adjectives such as
 
 * a state that was renamed maps to its successor's code: Zaïre -> COD,
   Ceylon -> LKA, Birma -> MMR, Dahomey -> BEN, Opper-Volta -> BFA,
-  Kampuchea -> KHM, Perzië -> IRN, Siam -> THA;
+  Kampuchea -> KHM, Perzië -> IRN, Siam -> THA, and (:data:`FORMER`) the
+  Federation of Malaya -> MYS, the United Arab Republic -> EGY, Ruanda -> RWA,
+  Muscat (and Oman) -> OMN; a long form naming one state is that state (the
+  United Kingdom "of Great Britain and Ireland" -> GBR, the "Verenigde Staten
+  van Mexico" -> MEX, not the United States);
 * a state that dissolved keeps its ISO 3166-3 alpha-3 code, which pycountry's
   ``historic_countries`` knows: Sovjet-Unie -> SUN, Joegoslavië / Zuid-Slavië
   (also the Federal Republic of 1992-2003) -> YUG, Tsjechoslowakije -> CSK,
-  Duitse Democratische Republiek -> DDR;
+  Duitse Democratische Republiek -> DDR, the Czech and Slovak Federal Republic
+  (1990-1992) -> CSK;
 * parts of the Kingdom are their own codes: Aruba ABW, Curaçao CUW,
   Sint Maarten SXM, the Netherlands Antilles ANT (ISO 3166-3).
 
