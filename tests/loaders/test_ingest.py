@@ -194,7 +194,7 @@ def test_accept_all_above_a_confidence(tmp_path: Path, morocco: Path) -> None:
 
 # -- the decision log: what ships beside the accepted facts ------------------------------------
 
-def test_a_decision_log_carries_decisions_to_a_fresh_workspace(tmp_path: Path, morocco: Path, env: dict[str, str]) -> None:
+def test_a_decision_log_carries_decisions_to_a_fresh_workspace(tmp_path: Path, morocco: Path) -> None:
     first = Workspace(tmp_path / "first")
     ingest([morocco], first)
     rejected = next(r for r in first.pending() if r["field"] == "signed_place")
@@ -207,7 +207,8 @@ def test_a_decision_log_carries_decisions_to_a_fresh_workspace(tmp_path: Path, m
     data = json.loads(log.read_text(encoding="utf-8"))["decisions"]
     assert data[edited["id"]]["value"] == {"date": "1969-05-14", "precision": "day"} and data[edited["id"]]["by"] == "reviewer"
     assert all("value" not in r for r in data.values() if r["decision"] != "edit")  # no values copied but edits
-    assert all(r["rule"] == "confidence >= 0.9" for r in data.values() if r["by"] == "bulk")
+    bulk = [r for r in data.values() if r["by"] == "bulk"]
+    assert bulk and all(r["rule"] == "confidence >= 0.9" for r in bulk)
 
     fresh = Workspace(tmp_path / "fresh")
     ingest([morocco], fresh)
@@ -217,12 +218,26 @@ def test_a_decision_log_carries_decisions_to_a_fresh_workspace(tmp_path: Path, m
     assert accepted_facts(fresh) == accepted_facts(first)
     assert all(d["imported_from"] == "decisions.json" for d in fresh.decisions.values())
     assert import_decisions(fresh, log) == 0  # decisions already taken stand
-    # the CLI: one clear line for a file that is not a decision log
+    with pytest.raises(ValidationError, match="not a decision log"):
+        bad = tmp_path / "facts.json"
+        bad.write_text('{"nodes": []}', encoding="utf-8")
+        import_decisions(fresh, bad)
+
+
+def test_review_cli_exports_and_imports_the_decision_log(tmp_path: Path, morocco: Path, env: dict[str, str]) -> None:
+    """koppel review --export-decisions / --import-decisions (api/cli.py): a fresh workspace takes over the decisions."""
+    koppel("ingest", str(morocco), env=env)
+    koppel("review", "--accept-all-above", "0.9", "--no-load", "--by", "bulk", env=env)
+    log = tmp_path / "decisions.json"
+    written = koppel("review", "--export-decisions", str(log), env=env)
+    first = Workspace(Path(env["KOPPEL_INGEST_DIR"]))
+    assert f"wrote {len(first.decisions)} decision(s)" in written.stderr
+    env = {"KOPPEL_INGEST_DIR": str(tmp_path / "fresh")}
     koppel("ingest", str(morocco), env=env)
     bad = tmp_path / "not-a-log.json"
     bad.write_text('{"nodes": []}', encoding="utf-8")
-    assert "not a decision log" in one_clear_line(koppel("review", "--import-decisions", str(bad), "--no-load", env=env, check=False))
-    done = koppel("review", "--import-decisions", str(log), "--no-load", env=env)
+    assert "not a decision log" in one_clear_line(koppel("review", "--import-decisions", str(bad), env=env, check=False))
+    done = koppel("review", "--import-decisions", str(log), env=env)
     assert f"imported {len(first.decisions)} decision(s)" in done.stderr
     listed = koppel("review", "--json", env=env)
     assert json.loads(listed.stdout)["pending"] == len(first.pending())
