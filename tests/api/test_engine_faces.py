@@ -167,6 +167,7 @@ def test_the_linkage_answer_has_the_documented_shape():
     assert list(LinkageAnswer.model_fields)[0] == "warnings"
     assert set(Candidate.model_fields) == {
         "key", "kind", "country_specific", "dossier", "direction", "action", "channel", "score", "why", "sources", "precedents", "factors", "reasons", "robustness",
+        "inferred",
     }
     assert {"targets", "date", "date_basis", "date_sources", "returns"} <= set(ExistingLinkage.model_fields)
     with pytest.raises(Invalid, match="surprise"):
