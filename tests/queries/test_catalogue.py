@@ -84,7 +84,7 @@ def test_answers_a_strategist_expects(seeded_store):
     assert eu[("MAR", "readmission_agreement")] == "under_negotiation"
     timeline = run_named(seeded_store, "country-timeline", {"iso3": "IRQ", "from": "2013-01-01"}).records()
     assert [r["date"] for r in timeline] == sorted(r["date"] for r in timeline)
-    assert all(r["date"] >= "2013-01-01" for r in timeline)
+    assert timeline and all(r["date"] >= "2013-01-01" for r in timeline)
     funders = run_named(seeded_store, "who-funds-what", {"donor": "NLD"}).records()
     assert {"project-migratiemanagement-zijderoutelanden", "project-somalische-immigratiedienst"} <= {r["project"] for r in funders}
     evidence = run_named(seeded_store, "relationship-evidence", {"start_key": "linkage-afg-luchtvaartverdrag", "type": "LINKS", "end_key": "afg-luchtvaartverdrag"}).records()
