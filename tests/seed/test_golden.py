@@ -160,7 +160,7 @@ def test_algeria_improved_slightly_and_is_to_be_consolidated(seeded_store):
             "instrument-visumfacilitatie-categorieen-paspoorthouders",
         ],
         "concerns": ["DZA"],
-        "initiated_by": [],
+        "initiated_by": ["NLD"],  # inferred: the letter, the Dutch government's, says it in the passive voice (L43-L48)
         "evidenced": [LETTER],
     }
 
