@@ -276,6 +276,7 @@ def test_one_row_per_linkage_and_the_sentences_cite_what_the_reasons_cite(seeded
     result = linkages(seeded_store, "IND", weights=weights)
     keys = [e["key"] for e in result["existing"]]
     assert len(keys) == len(set(keys)) == 2  # the mobility offer (three targets) and the Budapest Process
+    assert result["candidates"]
     for c in result["candidates"]:
         assert c["sources"] == sorted({s for r in c["reasons"] for s in r["sources"]})
         demand = c["reasons"][0]
