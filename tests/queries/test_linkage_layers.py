@@ -159,3 +159,39 @@ def test_no_score_depends_on_facts_later_than_the_query(empty_store, day):
     assert after == before
     # ... while the same facts do count once their day has come (the day after ``day`` for the n-th batch).
     assert linkages(empty_store, "AFG", as_of=day + dt.timedelta(days=1 + n)) != before["AFG"]
+
+
+def test_another_states_data_are_used_only_after_the_secession_and_marked_inferred(empty_store):
+    """A territory without an ISO code reads the data of the state it broke away from only once the secession has happened.
+
+    Made-up facts: a territory (no ISO code, an assessment) whose secession
+    from Morocco is dated 1 June 2023. Morocco's return figures of 2019-2021
+    (published by 1 July 2022) fell in Germany, France and Belgium.
+    """
+    load(empty_store)
+    doc = ["test-layers#L1"]
+    empty_store.upsert(
+        [
+            NodeRecord("Country", "test-territory", {"name": "Test territory", "name_en": "Test territory", "has_iso_code": False, "sources": doc}),
+            NodeRecord("Assessment", "assessment-test-territory", {"name": "Test assessment", "level": "not_willing", "trend": "unknown",
+                                                                   "as_of": dt.date(2014, 2, 25), "sources": doc}),
+            NodeRecord("Event", "secession-test-territory", {"name": "Secession of the test territory", "kind": "secession",
+                                                             "date": dt.date(2023, 6, 1), "sources": ["test-layers#L2"]}),
+        ],
+        [
+            RelRecord("CONCERNS", "assessment-test-territory", "test-territory", "Assessment", "Country", {"sources": doc}),
+            RelRecord("INITIATED", "test-territory", "secession-test-territory", "Country", "Event", {"sources": ["test-layers#L2"]}),
+            RelRecord("CONCERNS", "secession-test-territory", "MAR", "Event", "Country", {"sources": ["test-layers#L2"]}),
+        ],
+    )
+    before = linkages(empty_store, "test-territory", as_of=dt.date(2023, 1, 1))
+    assert before["candidates"] and not [c["key"] for c in before["candidates"] if c["inferred"] or c["kind"] == "coalition"]
+    assert not [w for w in before["warnings"] if "are used" in w["en"]]
+    after = linkages(empty_store, "test-territory", as_of=dt.date(2023, 12, 31))
+    coalition = candidate(after, "return-coalition:test-territory")
+    assert coalition and coalition["inferred"]["en"].startswith("inferred: Test territory has no ISO country code and broke away from Morocco in 2023")
+    assert {"test-layers#L2", "test-layers#L41", "test-layers#L44"} <= set(coalition["sources"])  # the secession and Germany's and France's 2021 rows
+    assert "Germany" in coalition["why"]["en"] and "(inferred:" in coalition["why"]["en"]
+    assert [c["key"] for c in after["candidates"] if c["inferred"]] == [coalition["key"]]  # Morocco's visa rule holds only from 2025
+    assert any(w["en"].startswith("No visa rule or return figures name Test territory: those of Morocco are used") for w in after["warnings"])
+    assert candidate(linkages(empty_store, "test-territory"), EU_VISA_MEASURES, "negative")["inferred"] is not None  # today, the visa rule too
