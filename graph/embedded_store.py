@@ -37,6 +37,7 @@ from .models import NodeRecord, RelRecord
 from .statements import gc_paused
 from .schema import Property
 from .store import (
+    Deletion,
     GraphStore,
     LoadReport,
     MissingEndpoints,
@@ -331,7 +332,10 @@ class EmbeddedStore(GraphStore):
         self._conn.interrupt()
 
     # -- writes ------------------------------------------------------------------------------
-    def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
+    def _write(
+        self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None,
+        deletions: Sequence[Deletion] = (),
+    ) -> LoadReport:
         report = LoadReport()
         groups = by_table(rels)
         into_empty = {group for group in groups if self._rel_table_empty(*group)}
@@ -340,6 +344,12 @@ class EmbeddedStore(GraphStore):
             files = _Scratch(Path(scratch))
             self._write_nodes(nodes, files, report, progress)
             self._write_rels(groups, into_empty, files, report, progress)
+            done: dict[str, int] = {}
+            for deletion in deletions:  # inside the same transaction (or staged copy) as the writes
+                self._execute(deletion.cypher, {"rows": deletion.rows})
+                done[deletion.stage] = done.get(deletion.stage, 0) + len(deletion.rows)
+                if progress:
+                    progress(deletion.stage, done[deletion.stage])
         return report
 
     @contextmanager

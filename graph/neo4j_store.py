@@ -28,6 +28,7 @@ from .errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation, St
 from .models import NodeRecord, RelRecord
 from .schema import Property
 from .store import (
+    Deletion,
     GraphStore,
     LoadReport,
     MissingEndpoints,
@@ -215,10 +216,16 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from None
         return summary.query_type or ""
 
-    def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
+    def _write(
+        self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None,
+        deletions: Sequence[Deletion] = (),
+    ) -> LoadReport:
         report = LoadReport()
         done: dict[str, int] = defaultdict(int)
-        statements = [*self._node_statements(nodes), *self._rel_statements(rels)]
+        statements = [
+            *self._node_statements(nodes), *self._rel_statements(rels),
+            *(_Statement(d.stage, d.cypher, list(d.rows)) for d in deletions),  # in the same transaction when atomic
+        ]
 
         def load(cancelled: threading.Event) -> None:
             with self._session(read_only=False) as session, _load_transactions(session, atomic, cancelled) as execute:
@@ -285,6 +292,9 @@ class _Statement:
     def write(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: list[dict[str, Any]]) -> int:
         """Write one batch; the number created comes from the server's counters (no extra match to count them)."""
         result = tx.run(self.cypher, rows=batch)
+        if self.stage not in ("nodes", "relationships"):  # a removal (koppel.graph.store.Deletion)
+            result.consume()
+            return 0
         if self.stage == "nodes":
             return result.consume().counters.nodes_created
         # A row whose endpoint is missing matches nothing and would vanish without a word.
@@ -293,6 +303,8 @@ class _Statement:
         return result.consume().counters.relationships_created
 
     def tally(self, report: LoadReport, created: int, rows: int) -> None:
+        if self.stage not in ("nodes", "relationships"):
+            return  # removals are counted by the caller (GraphStore.unload)
         if self.stage == "nodes":
             report.nodes_created += created
             report.nodes_updated += rows - created

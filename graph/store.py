@@ -100,6 +100,18 @@ class UnloadReport:
         }
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """One removal a write runs after its records, in the same transaction: ``UNWIND $rows ...`` over ``rows``.
+
+    ``stage`` names it for progress (``relationships removed``, ``nodes removed``).
+    """
+
+    stage: str
+    cypher: str
+    rows: list[Any]
+
+
 @dataclass
 class _Plan:
     """The records a load must write after merging its statements with the stored ones."""
@@ -137,8 +149,11 @@ class GraphStore(ABC):
         """Run Cypher and return normalised rows; ``read_only`` runs refuse every write."""
 
     @abstractmethod
-    def _write(self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None) -> LoadReport:
-        """Write new and changed records; all or nothing when ``atomic``."""
+    def _write(
+        self, nodes: Sequence[NodeRecord], rels: Sequence[RelRecord], *, atomic: bool, progress: Progress | None,
+        deletions: Sequence[Deletion] = (),
+    ) -> LoadReport:
+        """Write new and changed records, then run ``deletions`` (each ``UNWIND $rows ...`` over its rows); all or nothing when ``atomic``."""
 
     @abstractmethod
     def clear(self, *, drop_schema: bool = False) -> None:
@@ -318,12 +333,15 @@ class GraphStore(ABC):
             "relationships": rels,
         }
 
-    def unload(self, document: str) -> UnloadReport:
+    def unload(self, document: str, *, progress: Progress | None = None) -> UnloadReport:
         """Remove every statement of the source ``document``: what no other source states goes, the rest shows the remaining statements.
 
         A removed node takes its relationships with it (a relationship cannot
-        outlive an endpoint, whichever source stated it). Raises
-        :class:`NotFound` when the store holds no statement of ``document``.
+        outlive an endpoint, whichever source stated it). The rewrites and the
+        removals are one transaction: a failure or a kill midway leaves the
+        store as it was. ``progress`` is called as a load's is, with the stages
+        ``nodes``, ``relationships``, ``relationships removed`` and ``nodes removed``.
+        Raises :class:`NotFound` when the store holds no statement of ``document``.
         """
         self._require_writable()
         self.ensure_schema()
@@ -360,14 +378,16 @@ class GraphStore(ABC):
                         drop_rels[(rel_type, start_label, end_label)].append({"a": a, "b": b})
         if not (keep_nodes or drop_nodes or keep_rels or drop_rels):
             raise NotFound(f"the store holds no statement of the source {document!r}")
-        self._write(keep_nodes, keep_rels, atomic=True, progress=None)
-        for (rel_type, start_label, end_label), pairs in drop_rels.items():
-            self.run(
-                f"UNWIND $pairs AS p MATCH (a:{start_label} {{key: p.a}})-[r:{rel_type}]->(b:{end_label} {{key: p.b}}) DELETE r",
-                {"pairs": pairs}, read_only=False,
-            )
-        for label, keys in drop_nodes.items():
-            self.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) DETACH DELETE n", {"keys": keys}, read_only=False)
+        dropped = {key for keys in drop_nodes.values() for key in keys}
+        keep_rels = [r for r in keep_rels if r.start not in dropped and r.end not in dropped]  # they go with their end
+        deletions = [
+            Deletion("relationships removed", f"UNWIND $rows AS p MATCH (a:{start_label} {{key: p.a}})-[r:{rel_type}]->(b:{end_label} {{key: p.b}}) DELETE r", pairs)
+            for (rel_type, start_label, end_label), pairs in drop_rels.items()
+        ] + [
+            Deletion("nodes removed", f"UNWIND $rows AS k MATCH (n:{label} {{key: k}}) DETACH DELETE n", keys)
+            for label, keys in drop_nodes.items()
+        ]
+        self._write(keep_nodes, keep_rels, atomic=True, progress=progress, deletions=deletions)
         report.nodes_updated, report.relationships_updated = len(keep_nodes), len(keep_rels)
         report.nodes_removed = sum(len(keys) for keys in drop_nodes.values())
         report.relationships_removed = sum(len(pairs) for pairs in drop_rels.values())

@@ -48,6 +48,7 @@ from koppel.graph import dialect
 from koppel.graph.errors import NotFound, QueryError, ValidationError
 from koppel.graph.schema import SCHEMA
 from koppel.graph.store import GraphStore, QueryResult
+from koppel.graph.validity import Timeline
 
 PARAM_TYPES = ("string", "int", "float", "bool", "date", "string[]")
 SCALAR_COLUMN_TYPES = ("string", "int", "float", "bool", "date", "node", "relationship", "path", "map", "sequence")
@@ -384,13 +385,27 @@ def _canonical(value: Any, column: Column) -> Any:
     return value
 
 
-def run_named(store: GraphStore, name: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> QueryResult:
+def run_named(
+    store: GraphStore, name: str, params: dict[str, Any] | None = None, *, timeout: float | None = None, timeline: Timeline | None = None
+) -> QueryResult:
     """Run the catalogue query ``name`` read-only on ``store`` with checked, coerced parameters.
 
     Returns the store's :class:`~koppel.graph.store.QueryResult` with the
     header's column names, list-valued (set) columns sorted.
+
+    ``timeline`` (:class:`koppel.graph.validity.Timeline`, the one rule of
+    as-of and known-by of every view): a row whose node, relationship or path
+    column holds something that does not hold then is left out, items of a
+    ``node[]``/``relationship[]`` column that do not hold are dropped from it,
+    and undated facts among them carry ``undated``/``first_reported``. A query
+    that declares its own ``as_of`` parameter gets the timeline's ``as_of``
+    when the caller gave none. Scalar columns are not judged (they carry no
+    dates or sources); queries over dated facts return the nodes.
     """
     query = get_query(name)
+    params = dict(params or {})
+    if timeline is not None and timeline.as_of and "as_of" not in params and any(p.name == "as_of" for p in query.parameters):
+        params["as_of"] = timeline.as_of.isoformat()
     values = coerce_params(query, params)
     result = store.run(query.cypher_for(store.kind), values, read_only=True, timeout=timeout)
     if result.columns != [c.name for c in query.columns]:
@@ -401,7 +416,31 @@ def run_named(store: GraphStore, name: str, params: dict[str, Any] | None = None
     if query.sort:
         positions = [result.columns.index(c) for c in query.sort]
         rows.sort(key=lambda row: [(row[i] is None, _sort_key(row[i])) for i in positions])
+    if timeline is not None:
+        rows = [shown for row in rows if (shown := _at(timeline, query.columns, row)) is not None]
     return QueryResult(result.columns, rows)
+
+
+_ENTITY_TYPES = ("node", "relationship")
+
+
+def _at(timeline: Timeline, columns: list[Column], row: list[Any]) -> list[Any] | None:
+    """One result row as ``timeline`` shows it (see :func:`run_named`), or None when it does not hold then."""
+    out = []
+    for value, column in zip(row, columns, strict=True):
+        if column.type in _ENTITY_TYPES and isinstance(value, dict):
+            if not timeline.holds(value):
+                return None
+            value = timeline.shown(value)
+        elif column.type.removesuffix("[]") in _ENTITY_TYPES and column.type.endswith("[]") and isinstance(value, list):
+            value = [timeline.shown(v) if isinstance(v, dict) else v for v in value if not isinstance(v, dict) or timeline.holds(v)]
+        elif column.type == "path" and isinstance(value, dict):
+            parts = {name: value.get(name) or [] for name in ("nodes", "relationships")}
+            if not all(timeline.holds(item) for items in parts.values() for item in items):
+                return None
+            value = {**value, **{name: [timeline.shown(item) for item in items] for name, items in parts.items()}}
+        out.append(value)
+    return out
 
 
 def entity_columns(query: NamedQuery | str) -> dict[str, list[str]]:

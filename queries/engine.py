@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from koppel.graph.settings import Settings
     from koppel.graph.store import GraphStore, Progress, QueryResult
     from koppel.graph.validity import Timeline
+    from koppel.graph.validity import Timeline
 
     from .search import SearchIndex
 
@@ -323,12 +324,18 @@ class Koppel:
         """The named queries: each one's question, parameters and columns (needs no store)."""
         return describe_catalogue()
 
-    def run_query(self, name: str, params: dict[str, Any] | None = None, *, timeout: float | None = None, row_limit: int | None = None) -> Rows:
-        """Run a catalogue query; parameters are checked against its header. ``NotFound`` for an unknown name."""
+    def run_query(
+        self, name: str, params: dict[str, Any] | None = None, *, timeout: float | None = None, row_limit: int | None = None,
+        as_of: str | dt.date | None = None, known_by: str | dt.date | None = None,
+    ) -> Rows:
+        """Run a catalogue query; parameters are checked against its header. ``NotFound`` for an unknown name.
+
+        Rows are read at the :meth:`timeline` (see :func:`koppel.queries.catalogue.run_named`): undated facts marked.
+        """
         from .catalogue import get_query, run_named
 
         get_query(name)
-        return _rows(run_named(self.store, name, params or {}, timeout=timeout), row_limit)
+        return _rows(run_named(self.store, name, params or {}, timeout=timeout, timeline=self.timeline(as_of, known_by)), row_limit)
 
     def cypher(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False, row_limit: int | None = None) -> Rows:
         """Ad-hoc Cypher in this process: read-only unless ``write`` (the HTTP face runs it in :mod:`koppel.api.sandbox`)."""

@@ -19,6 +19,8 @@ router = APIRouter(prefix="/api", tags=["queries"])
 class NamedQueryRun(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"params": {"iso3": "IRQ"}}]})
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters as the query's header declares them.")
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Leave out rows whose facts do not hold on this date (YYYY-MM-DD).")
+    known_by: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Only what sources dated on or before this date stated (YYYY-MM-DD).")
 
 
 class CypherRun(BaseModel):
@@ -42,7 +44,10 @@ def run_query(
     settings: Settings,
     body: Annotated[NamedQueryRun, Body()] = NamedQueryRun(),
 ) -> Rows:
-    return engine.run_query(name, check_params(body.params, allow_empty_lists=True), timeout=settings.query_timeout, row_limit=settings.row_limit)
+    return engine.run_query(
+        name, check_params(body.params, allow_empty_lists=True), timeout=settings.query_timeout, row_limit=settings.row_limit,
+        as_of=body.as_of, known_by=body.known_by,
+    )
 
 
 @router.post("/cypher", summary="Ad-hoc read-only Cypher (bearer token; timeout and row limit apply)", response_model=Rows)

@@ -87,6 +87,39 @@ relationships:
         seeded.unload("other-doc")
 
 
+class _Interrupted(Exception):
+    """Raised by a progress callback to stop an unload between its steps."""
+
+
+def test_unload_is_one_transaction_a_failure_midway_leaves_the_store_unchanged(empty_store):
+    """The rewrite of the kept node and the removal of the relationships have run when the unload fails: none of it stays."""
+    a = [NodeRecord("Forum", "f1", {"name": "Eerste", "kind": "dialogue", "aliases": ["A"], "sources": ["doc-a#L1"]}),
+         NodeRecord("Forum", "f2", {"name": "Tweede", "kind": "dialogue", "sources": ["doc-a#L2"]}),
+         NodeRecord("Forum", "f3", {"name": "Derde", "kind": "dialogue", "sources": ["doc-a#L3"]})]
+    b = [NodeRecord("Forum", "f1", {"name": "Eerste", "kind": "dialogue", "aliases": ["B"], "sources": ["doc-b#L5"]}),
+         NodeRecord("Organisation", "o1", {"name": "Organisatie", "kind": "ministry", "sources": ["doc-b#L6"]})]
+    empty_store.upsert(b, [])
+    empty_store.upsert(a, [RelRecord("PARTICIPATES_IN", "o1", "f1", "Organisation", "Forum", {"sources": ["doc-a#L4"]}),
+                           RelRecord("PARTICIPATES_IN", "o1", "f2", "Organisation", "Forum", {"sources": ["doc-a#L4"]})])
+    before = content(empty_store)
+    stages: list[str] = []
+
+    def interrupt(stage: str, done: int) -> None:
+        stages.append(stage)
+        if stage == "nodes removed":
+            raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        empty_store.unload("doc-a", progress=interrupt)
+    assert stages[0] == "nodes" and "relationships removed" in stages and stages[-1] == "nodes removed"  # f1 rewritten, o1's ties removed, f2 or f3 removed
+    assert content(empty_store) == before
+    report = empty_store.unload("doc-a")  # and it runs through afterwards
+    assert (report.nodes_removed, report.nodes_updated, report.relationships_removed) == (2, 1, 2)
+    assert {n["key"] for n in empty_store.all_nodes()} == {"o1", "f1"}
+    assert empty_store.run("MATCH (f:Forum {key: 'f1'}) RETURN f.aliases AS a").value() == ["B"]
+    assert empty_store.all_relationships() == []
+
+
 def test_unloading_the_first_source_keeps_what_the_second_states(empty_store, tmp_path):
     first = [NodeRecord("Forum", "f1", {"name": "Eerste", "kind": "dialogue", "aliases": ["A"], "sources": ["doc-a#L1"]}),
              NodeRecord("Forum", "f2", {"name": "Tweede", "kind": "dialogue", "sources": ["doc-a#L2"]})]
@@ -310,3 +343,15 @@ def test_the_api_shows_each_sources_statements_and_the_disagreement(empty_store)
         assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
         assert client.get("/api/statements/a%2Fb").status_code in (404, 422)
         assert client.get("/api/statements/bad%20key").status_code == 422
+
+
+def test_algerias_initiative_is_the_netherlands_marked_inferred_with_its_basis(seeded_store):
+    """L43-L48: Algeria's cooperation is to be consolidated by intensified relations; the letter does not name who acts."""
+    rows = seeded_store.run(
+        "MATCH (n:Country {key: 'NLD'})-[r:INITIATED]->(l:Linkage {key: 'linkage-dza-intensivering-betrekkingen'}) RETURN r.sources AS s, r.inferred AS i"
+    ).records()
+    assert rows == [{"s": ["kamerbrief-2014-02-25-strategische-landenbenadering-migratie#L43-L48"], "i": ["record"]}]
+    wants = seeded_store.run("MATCH (:Country {key: 'NLD'})-[r:WANTS]->(:Dossier {key: 'dza-intensivering-bilaterale-betrekkingen'}) RETURN r.inferred").value()
+    assert wants == ["record"]
+    basis = [r for r in seeded_store.statements("NLD")["relationships"] if r["type"] == "INITIATED" and r["to"] == "linkage-dza-intensivering-betrekkingen"]
+    assert basis[0]["statements"][0]["certainty"] == "inferred" and "passive voice" in basis[0]["statements"][0]["basis"]

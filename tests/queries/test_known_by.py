@@ -16,6 +16,7 @@ import pytest
 
 from koppel.graph.models import NodeRecord, RelRecord
 from koppel.graph.validity import Timeline
+from koppel.queries.catalogue import run_named
 from koppel.queries.explore import neighbourhood, node, path
 from koppel.queries.export import export_graph, graph_json
 from koppel.queries.linkage import linkages
@@ -121,6 +122,15 @@ def test_exports_hold_what_was_known_and_mark_undated_facts_in_every_format(two_
     assert 'id="l-new"' not in gexf and 'id="d-old"' in gexf
 
 
+def test_catalogue_rows_hold_what_was_known_and_mark_undated_facts(two_sources):
+    now = run_named(two_sources, "neighbourhood", {"key": "GHA"}, timeline=Timeline.of(two_sources)).records()
+    assert {r["neighbour_key"] for r in now} == {"d-old", "d-new", "l-new"}
+    linkage = next(r["neighbour"] for r in now if r["neighbour_key"] == "l-new")
+    assert linkage["undated"] is True and linkage["first_reported"] == "2014-01-01"
+    then = run_named(two_sources, "neighbourhood", {"key": "GHA"}, timeline=Timeline.of(two_sources, known_by=BETWEEN)).records()
+    assert [(r["neighbour_key"], r["neighbour"]["status"], r["neighbour"]["sources"]) for r in then] == [("d-old", "requested", ["doc-old#L3"])]
+
+
 def test_the_api_and_the_cli_take_known_by_and_refuse_a_bad_date(two_sources):
     from fastapi.testclient import TestClient
 
@@ -140,6 +150,9 @@ def test_the_api_and_the_cli_take_known_by_and_refuse_a_bad_date(two_sources):
         assert marked["undated"] is True and marked["first_reported"] == "2014-01-01"
         around = client.get("/api/graph/neighbourhood", params={"key": "GHA", "known_by": "2012-06-01"})
         assert around.status_code == 200 and {n["data"]["id"] for n in around.json()["nodes"]} == {"GHA", "d-old"}
+        rows = client.post("/api/queries/neighbourhood", json={"params": {"key": "GHA"}, "known_by": "2012-06-01"})
+        assert rows.status_code == 200, rows.text
+        assert [r["neighbour_key"] for r in rows.json()["rows"]] == ["d-old"]
         exported = client.get("/api/export", params={"known_by": "2012-06-01"})
         assert exported.status_code == 200 and "l-new" not in exported.text
         for url in ("/api/countries/GHA", "/api/graph/neighbourhood?key=GHA", "/api/export"):
