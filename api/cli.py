@@ -457,6 +457,8 @@ def query(
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
     store: StoreOption = None,
     explain_dialect: Annotated[bool, typer.Option("--explain-dialect", help="Print what --cypher runs on each store (Neo4j, embedded) and stop.")] = False,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
     """Run a catalogue query by NAME, or ad-hoc Cypher with --cypher (read-only unless --write)."""
     if list_queries:
@@ -469,6 +471,8 @@ def query(
         raise ValidationError("give a catalogue query NAME or --cypher \"...\" (one of the two; see --list)")
     if write and not cypher:
         raise ValidationError("--write applies to --cypher only; catalogue queries only read")
+    if cypher and (as_of or known_by):
+        raise ValidationError("--as-of and --known-by apply to catalogue queries only; ad-hoc Cypher reads the graph as it is")
     # Checked against what both stores hold before any driver sees them (koppel.graph.values).
     params = check_params(dict(parse_param(p) for p in param or []), allow_empty_lists=bool(name))
     if cypher and not write:
@@ -483,7 +487,12 @@ def query(
             cypher = adhoc_for(graph.kind, cypher, params)  # runs what the guard checked, translated for the store
             graph.check_read_only(cypher, params)  # plus the planner, where the store has one
             check_plan(graph, cypher, params)
-        result = run_named(graph, name, params) if name else graph.run(cypher, params, read_only=not write)
+        if name:
+            from koppel.graph.validity import Timeline
+
+            result = run_named(graph, name, params, timeline=Timeline.of(graph, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by")))
+        else:
+            result = graph.run(cypher, params, read_only=not write)
     if cypher:
         from koppel.api.sandbox import plain
 
@@ -548,10 +557,12 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, graphml or gexf.")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
     store: StoreOption = None,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
-    """Export the whole graph as JSON, GraphML or GEXF (for Gephi)."""
+    """Export the whole graph as JSON, GraphML or GEXF (for Gephi); undated facts carry ``undated`` and ``first_reported``."""
     with _engine(store) as engine:
-        text = engine.export(fmt)
+        text = engine.export(fmt, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output}")
@@ -621,11 +632,12 @@ def country(
     as_of: AsOfOption = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    known_by: KnownByOption = None,
 ) -> None:
     """A country's profile: names, groups, return cooperation, dossiers, agreements, forums, projects, donors, events, linkages."""
-    date = parse_date(as_of)
+    date, known = parse_date(as_of), parse_date(known_by, "--known-by")
     with _engine(store) as engine:
-        answer = engine.profile(iso3, as_of=date)
+        answer = engine.profile(iso3, as_of=date, known_by=known)
     if as_json:
         _print_json(answer)
         return
@@ -643,7 +655,8 @@ def country(
             continue
         table = Table(title=section, title_justify="left", show_header=False)
         for item in items:
-            detail = item.get("date") or item.get("status") or item.get("domain") or item.get("kind") or ""
+            dated = f"undated, first reported {item.get('first_reported') or 'on an unknown date'}" if item.get("undated") else item.get("date")
+            detail = dated or item.get("status") or item.get("domain") or item.get("kind") or ""
             table.add_row(item["name"], str(detail), item["label"], _locators(item))
         out.print(table)
     for group in profile.get("treaties") or []:
@@ -743,11 +756,12 @@ def linkages(
     weights: Annotated[Path | None, typer.Option("--weights", help="A weights file (copy queries/weights.yaml and edit it).")] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    known_by: KnownByOption = None,
 ) -> None:
     """Linkages in play and ranked candidate linkages for a country, with the reasons and evidence behind each."""
-    date = parse_date(as_of)
+    date, known = parse_date(as_of), parse_date(known_by, "--known-by")
     with _engine(store) as engine:
-        answer = engine.linkages(iso3, as_of=date, weights=weights)
+        answer = engine.linkages(iso3, as_of=date, weights=weights, known_by=known)
     if as_json:
         _print_json(answer)
         return
@@ -761,7 +775,8 @@ def linkages(
     existing = Table("linkage", "ties", "direction", "status", "outcome", "channel", "date", title="already linked", title_justify="left")
     for item in result["existing"]:
         ties = ", ".join(t.get("name") or t["key"] for t in item.get("targets") or [item.get("dossier") or {"key": ""}])
-        existing.add_row(item["name"] or item["key"], ties, item["direction"], item["status"], item["outcome"], item["channel"], str(item.get("date") or ""))
+        dated = item.get("date") or (f"undated, first reported {item.get('first_reported') or 'on an unknown date'}" if item.get("undated") else "")
+        existing.add_row(item["name"] or item["key"], ties, item["direction"], item["status"], item["outcome"], item["channel"], str(dated))
     out.print(existing)
     candidates = Table("score", "stable", "action", "candidate", "channel", "why", title="candidates", title_justify="left")
     for item in result["candidates"]:
@@ -796,10 +811,12 @@ def node(
     key: Annotated[str, typer.Argument(help="The node's key.")],
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
     """One node and its direct neighbourhood."""
     with _engine(store) as engine:
-        answer = engine.node(label, key)
+        answer = engine.node(label, key, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     if as_json:
         _print_json(answer)
         return
@@ -815,10 +832,12 @@ def neighbourhood(
     limit: Annotated[int, typer.Option(min=1, max=2000, help="Most nodes to return.")] = 200,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
     """Nodes within DEPTH steps of a node, as Cytoscape.js elements (the same JSON as GET /api/graph/neighbourhood)."""
     with _engine(store) as engine:
-        answer = engine.neighbourhood(key, depth=depth, labels=labels.split(",") if labels else None, limit=limit)
+        answer = engine.neighbourhood(key, depth=depth, labels=labels.split(",") if labels else None, limit=limit, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     _print_elements(answer, as_json)
 
 
@@ -828,10 +847,12 @@ def path(
     target: Annotated[str, typer.Argument(help="The key of the last node.")],
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
     """A shortest connection between two nodes (up to 4 steps), as elements in path order (the same JSON as GET /api/graph/path)."""
     with _engine(store) as engine:
-        answer = engine.path(source, target)
+        answer = engine.path(source, target, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     if not answer.nodes and not as_json:
         err.print(f"no connection of at most 4 steps between {source!r} and {target!r}")
         return
