@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -158,3 +161,20 @@ def test_the_api_and_the_cli_take_known_by_and_refuse_a_bad_date(two_sources):
         for url in ("/api/countries/GHA", "/api/graph/neighbourhood?key=GHA", "/api/export"):
             bad = client.get(url, params={"known_by": "2012-13-45"})
             assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json"), (url, bad.text)
+    # The command line, over the same store once the app has let go of it.
+    country = _koppel("country", "GHA", "--known-by", "2012-06-01", "--json", "--store", location)
+    assert country.returncode == 0, country.stderr
+    assert [d["key"] for d in json.loads(country.stdout)["dossiers"]] == ["d-old"]
+    table = _koppel("linkages", "GHA", "--store", location)
+    assert table.returncode == 0 and "undated, first reported 2014-01-01" in table.stdout
+    walked = json.loads(_koppel("neighbourhood", "GHA", "--known-by", "2012-06-01", "--json", "--store", location).stdout)
+    assert {n["data"]["id"] for n in walked["nodes"]} == {"GHA", "d-old"}
+    rows = json.loads(_koppel("query", "neighbourhood", "-p", "key=GHA", "--known-by", "2012-06-01", "--json", "--store", location).stdout)
+    assert [r["neighbour_key"] for r in rows["rows"]] == ["d-old"]
+    bad = _koppel("path", "GHA", "d-new", "--known-by", "2012-13-45", "--store", location)
+    assert bad.returncode == 4 and bad.stderr.strip() == "koppel: error: --known-by '2012-13-45' is not a date (YYYY-MM-DD)"
+
+
+def _koppel(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "koppel.api.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "500"}, timeout=180)  # no wrapped lines
