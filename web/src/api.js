@@ -67,11 +67,12 @@ const enc = encodeURIComponent;
 
 export const api = {
   countries: () => request('GET', '/api/countries'),
-  country: (iso3) => request('GET', `/api/countries/${enc(iso3)}`),
-  linkages: (iso3, asOf) => request('GET', `/api/countries/${enc(iso3)}/linkages${q({ as_of: asOf })}`),
-  node: (label, key) => request('GET', `/api/nodes/${enc(label)}/${enc(key)}`),
-  neighbourhood: (key, { depth = 1, labels, limit } = {}) =>
-    request('GET', `/api/graph/neighbourhood${q({ key, depth, labels, limit })}`),
+  // knownBy (YYYY-MM-DD or ''): only what sources dated by then stated (the server's known_by).
+  country: (iso3, knownBy) => request('GET', `/api/countries/${enc(iso3)}${q({ known_by: knownBy })}`),
+  linkages: (iso3, asOf, knownBy) => request('GET', `/api/countries/${enc(iso3)}/linkages${q({ as_of: asOf, known_by: knownBy })}`),
+  node: (label, key, knownBy) => request('GET', `/api/nodes/${enc(label)}/${enc(key)}${q({ known_by: knownBy })}`),
+  neighbourhood: (key, { depth = 1, labels, limit, knownBy } = {}) =>
+    request('GET', `/api/graph/neighbourhood${q({ key, depth, labels, limit, known_by: knownBy })}`),
   path: (from, to) => request('GET', `/api/graph/path${q({ from, to })}`),
   search: (text, signal) => request('GET', `/api/search${q({ q: text })}`, { signal }),
   queries: () => request('GET', '/api/queries'),

@@ -181,9 +181,12 @@ function dateField(data, name) {
  */
 export function isActiveAt(data, asOf) {
   if (!asOf) return true;
-  const from = dateField(data, 'valid_from') ?? dateField(data, 'date') ?? dateField(data, 'as_of');
+  const from = dateField(data, 'valid_from') ?? dateField(data, 'date') ?? dateField(data, 'as_of') ?? dateField(data, 'date_signed');
   const to = dateField(data, 'valid_to');
   if (from && from > asOf) return false;
+  // The server's rule (koppel.graph.validity): a fact without a start of its own does not hold before it was first reported.
+  const reported = from ? null : dateField(data, 'known_from') ?? dateField(data, 'first_reported');
+  if (reported && reported > asOf) return false;
   if (to && to < asOf) return false;
   return true;
 }
@@ -370,12 +373,13 @@ export function groupExpansion(incoming, present, around, { threshold = 25, minG
 
 /**
  * The explorer's view state as a URL fragment and back:
- * `#/country/IRQ?as_of=2013-01-01&hide=Event&hiderel=FUNDS&expand=a,b`,
+ * `#/country/IRQ?as_of=2013-01-01&known_by=2013-06-01&hide=Event&hiderel=FUNDS&expand=a,b`,
  * `#/compare/IRQ,AFG?as_of=...`, `#/node/Label/key`, `#/`.
  */
 export function viewToHash(view) {
   const params = new URLSearchParams();
   if (view.asOf) params.set('as_of', view.asOf);
+  if (view.knownBy) params.set('known_by', view.knownBy);
   if (view.hiddenTypes?.length) params.set('hide', [...view.hiddenTypes].sort().join(','));
   if (view.hiddenRels?.length) params.set('hiderel', [...view.hiddenRels].sort().join(','));
   if (view.expanded?.length) params.set('expand', view.expanded.join(','));
@@ -396,7 +400,8 @@ export function hashToView(hash) {
   const parts = path.split('/').map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
   const params = new URLSearchParams(query);
   const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get('as_of') ?? '') ? params.get('as_of') : '';
-  const common = { asOf, hiddenTypes: list(params.get('hide')), hiddenRels: list(params.get('hiderel')), expanded: list(params.get('expand')) };
+  const knownBy = /^\d{4}-\d{2}-\d{2}$/.test(params.get('known_by') ?? '') ? params.get('known_by') : '';
+  const common = { asOf, ...(knownBy ? { knownBy } : {}), hiddenTypes: list(params.get('hide')), hiddenRels: list(params.get('hiderel')), expanded: list(params.get('expand')) };
   if (parts[0] === 'country' && parts[1]) return { kind: 'country', key: parts[1], ...common };
   if (parts[0] === 'compare' && parts[1]) return { kind: 'compare', keys: list(parts[1]).slice(0, 3), ...common };
   if (parts[0] === 'node' && parts[1] && parts[2]) return { kind: 'node', label: parts[1], key: parts.slice(2).join('/'), ...common };

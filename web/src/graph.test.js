@@ -146,6 +146,19 @@ describe('as-of filtering', () => {
     expect(isActiveAt({ properties: { valid_from: '2015-01-01' } }, '')).toBe(true);
   });
 
+  test('a fact without a start of its own does not hold before it was first reported (the server rule)', () => {
+    expect(isActiveAt({ properties: { undated: true, first_reported: '2014-02-25' } }, '2013-01-01')).toBe(false);
+    expect(isActiveAt({ properties: { known_from: '2014-02-25' } }, '2014-02-25')).toBe(true);
+    expect(isActiveAt({ properties: { date: '2012-09-28', known_from: '2014-02-25' } }, '2013-01-01')).toBe(true);
+  });
+
+  test('known_by travels in the URL state beside as_of; a malformed date is dropped', () => {
+    const hash = viewToHash({ kind: 'country', key: 'GHA', asOf: '2013-01-01', knownBy: '2013-06-01' });
+    expect(hash).toBe('#/country/GHA?as_of=2013-01-01&known_by=2013-06-01');
+    expect(hashToView(hash)).toMatchObject({ kind: 'country', key: 'GHA', asOf: '2013-01-01', knownBy: '2013-06-01' });
+    expect(hashToView('#/country/GHA?known_by=2013-13').knownBy).toBeUndefined();
+  });
+
   test("an assessment's as_of counts as its date", () => {
     expect(isActiveAt({ type: 'Assessment', properties: { as_of: '2014-02-25' } }, '2010-01-01')).toBe(false);
     expect(isActiveAt({ type: 'Assessment', properties: { as_of: '2014-02-25' } }, '2014-03-01')).toBe(true);

@@ -23,6 +23,7 @@ const state = {
   node: null, // GET /api/nodes/{label}/{key}
   loading: false,
   asOf: '',
+  knownBy: '', // known_by of the URL state: only what sources dated by then stated
   hiddenTypes: new Set(),
   hiddenRels: new Set(),
   tab: 'page',
@@ -250,7 +251,7 @@ function onGlobalKey(e) {
 /** The URL fragment of the current view (route, as-of, filters, expanded nodes). */
 function currentHash() {
   const r = state.route;
-  return viewToHash({ ...r, asOf: state.asOf, hiddenTypes: [...state.hiddenTypes], hiddenRels: [...state.hiddenRels], expanded: state.expanded });
+  return viewToHash({ ...r, asOf: state.asOf, knownBy: state.knownBy, hiddenTypes: [...state.hiddenTypes], hiddenRels: [...state.hiddenRels], expanded: state.expanded });
 }
 
 /** Write the view state into the URL without navigating. */
@@ -263,7 +264,7 @@ function syncUrl() {
 /** Navigate to an item: a country page for countries, a node page otherwise. */
 function openItem(label, key) {
   const view = label === 'Country' ? { kind: 'country', key } : { kind: 'node', label, key };
-  const hash = viewToHash({ ...view, asOf: state.asOf });
+  const hash = viewToHash({ ...view, asOf: state.asOf, knownBy: state.knownBy });
   app.selectTab('page');
   if (location.hash === hash) route();
   else location.hash = hash;
@@ -274,6 +275,7 @@ async function route() {
   const token = ++app.navToken;
   state.route = view;
   state.asOf = view.asOf;
+  state.knownBy = view.knownBy ?? '';
   $('as-of-input').value = state.asOf;
   state.hiddenTypes = new Set(view.hiddenTypes);
   state.hiddenRels = new Set(view.hiddenRels);
@@ -295,9 +297,9 @@ async function route() {
       state.countries = countries;
     } else if (view.kind === 'country') {
       const [country, linkages, hood, countries] = await Promise.all([
-        api.country(view.key),
-        api.linkages(view.key, state.asOf).catch((err) => ({ error: err })),
-        api.neighbourhood(view.key, { depth: 1 }).catch(() => null),
+        api.country(view.key, state.knownBy),
+        api.linkages(view.key, state.asOf, state.knownBy).catch((err) => ({ error: err })),
+        api.neighbourhood(view.key, { depth: 1, knownBy: state.knownBy }).catch(() => null),
         state.countries ?? api.countries().then((r) => r.countries ?? [], () => null),
         app.schemaReady,
       ]);
@@ -653,7 +655,8 @@ function renderFilters() {
   );
 }
 
-const CARD_PROPS = ['kind', 'domain', 'status', 'agreement_type', 'level', 'trend', 'as_of', 'date', 'valid_from', 'valid_to', 'direction', 'outcome', 'channel', 'amount_eur'];
+// first_reported: only an undated fact has it (its label says so); the server marks it (koppel.graph.validity.Timeline).
+const CARD_PROPS = ['kind', 'domain', 'status', 'agreement_type', 'level', 'trend', 'as_of', 'date', 'first_reported', 'valid_from', 'valid_to', 'direction', 'outcome', 'channel', 'amount_eur'];
 const ENUM_PROPS = ['kind', 'domain', 'status', 'level', 'trend', 'direction', 'outcome', 'channel', 'agreement_type'];
 
 function renderNodeCard(byKeyboard = false) {
@@ -677,7 +680,7 @@ function renderNodeCard(byKeyboard = false) {
   const props = d.properties ?? {};
   const rows = CARD_PROPS.filter((p) => props[p] !== undefined && props[p] !== null && props[p] !== '').map((p) => {
     const v = props[p];
-    const shown = /date|as_of|valid_/.test(p) ? fmtDate(v) : ENUM_PROPS.includes(p) ? tv(p, v) : p === 'amount_eur' ? `€ ${v}` : String(v);
+    const shown = /date|as_of|valid_|first_reported/.test(p) ? fmtDate(v) : ENUM_PROPS.includes(p) ? tv(p, v) : p === 'amount_eur' ? `€ ${v}` : String(v);
     return h('div', { class: 'kv' }, h('dt', {}, t(`prop.${p}`)), h('dd', {}, shown));
   });
   const pinned = app.canvas.cy.getElementById(d.id).hasClass('pinned');
