@@ -1,16 +1,22 @@
 """How soon the explorer's country page and the country brief are interactive, in Debian's Chromium.
 
-Starts two ``koppel serve`` (one worker each) on the same embedded store: the
-browser uses one, the other answers the same-run baseline (the three API
-calls the country page waits for, cold, timed with urllib). Each country is
-opened once cold (its answers not yet in the server's response cache) and once
-warm. Times come from the page's own clock (``performance.now()`` at the
-moment the page is interactive: the country's panel, its candidates and the
-canvas are there; for the brief, ``domInteractive`` of the navigation).
+Starts ``koppel serve`` (one worker each) on the same embedded store: one for
+the browser, one answering the API baseline (the three API calls the country
+page waits for, cold, timed with urllib), and with ``--baseline-tree`` one
+more running another checkout of koppel (e.g. a ``git worktree`` of the
+previous commit, its explorer built) so the same run compares before and
+after. Each country is opened once cold (its answers not yet in that
+server's response cache) and once warm, on each server in turn. Times come
+from the page's own clock (``performance.now()`` at the moment the page is
+interactive: the country's panel, its candidates and the canvas are there;
+for the brief, ``domInteractive`` of the navigation).
 
     .venv/bin/python benchmarks/bench_explorer.py --store /tmp/store   # an embedded store made by `koppel load`
+    git worktree add --detach /tmp/before HEAD~1 && (cd /tmp/before/web && npm ci && npm run build)
+    .venv/bin/python benchmarks/bench_explorer.py --store /tmp/store --baseline-tree /tmp/before
 
-Prints a Markdown table of medians (and min/max) over the countries.
+Prints a Markdown table of medians (and min/max) over the countries, and the
+1-minute load average (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -39,9 +45,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(store: str, views: Path) -> tuple[subprocess.Popen, str]:
+def start_server(store: str, views: Path, tree: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """``koppel serve`` on ``store``; with ``tree``, the koppel of that checkout (its subpackages put first on the path)."""
     port = free_port()
     env = {**os.environ, "KOPPEL_SOURCES": str(ROOT.parent / "shared" / "sources"), "KOPPEL_VIEWS_FILE": str(views), "KOPPEL_API_TOKENS": ""}
+    if tree is not None:
+        overlay = views.parent / "baseline-path" / "koppel"
+        overlay.mkdir(parents=True, exist_ok=True)
+        for sub in ("graph", "loaders", "queries", "api"):
+            (overlay / sub).symlink_to(tree.resolve() / sub)
+        env["PYTHONPATH"] = str(overlay.parent)
     proc = subprocess.Popen([sys.executable, "-m", "koppel.api.cli", "serve", "--store", store, "--port", str(port), "--workers", "1"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -87,37 +100,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True, help="folder of an embedded store made by `koppel load`")
     parser.add_argument("--countries", default=",".join(COUNTRIES))
+    parser.add_argument("--baseline-tree", type=Path, help="another checkout of koppel (its explorer built) to measure in the same run")
     args = parser.parse_args()
     keys = args.countries.split(",")
     store = f"embedded:{args.store}"
     with tempfile.TemporaryDirectory() as tmp:
-        page_server, page_base = start_server(store, Path(tmp) / "a.json")
+        servers = {"": start_server(store, Path(tmp) / "a.json")}
+        if args.baseline_tree:
+            (Path(tmp) / "base").mkdir()
+            servers["baseline tree: "] = start_server(store, Path(tmp) / "base" / "c.json", args.baseline_tree)
         api_server, api_base = start_server(store, Path(tmp) / "b.json")
-        rows: dict[str, list[float]] = {"baseline: 3 API calls, cold (urllib)": [], "country page, cold": [], "country page, warm": [],
-                                         "brief page, cold": [], "brief page, warm": [], "brief PDF, cold (urllib)": []}
+        rows: dict[str, list[float]] = {"API: 3 calls of the country page, cold (urllib)": []}
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
                 for key in keys:
-                    rows["baseline: 3 API calls, cold (urllib)"].append(api_baseline(api_base, key))
-                    rows["country page, cold"].append(country_page(browser, page_base, key))
-                    rows["country page, warm"].append(country_page(browser, page_base, key))
-                    rows["brief page, cold"].append(brief_page(browser, page_base, key))
-                    rows["brief page, warm"].append(brief_page(browser, page_base, key))
-                    started = time.perf_counter()
-                    with urllib.request.urlopen(f"{api_base}/api/countries/{key}/brief?lang=en&format=pdf", timeout=120) as response:
-                        response.read()
-                    rows["brief PDF, cold (urllib)"].append((time.perf_counter() - started) * 1000)
+                    rows["API: 3 calls of the country page, cold (urllib)"].append(api_baseline(api_base, key))
+                    for prefix, (_proc, base) in servers.items():
+                        for name, value in ((f"{prefix}country page, cold", country_page(browser, base, key)),
+                                            (f"{prefix}country page, warm", country_page(browser, base, key)),
+                                            (f"{prefix}brief page, cold", brief_page(browser, base, key)),
+                                            (f"{prefix}brief page, warm", brief_page(browser, base, key))):
+                            rows.setdefault(name, []).append(value)
+                        started = time.perf_counter()
+                        with urllib.request.urlopen(f"{base}/api/countries/{key}/brief?lang=en&format=pdf", timeout=120) as response:
+                            response.read()
+                        rows.setdefault(f"{prefix}brief PDF (urllib, after the page)", []).append((time.perf_counter() - started) * 1000)
                 browser.close()
         finally:
-            for proc in (page_server, api_server):
+            for proc in [api_server, *(proc for proc, _ in servers.values())]:
                 proc.terminate()
                 proc.wait(timeout=20)
     load = os.getloadavg()[0]
     print(f"countries: {', '.join(keys)}; 1-minute load average at the end: {load:.1f}\n")
     print("| what | median ms | min ms | max ms |")
     print("|---|---:|---:|---:|")
-    for name, values in rows.items():
+    for name, values in sorted(rows.items(), key=lambda kv: (kv[0].startswith("baseline"), kv[0])):
         print(f"| {name} | {statistics.median(values):.0f} | {min(values):.0f} | {max(values):.0f} |")
 
 

@@ -20,6 +20,7 @@ PDF download show the same page.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from importlib import resources
 from typing import Annotated, Any, Literal
 
@@ -50,23 +51,36 @@ _AsOf = Annotated[
     AfterValidator(_calendar_date),
 ]
 
-TOP_CANDIDATES = 5
-MAX_PASSAGE_CHARS = 260
+# What fits on one A4 page (the brief's layout rule; the explorer's country page
+# has everything): the top 3 candidates, each with its sentence and one quoted
+# passage cut to a length (and at most three references, those of its first
+# reason); per treaty domain its count and the newest
+# treaty; at most five linkages in play; sources grouped per document in
+# small type. What is left out is counted on the page ("+4 more").
+TOP_CANDIDATES = 3
+MAX_SENTENCE_CHARS = 150
+MAX_PASSAGE_CHARS = 130
+MAX_NAME_CHARS = 80
+MAX_TREATY_CHARS = 66
+TREATIES_PER_DOMAIN = 1
+MAX_CANDIDATE_REFS = 3
+MAX_EXISTING = 5
 
-# Interface words of the brief. Enum values the schema lists (levels, trends,
-# outcomes, ...) have no display names in the schema yet; these are the
-# explorer's own words for them (web/src/i18n.js), in both languages.
+# Interface words of the brief itself. The words for the schema's enum values
+# (levels, trends, statuses, outcomes, channels, domains, ...) are not here:
+# they come from words.json next to the template, which the explorer
+# (web/src/i18n.js) reads too.
 WORDS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Landenbrief", "asof": "Peildatum", "today": "stand van de graaf", "made": "Opgesteld",
         "gaps": "Ontbrekende gegevens", "gaps.none": "Geen ontbrekende gegevens gemeld.",
         "rc": "Terugkeersamenwerking", "rc.none": "Geen beoordeling bekend.", "trend": "trend",
-        "returns": "Terugkeer (Nederland en EU+EFTA)", "returns.caveat": "Eurostat, afgerond op 5; rapportage gewijzigd in 2021.",
-        "treaties": "Verdragen en overeenkomsten per domein", "domain": "Domein", "treaties.col": "Verdragen", "count": "aantal",
+        "returns": "Terugkeer (Nederland en EU+EFTA)", "returns.caveat": "Eurostat, personen, afgerond op 5; rapportage gewijzigd in 2021.",
+        "treaties": "Verdragen en overeenkomsten per domein", "domain": "Domein", "treaties.col": "Nieuwste", "count": "aantal",
         "existing": "Koppelingen in het spel", "existing.none": "Nog geen koppelingen gelegd.",
         "candidates": "Beste kandidaten", "candidates.none": "Geen kandidaten gevonden.", "score": "score",
         "sources": "Bronnen", "lines": "regels", "line": "regel", "download": "Download als PDF", "print": "Afdrukken",
-        "back": "Terug naar de verkenner", "offer": "aanbod", "cut": "korting/druk",
+        "back": "Terug naar de verkenner", "more": "nog {n}", "more.candidates": "nog {n} kandidaten in de verkenner",
         "gap.assessment": "Geen beoordeling van de terugkeersamenwerking in de graaf.",
         "gap.returns": "Geen terugkeercijfers (Eurostat) voor dit land in de graaf.",
         "gap.treaties": "Geen verdragen met dit land in de graaf.",
@@ -77,12 +91,12 @@ WORDS: dict[str, dict[str, str]] = {
         "title": "Country brief", "asof": "As of", "today": "current state of the graph", "made": "Prepared",
         "gaps": "Data gaps", "gaps.none": "No data gaps reported.",
         "rc": "Return cooperation", "rc.none": "No assessment known.", "trend": "trend",
-        "returns": "Returns (Netherlands and EU+EFTA)", "returns.caveat": "Eurostat, rounded to 5; reporting changed in 2021.",
-        "treaties": "Treaties and agreements by domain", "domain": "Domain", "treaties.col": "Treaties", "count": "number",
+        "returns": "Returns (Netherlands and EU+EFTA)", "returns.caveat": "Eurostat, persons, rounded to 5; reporting changed in 2021.",
+        "treaties": "Treaties and agreements by domain", "domain": "Domain", "treaties.col": "Newest", "count": "number",
         "existing": "Linkages in play", "existing.none": "No linkages made yet.",
         "candidates": "Top candidates", "candidates.none": "No candidates found.", "score": "score",
         "sources": "Sources", "lines": "lines", "line": "line", "download": "Download as PDF", "print": "Print",
-        "back": "Back to the explorer", "offer": "offer", "cut": "cut/pressure",
+        "back": "Back to the explorer", "more": "{n} more", "more.candidates": "{n} more candidates in the explorer",
         "gap.assessment": "No assessment of return cooperation in the graph.",
         "gap.returns": "No return statistics (Eurostat) for this country in the graph.",
         "gap.treaties": "No treaties with this country in the graph.",
@@ -91,41 +105,35 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-VALUES: dict[str, dict[str, str]] = {
-    "nl": {
-        "refuses": "weigert", "not_willing": "niet bereid", "difficult": "moeizaam", "slightly_improved": "licht verbeterd",
-        "increased": "toegenomen", "good": "goed", "improving": "verbetert", "stable": "stabiel", "worsening": "verslechtert",
-        "unknown": "onbekend", "positive": "positief", "negative": "negatief", "no_result": "geen resultaat", "pending": "lopend",
-        "effective": "effectief", "partial": "gedeeltelijk", "made": "gelegd", "proposed": "voorgesteld", "offered": "aangeboden",
-        "planned": "gepland", "requested": "gevraagd", "cut": "gekort", "stalled": "vastgelopen", "signed": "getekend",
-        "in_force": "van kracht", "in_place": "van kracht", "bilateral": "bilateraal", "eu": "EU", "forum": "forum", "coalition": "coalitie",
-        "development_aid": "ontwikkelingshulp", "aviation": "luchtvaart", "labour_mobility": "arbeidsmobiliteit",
-        "student_mobility": "studentenmobiliteit", "visa_facilitation": "visumfacilitatie", "readmission": "terug- en overname",
-        "return": "terugkeer", "reintegration": "herintegratie", "border_management": "grensbewaking",
-        "migration_capacity": "capaciteit migratiediensten", "displaced_persons": "ontheemden", "reception_of_minors": "opvang minderjarigen",
-        "migration_and_development": "migratie en ontwikkeling", "knowledge_sharing": "kennisdeling", "return_message": "terugkeerboodschap",
-        "demand": "vraag van het land", "control": "zeggenschap", "precedent": "precedent elders", "risk": "risico", "channel": "kanaal",
-        "cooperation": "terugkeersamenwerking", "specific": "landspecifiek",
-        "mou": "memorandum van overeenstemming", "readmission_agreement": "terugname-overeenkomst", "visa_facilitation_agreement": "visumfacilitatie-overeenkomst",
-        "mobility_partnership": "mobiliteitspartnerschap", "political_declaration": "politieke verklaring", "declaration": "verklaring", "treaty": "verdrag",
-        "visa": "visum", "investment": "investeringen", "development": "ontwikkelingssamenwerking", "tax": "belastingen", "social_security": "sociale zekerheid",
-        "labour_migration": "arbeidsmigratie", "culture_education": "cultuur en onderwijs", "trade_economic": "handel en economie", "justice": "justitie", "police_drugs": "politie en drugs",
-        "negotiated": "onderhandeld", "unsigned": "niet getekend", "contested": "omstreden", "adopted": "aangenomen", "under_negotiation": "in onderhandeling",
-    },
-    "en": {
-        "not_willing": "not willing", "slightly_improved": "slightly improved", "no_result": "no result", "in_force": "in force",
-        "in_place": "in place", "eu": "EU", "development_aid": "development aid", "labour_mobility": "labour mobility",
-        "student_mobility": "student mobility", "visa_facilitation": "visa facilitation", "border_management": "border management",
-        "migration_capacity": "migration services capacity", "displaced_persons": "displaced persons",
-        "reception_of_minors": "reception of minors", "migration_and_development": "migration and development",
-        "knowledge_sharing": "knowledge sharing", "return_message": "return message", "demand": "demand by the country",
-        "precedent": "precedent elsewhere", "cooperation": "return cooperation", "specific": "country-specific",
-        "mou": "memorandum of understanding", "readmission_agreement": "readmission agreement", "visa_facilitation_agreement": "visa facilitation agreement",
-        "political_declaration": "political declaration", "visa": "visas", "development": "development cooperation", "social_security": "social security",
-        "labour_migration": "labour migration", "culture_education": "culture and education", "trade_economic": "trade and economy", "police_drugs": "police and drugs",
-        "under_negotiation": "under negotiation",
-    },
-}
+
+def enum_words() -> dict[str, dict[str, dict[str, str]]]:
+    """The words for the schema's enum values: ``{kind: {value: {"nl": ..., "en": ...}}}`` from ``api/templates/words.json``.
+
+    ``kind`` is the property (``level``, ``status``, ``domain``, ...); the
+    explorer reads the same file, so the brief and the explorer say the same.
+    """
+    text = resources.files("koppel.api.templates").joinpath("words.json").read_text(encoding="utf-8")
+    return {kind: values for kind, values in json.loads(text).items() if not kind.startswith("$")}
+
+
+ENUM_WORDS = enum_words()
+
+
+def word(kind: str, value: Any, lang: str) -> str:
+    """An enum value in words (``word("level", "difficult", "nl")`` is ``moeizaam``); an unknown value with its underscores as spaces, never blank."""
+    if value in (None, ""):
+        return ""
+    names = ENUM_WORDS.get(kind, {}).get(str(value))
+    return names[lang] if names else str(value).replace("_", " ")
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    """``text`` shortened to ``limit`` characters at a word boundary, with an ellipsis."""
+    if not text or len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head[limit // 2 :] else head).rstrip(" ,;:") + "…"
+
 
 _env = Environment(
     loader=FileSystemLoader(str(resources.files("koppel.api").joinpath("templates"))),
@@ -170,16 +178,50 @@ class _Sources:
             text = evidence(locator, self.folder).text
         except (errors.KoppelError, OSError, ValueError):
             return None
-        text = text.lstrip("# ").strip()  # a Markdown source's heading marks are not part of the passage
-        return text if len(text) <= MAX_PASSAGE_CHARS else text[: MAX_PASSAGE_CHARS - 1].rstrip() + "…"
+        text = " ".join(text.lstrip("# ").split())  # a Markdown source's heading marks are not part of the passage
+        return _cut(text, MAX_PASSAGE_CHARS)
+
+    def _where(self, lines: str, lang: str) -> str:
+        span = lines.replace("L", "").split("-")
+        if not lines:
+            return ""
+        if len(span) == 1 or span[0] == span[-1]:
+            return f"{WORDS[lang]['line']} {span[0]}"
+        return f"{WORDS[lang]['lines']} {span[0]}–{span[-1]}"
 
     def listing(self, lang: str) -> list[dict[str, Any]]:
+        """Every cited locator in citation order: ``{"n", "document", "where", "locator"}``."""
         out = []
         for i, loc in enumerate(self.order, 1):
             document, _, lines = loc.partition("#")
-            span = lines.replace("L", "").split("-")
-            where = (f"{WORDS[lang]['line']} {span[0]}" if len(span) == 1 or span[0] == span[-1] else f"{WORDS[lang]['lines']} {span[0]}–{span[-1]}") if lines else ""
-            out.append({"n": i, "document": document, "where": where, "locator": loc})
+            out.append({"n": i, "document": document, "where": self._where(lines, lang), "locator": loc})
+        return out
+
+    def by_document(self, lang: str) -> list[dict[str, Any]]:
+        """The listing grouped per document, documents in order of first citation: ``{"document", "refs": [{"n", "where"}]}``.
+
+        Runs of references numbered one after another whose lines follow on
+        (a data series cited row by row) are one entry: ``[2–11] lines 5118–5127``.
+        """
+        groups: dict[str, list[list[Any]]] = {}
+        for loc in self.order:
+            document, _, lines = loc.partition("#")
+            n = self.order.index(loc) + 1
+            span = [int(x) for x in lines.replace("L", "").split("-") if x.isdigit()] if lines else []
+            first, last = (span[0], span[-1]) if span else (None, None)
+            runs = groups.setdefault(document, [])
+            prev = runs[-1] if runs else None
+            if prev and first is not None and prev[3] is not None and prev[1] == n - 1 and first == prev[3] + 1 and len(span) == 1 and prev[4]:
+                prev[1], prev[3] = n, last
+            else:
+                runs.append([n, n, first, last, len(span) == 1])
+        out = []
+        for document, runs in groups.items():
+            refs = []
+            for n0, n1, first, last, _single in runs:
+                lines = "" if first is None else f"L{first}" if first == last else f"L{first}-L{last}"
+                refs.append({"n": str(n0) if n0 == n1 else f"{n0}–{n1}", "where": self._where(lines, lang)})
+            out.append({"document": document, "refs": refs})
         return out
 
 
@@ -213,7 +255,7 @@ def _returns_chart(series: Any) -> dict[str, Any] | None:
     if not years:
         return None
     top = max([*nl.values(), *eu.values(), 1])
-    width, height, pad = 520, 90, 18
+    width, height, pad = 330, 62, 4
     step = (width - pad) / len(years)
     bars = []
     for i, year in enumerate(years):
@@ -229,26 +271,27 @@ def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folde
     """Everything the brief shows for one country, with locators numbered in citation order.
 
     Raises ``NotFound`` (404) for an unknown country. ``lang`` is ``nl`` or ``en``.
+    What does not fit the page is cut by the layout rule above (top
+    candidates, treaties per domain, linkages in play) and counted
+    (``*_more``); names and passages are shortened with an ellipsis.
     """
     profile = country_profile(store, iso3, as_of=as_of)
     answer = linkages(store, iso3, as_of=as_of)
     words = WORDS[lang]
     src = _Sources(folder)
 
-    def v(value: Any) -> str:
-        if value in (None, ""):
-            return ""
-        return VALUES[lang].get(value) or VALUES["en"].get(value) or str(value).replace("_", " ")
-
     country = profile["country"]
-    # The linkage answer names items in English; the profile has both names.
+    # The linkage answer names items in English (with `name_nl` where koppel has it); the profile has both names.
     known = {item["key"]: item for section in ("linkages", "dossiers", "agreements", "projects", "forums", "groups", "partners", "donors", "events")
              for item in profile.get(section) or [] if isinstance(item, dict) and item.get("key")}
 
     def named(item: dict[str, Any] | None) -> str:
         if not item:
             return ""
-        return _name(known.get(item.get("key"), item), lang)
+        if item.get("key") in known:
+            return _name(known[item["key"]], lang)
+        ref_nl = item.get("name_nl")  # a linkage answer's reference: `name` is English, `name_nl` Dutch
+        return (ref_nl if lang == "nl" and ref_nl else item.get("name") or ref_nl) or item.get("key", "")
 
     gaps: list[str] = []
     # Return cooperation: the latest assessment on or before as_of.
@@ -256,8 +299,8 @@ def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folde
     rc = None
     if assessments:
         a = assessments[0]
-        rc = {"level": v(a.get("level")), "level_key": a.get("level"), "trend": v(a.get("trend")), "as_of": a.get("as_of"),
-              "text": _localised(a.get("description_" + lang), lang) or (a.get("description") if lang == "en" else None),
+        rc = {"level": word("level", a.get("level"), lang), "level_key": a.get("level"), "trend": word("trend", a.get("trend"), lang), "as_of": a.get("as_of"),
+              "text": _cut(_localised(a.get("description_" + lang), lang) or (a.get("description") if lang == "en" else None), MAX_SENTENCE_CHARS),
               "refs": src.cite(a.get("evidence") or a.get("sources"))}
     else:
         gaps.append(words["gap.assessment"])
@@ -268,41 +311,63 @@ def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folde
     else:
         rows = [loc for p in (returns.get("netherlands") or []) if isinstance(p, dict) for loc in p.get("sources") or []]
         chart["refs"] = src.cite(rows)
-    # Treaties by domain (agreement_type where the treaty has no domain).
+    # Treaties by domain (agreement type where the treaty has no domain), the newest first.
     by_domain: dict[str, list[dict[str, Any]]] = {}
     for t in profile.get("agreements") or []:
-        domain = t.get("domain") or t.get("agreement_type") or "other"
-        by_domain.setdefault(v(domain) if domain != "other" else words["other"], []).append(
-            {"name": _name(t, lang), "date": t.get("date_signed") or t.get("date"), "status": v(t.get("status")), "refs": src.cite(t.get("evidence") or t.get("sources"))}
+        domain = word("domain", t["domain"], lang) if t.get("domain") else word("agreement_type", t["agreement_type"], lang) if t.get("agreement_type") else words["other"]
+        name = _name(t, lang)
+        by_domain.setdefault(domain, []).append(
+            {"name": _cut(name, MAX_TREATY_CHARS), "full": name, "date": t.get("date_signed") or t.get("date"), "status": word("status", t.get("status"), lang),
+             "sources": t.get("evidence") or t.get("sources")}
         )
-    treaties = [{"domain": d, "items": items} for d, items in sorted(by_domain.items())]
+    treaties = []
+    for domain, items in sorted(by_domain.items()):
+        items.sort(key=lambda t: str(t["date"] or ""), reverse=True)
+        shown = items[:TREATIES_PER_DOMAIN]
+        for t in shown:
+            t["refs"] = src.cite(t.pop("sources"))
+        treaties.append({"domain": domain, "count": len(items), "items": shown, "more": len(items) - len(shown)})
     if not treaties:
         gaps.append(words["gap.treaties"])
     existing = []
     seen = set()
     for x in answer.get("existing") or []:
-        ident = (x.get("key"), (x.get("dossier") or {}).get("key"))
-        if ident in seen:
+        if x.get("key") in seen:
             continue
-        seen.add(ident)
+        seen.add(x.get("key"))
         targets = x.get("targets") or ([x["dossier"]] if x.get("dossier") else [])
-        existing.append({"name": _localised(x.get("name_" + lang), lang) or named(x), "dossier": "; ".join(named(d) for d in targets),
-                         "direction": x.get("direction"), "direction_text": words["cut"] if x.get("direction") == "negative" else words["offer"],
-                         "status": v(x.get("status")), "outcome": v(x.get("outcome")), "channel": v(x.get("channel")), "date": x.get("date"),
-                         "refs": src.cite(x.get("sources"))})
+        existing.append({"name": _cut(_localised(x.get("name_" + lang), lang) or named(x), MAX_NAME_CHARS),
+                         "dossier": _cut("; ".join(named(d) for d in targets), MAX_NAME_CHARS),
+                         "direction": x.get("direction"), "direction_text": word("direction", "cut" if x.get("direction") == "negative" else "offer", lang),
+                         "status": word("status", x.get("status"), lang), "outcome": word("outcome", x.get("outcome"), lang),
+                         "channel": word("channel", x.get("channel"), lang), "date": x.get("date"), "locators": x.get("sources")})
+    existing_more = max(0, len(existing) - MAX_EXISTING)
+    existing = existing[:MAX_EXISTING]
+    for x in existing:
+        x["refs"] = src.cite(x.pop("locators"))
     candidates = []
-    for c in (answer.get("candidates") or [])[:TOP_CANDIDATES]:
+    all_candidates = answer.get("candidates") or []
+    for c in all_candidates[:TOP_CANDIDATES]:
         reasons = c.get("reasons") or []
         sentence = _localised(c.get("sentence") or c.get("summary") or c.get("why"), lang)
         if not sentence and reasons:
             first = reasons[0]
             sentence = first.get("text_nl") if lang == "nl" else first.get("text")
         quote_loc = next((loc for r in reasons for loc in r.get("sources") or []), None)
-        locs = [loc for r in reasons for loc in r.get("sources") or []]
-        candidates.append({"name": named(c.get("dossier")), "domain": v((c.get("dossier") or {}).get("domain")),
-                           "direction": c.get("direction"), "direction_text": words["cut"] if c.get("direction") == "negative" else words["offer"],
-                           "channel": v(c.get("channel")), "score": c.get("score"), "sentence": sentence,
-                           "factors": [f"{v(r.get('factor'))} {r.get('value', 0):.2f}" for r in reasons],
+        # Cited: the quoted passage and the rest of the first reason that has sources (the
+        # precedent factor alone may rest on dozens of data rows: those stay in the explorer).
+        locs = next((r.get("sources") for r in reasons if r.get("sources")), [])[:MAX_CANDIDATE_REFS]
+        dossier = c.get("dossier") or {}
+        name = named(dossier)
+        # The engine's sentence opens with the action and the option's name ("Offer more under X: ..."),
+        # which the brief prints just above it in bold: only what follows the colon is kept.
+        action, target = _localised(c.get("action"), lang), dossier.get("name") or ""
+        if sentence and ": " in sentence and (target and target in sentence.split(": ", 1)[0] or action and sentence.lower().startswith(action.lower())):
+            sentence = sentence.split(": ", 1)[1]
+            sentence = sentence[:1].upper() + sentence[1:]
+        candidates.append({"name": _cut(name, MAX_NAME_CHARS), "full": name, "domain": word("domain", dossier.get("domain"), lang),
+                           "direction": c.get("direction"), "direction_text": word("direction", "cut" if c.get("direction") == "negative" else "offer", lang),
+                           "channel": word("channel", c.get("channel"), lang), "score": c.get("score"), "sentence": _cut(sentence, MAX_SENTENCE_CHARS),
                            "quote": src.passage(quote_loc) if quote_loc else None, "quote_ref": src.cite([quote_loc]) if quote_loc else [],
                            "refs": src.cite(locs)})
     if not candidates:
@@ -310,26 +375,58 @@ def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folde
     # The engine's own warnings ({en, nl}) come first; older answers only have English `missing` texts.
     warnings = answer.get("warnings") or answer.get("missing") or []
     engine_gaps = [t for t in (_localised(m, lang) if isinstance(m, (dict, str)) else None for m in warnings) if t]
+    if rc is None and any("assessment" in str(m.get("en", m) if isinstance(m, dict) else m) for m in warnings):
+        gaps.remove(words["gap.assessment"])  # the engine said it already, naming the country
     gaps[:0] = engine_gaps
     return {
         "lang": lang, "w": words, "key": country.get("key"), "name": _name(country, lang),
         "other_name": _name(country, "nl" if lang == "en" else "en"), "as_of": as_of.isoformat() if as_of else None,
         "made": dt.date.today().isoformat(), "gaps": gaps, "rc": rc, "chart": chart, "treaties": treaties,
-        "existing": existing, "candidates": candidates, "country_refs": src.cite(country.get("sources")),
-        "sources": src.listing(lang),
+        "existing": existing, "existing_more": existing_more, "candidates": candidates,
+        "candidates_more": max(0, len(all_candidates) - TOP_CANDIDATES),
+        "sources": src.listing(lang), "sources_by_document": src.by_document(lang),
     }
 
 
-def render_brief_html(data: dict[str, Any], *, pdf_href: str | None = None) -> str:
-    """The brief as a complete HTML page (print CSS included); ``pdf_href`` adds a download link."""
-    return _env.get_template("brief.html").render(**data, pdf_href=pdf_href)
+FIT_LEVELS = 4
+"""Type sizes the brief tries in turn (7.4, 6.9, 6.4, 5.9 pt) until the PDF is one page."""
 
 
-def render_brief_pdf(html: str) -> bytes:
-    """The brief's HTML printed to PDF by WeasyPrint (A4, the page's own print CSS)."""
+def render_brief_html(data: dict[str, Any], *, pdf_href: str | None = None, fit: int = 0) -> str:
+    """The brief as a complete HTML page (print CSS included); ``pdf_href`` adds a download link, ``fit`` 1-3 a smaller type size."""
+    return _env.get_template("brief.html").render(**data, pdf_href=pdf_href, fit=fit)
+
+
+def render_brief_pdf(data: dict[str, Any]) -> bytes:
+    """The brief printed to PDF by WeasyPrint (A4, the page's own print CSS), on one page.
+
+    The layout rule of :func:`brief_data` fits the letter's countries at the
+    normal type size; a country whose page would still run over is laid out
+    again in a smaller type (``FIT_LEVELS``), and only the last size may
+    overflow.
+    """
     from weasyprint import HTML  # imported here: it loads Pango, which only the PDF needs
 
-    return HTML(string=html).write_pdf()
+    for fit in range(FIT_LEVELS):
+        document = HTML(string=render_brief_html(data, fit=fit)).render()
+        if len(document.pages) == 1:
+            break
+    return document.write_pdf()
+
+
+def brief_response(data: dict[str, Any], fmt: str) -> Response:
+    """The brief of :func:`brief_data` as an HTTP answer: the printable HTML page (``fmt="html"``) or its PDF download (``"pdf"``).
+
+    Both come from the same HTML and CSS; the HTML links to the PDF of the
+    same country, date and language, the PDF is named
+    ``koppel-brief-<KEY>-<date>-<lang>.pdf``.
+    """
+    query = f"lang={data['lang']}" + (f"&as_of={data['as_of']}" if data["as_of"] else "")
+    if fmt == "pdf":
+        filename = f"koppel-brief-{data['key']}-{data['as_of'] or data['made']}-{data['lang']}.pdf"
+        return Response(render_brief_pdf(data), media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(render_brief_html(data, pdf_href=f"/api/countries/{data['key']}/brief?{query}&format=pdf"), media_type="text/html")
 
 
 BRIEF_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -346,10 +443,4 @@ def get_brief(
     lang: Annotated[Literal["nl", "en"], Query(description="Language of the brief.")] = "nl",
     format: Annotated[Literal["html", "pdf"], Query(description="html (printable page) or pdf (download).")] = "html",  # noqa: A002
 ) -> Response:
-    data = brief_data(store, iso3, as_of=as_of, lang=lang, folder=sources_dir(settings.sources))
-    if format == "pdf":
-        pdf = render_brief_pdf(render_brief_html(data))
-        filename = f"koppel-brief-{data['key']}-{data['as_of'] or data['made']}-{lang}.pdf"
-        return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-    query = f"lang={lang}" + (f"&as_of={data['as_of']}" if data["as_of"] else "")
-    return Response(render_brief_html(data, pdf_href=f"/api/countries/{data['key']}/brief?{query}&format=pdf"), media_type="text/html")
+    return brief_response(brief_data(store, iso3, as_of=as_of, lang=lang, folder=sources_dir(settings.sources)), format)

@@ -25,6 +25,15 @@ CHANNELS = ("bilateral", "eu", "forum", "coalition")
 EU_READMISSION = "eu-instrument:readmission-visa-facilitation"
 EU_MOBILITY = "eu-instrument:mobility-partnership"
 EU_VISA_MEASURES = "eu-instrument:visa-measures"
+# Their Dutch names, in the letter's own terms where it has them: "terug- en
+# overnameovereenkomsten, al dan niet gekoppeld aan visumfacilitatie" (kamerbrief
+# 2014-02-25, L166-L167) and "mobiliteitspartnerschappen" (L176-L178). The letter
+# does not name the Visa Code's article 25a: that name is our translation.
+EU_NAMES_NL = {
+    EU_READMISSION: "EU-terug- en overnameovereenkomst met visumfacilitatie",
+    EU_VISA_MEASURES: "EU-visummaatregelen (Visumcode, artikel 25a)",
+    EU_MOBILITY: "EU-mobiliteitspartnerschap",
+}
 
 KINDS = ("dossier", "treaty", "eu_instrument", "forum", "coalition", "generic")
 """Kinds of candidate; all but ``generic`` are specific to the country."""
@@ -497,7 +506,7 @@ def eu_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[str]],
                  ("channel-domain", "eu", "visa_facilitation"), ("channel-domain", "eu", "readmission")]
     visa_open = not ({"readmission_agreement", "visa_facilitation_agreement"} & types) and "visa_facilitation" not in covered["domains"]
     if visa_open and visa_required is not False:
-        target = {"key": EU_READMISSION, "name": "EU readmission agreement with visa facilitation", "domain": "visa_facilitation", "label": "Instrument"}
+        target = {"key": EU_READMISSION, "name": "EU readmission agreement with visa facilitation", "name_nl": EU_NAMES_NL[EU_READMISSION], "domain": "visa_facilitation", "label": "Instrument"}
         if wants_visa:
             asker, key, rel = wants_visa[0]
             who_text = who(hood, asker)
@@ -510,7 +519,7 @@ def eu_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[str]],
         out.append(build(hood, w, target=target, kind="eu_instrument", direction="positive", action=Text("offer", "aanbieden"), channel="eu",
                          demand=demand, control=control, precedent=precedent))
     if visa_required:
-        target = {"key": EU_VISA_MEASURES, "name": "EU visa measures (Visa Code, article 25a)", "domain": "visa_facilitation", "label": "Instrument"}
+        target = {"key": EU_VISA_MEASURES, "name": "EU visa measures (Visa Code, article 25a)", "name_nl": EU_NAMES_NL[EU_VISA_MEASURES], "domain": "visa_facilitation", "label": "Instrument"}
         visa = hood.visa or {}
         counted = hood.counted_under if visa.get("inferred") else None
         if counted:
@@ -527,7 +536,7 @@ def eu_candidates(hood: Neighbourhood, w: Weights, covered: dict[str, set[str]],
         out.append(build(hood, w, target=target, kind="eu_instrument", direction="negative", action=Text("apply", "toepassen"), channel="eu",
                          demand=demand, control=control, precedent=precedent))
     if "mobility_partnership" not in types:
-        target = {"key": EU_MOBILITY, "name": "EU mobility partnership", "domain": "labour_mobility", "label": "Instrument"}
+        target = {"key": EU_MOBILITY, "name": "EU mobility partnership", "name_nl": EU_NAMES_NL[EU_MOBILITY], "domain": "labour_mobility", "label": "Instrument"}
         demand = part(w.prior("labour_mobility"), Text(f"no wish of {country.en} for a mobility partnership recorded; the usual interest in labour mobility",
                                                        f"geen wens van {country.nl} om een mobiliteitspartnerschap vastgelegd; de gebruikelijke belangstelling voor arbeidsmobiliteit"), [hood.key])
         control = _eu_control(hood, w, Text("mobility partnerships, with willing member states", "mobiliteitspartnerschappen, met bereidwillige lidstaten"))

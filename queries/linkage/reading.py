@@ -243,12 +243,13 @@ def sources_of(*items: dict[str, Any] | None) -> list[str]:
 
 
 def brief(node: dict[str, Any], label: str | None = None) -> dict[str, Any]:
-    return {
-        "key": node["key"],
-        "name": node.get("name_en") or node.get("name"),
-        "domain": node.get("domain"),
-        "label": label or node.get("_label"),
-    }
+    """A node as a linkage answer names it: ``name`` in English, ``name_nl`` the Dutch name where it differs (a seed node's ``name`` beside its ``name_en``)."""
+    english = node.get("name_en") or node.get("name")
+    dutch = node.get("name_nl") or (node.get("name") if node.get("name_en") else None)
+    out = {"key": node["key"], "name": english, "domain": node.get("domain"), "label": label or node.get("_label")}
+    if dutch and dutch != english:
+        out["name_nl"] = dutch
+    return out
 
 
 

@@ -69,7 +69,8 @@ def test_afghanistan_aviation_treaty_tied_without_result(seeded_store, agree, we
     result = run(seeded_store, agree, "AFG", weights)
     assert result["assessment"]["level"] == "refuses"
     (aviation,) = existing(result, "linkage-afg-luchtvaartverdrag")
-    assert aviation["dossier"] == {"key": "afg-luchtvaartverdrag", "name": "Bilateral aviation treaty Netherlands-Afghanistan", "domain": "aviation", "label": "Dossier"}
+    assert aviation["dossier"] == {"key": "afg-luchtvaartverdrag", "name": "Bilateral aviation treaty Netherlands-Afghanistan",
+                                   "name_nl": "Bilateraal luchtvaartverdrag Nederland-Afghanistan", "domain": "aviation", "label": "Dossier"}
     assert (aviation["direction"], aviation["outcome"], aviation["channel"]) == ("positive", "no_result", "bilateral")
     assert candidate(result, "afg-luchtvaartverdrag") is None
     # travel documents and reception of minors are what the Netherlands asks, not levers

@@ -31,13 +31,25 @@ export function problemFrom(status, body, statusText = '') {
   return new ApiError({ title: statusText || `HTTP ${status}`, detail: text, status });
 }
 
+/**
+ * The response to a GET that index.html's inline script started before the
+ * bundle loaded (`window.__koppelFirst`, keyed by path), taken once; else null.
+ */
+export function takeFirst(path, store = globalThis.__koppelFirst) {
+  if (!store || !Object.hasOwn(store, path)) return null;
+  const pending = store[path];
+  delete store[path];
+  return pending;
+}
+
 async function request(method, path, { body, token, signal } = {}) {
   const headers = { Accept: 'application/json, application/problem+json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    const first = method === 'GET' && !signal ? takeFirst(path) : null;
+    res = await (first ?? fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal }));
   } catch (err) {
     if (err?.name === 'AbortError') throw err;
     throw new ApiError({ title: 'network', detail: String(err?.message ?? err), status: 0 });

@@ -278,6 +278,16 @@ export function displayName(item, lang = 'nl') {
   return name || item.key || item.id || '';
 }
 
+/**
+ * The name of a linkage answer's reference (`{key, name, name_nl?}`: `name` is
+ * English, `name_nl` Dutch where koppel has it), or null when the reference has
+ * no Dutch name (then the profile or the canvas may know one).
+ */
+export function refName(ref, lang = 'nl') {
+  if (!ref?.name_nl || ref.name_en) return null;
+  return lang === 'en' ? ref.name || ref.name_nl : ref.name_nl;
+}
+
 /** Elements with `display` (the canvas label) set for a language; edges get their type's name. */
 export function withDisplay(elements, lang) {
   const { nodes, edges } = normalizeElements(elements);

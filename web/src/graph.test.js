@@ -7,6 +7,7 @@ import {
   computeHidden,
   cyStylesheet,
   displayName,
+  refName,
   isActiveAt,
   keysToFetchForPath,
   legendItems,
@@ -393,5 +394,17 @@ describe('workbench helpers', () => {
     });
     expect(tl.dated.map((p) => p.item.key)).toEqual(['t', 'e1', 'e2', 'a']);
     expect(tl.undated.map((p) => p.kind)).toEqual(['event', 'linkage']);
+  });
+});
+
+describe('names of linkage references', () => {
+  test('a reference with a Dutch name: name_nl in Dutch, name (English) in English', () => {
+    const ref = { key: 'instrument-grensbewaking', name: 'Better border management in countries of origin', name_nl: 'Verbetering grensbewaking herkomstlanden' };
+    expect(refName(ref, 'nl')).toBe('Verbetering grensbewaking herkomstlanden');
+    expect(refName(ref, 'en')).toBe('Better border management in countries of origin');
+  });
+  test('without a Dutch name there is no answer here (the profile or canvas may have one)', () => {
+    expect(refName({ key: 'x', name: 'Only English' }, 'nl')).toBeNull();
+    expect(refName(null, 'en')).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { DICT, fmtDate, setLang, t, tv } from './i18n.js';
+import WORDS from '../../api/templates/words.json';
+import { DICT, enumWords, fmtDate, setLang, t, tv } from './i18n.js';
 
 describe('dictionary', () => {
   test('Dutch and English have the same keys and no empty strings', () => {
@@ -11,6 +12,17 @@ describe('dictionary', () => {
 
   test('no label or relationship names are restated here: they come from the schema', () => {
     expect(Object.keys(DICT.nl).filter((k) => k.startsWith('label.') || k.startsWith('rel.'))).toEqual([]);
+  });
+
+  test("the enum values' words are words.json's, the file the country brief reads", () => {
+    expect(WORDS.outcome.no_result).toEqual({ nl: 'geen resultaat', en: 'no result' });
+    for (const lang of ['nl', 'en']) {
+      for (const [kind, values] of Object.entries(WORDS)) {
+        if (kind.startsWith('$')) continue;
+        for (const [value, names] of Object.entries(values)) expect(tv(kind, value, lang)).toBe(names[lang]);
+      }
+    }
+    expect(enumWords({ $comment: 'x', trend: { stable: { nl: 'stabiel', en: 'stable' } } })).toEqual({ nl: { 'trend.stable': 'stabiel' }, en: { 'trend.stable': 'stable' } });
   });
 
   test('placeholders are filled and the language switches', () => {

@@ -4,7 +4,7 @@
 
 import { api } from './api.js';
 import { h, mount, svg } from './dom.js';
-import { displayName, isActiveAt, labelName, legendShapeSvg, parseLocator, relName, styleFor, timelinePoints, viaText, viewToHash } from './graph.js';
+import { displayName, isActiveAt, labelName, refName, legendShapeSvg, parseLocator, relName, styleFor, timelinePoints, viaText, viewToHash } from './graph.js';
 import { fmtDate, fmtNumber, getLang, t, tv } from './i18n.js';
 
 const LEVEL_ORDER = ['refuses', 'not_willing', 'difficult', 'slightly_improved', 'increased', 'good'];
@@ -543,7 +543,9 @@ function timeline(app, profile) {
  */
 function nameOf(app, item, lang = getLang()) {
   if (!item) return '';
-  if (item.name_nl || item.name_en) return displayName(item, lang);
+  const ref = refName(item, lang);
+  if (ref) return ref;
+  if (item.name_en) return displayName(item, lang);
   const c = app.state.country;
   if (c) {
     for (const sec of ['linkages', 'dossiers', 'agreements', 'projects', 'forums', 'groups', 'partners', 'donors', 'events']) {
@@ -736,7 +738,7 @@ function comparePage(app) {
       h('h4', {}, t('linkages.existing')),
       list(existing, (x) => h('li', {}, h('span', { class: `dir ${x.direction === 'negative' ? 'cut' : 'offer'}` }, x.direction === 'negative' ? '−' : '+'), ' ', loc(x[`name_${lang}`]) || displayName(x, lang), ' · ', tv('outcome', x.outcome)), t('linkages.existing.none')),
       h('h4', {}, t('compare.candidates')),
-      L.error ? h('p', { class: 'error-inline' }, L.error.title) : list((L.candidates ?? []).slice(0, 3), (cd) => h('li', {}, h('span', { class: `dir ${cd.direction === 'negative' ? 'cut' : 'offer'}` }, cd.direction === 'negative' ? '−' : '+'), ' ', displayName(cd.dossier, lang), ` (${fmtNumber(cd.score ?? 0, lang)})`, loc(cd.why) ? h('p', { class: 'why' }, loc(cd.why)) : null)),
+      L.error ? h('p', { class: 'error-inline' }, L.error.title) : list((L.candidates ?? []).slice(0, 3), (cd) => h('li', {}, h('span', { class: `dir ${cd.direction === 'negative' ? 'cut' : 'offer'}` }, cd.direction === 'negative' ? '−' : '+'), ' ', nameOf(app, cd.dossier, lang), ` (${fmtNumber(cd.score ?? 0, lang)})`, loc(cd.why) ? h('p', { class: 'why' }, loc(cd.why)) : null)),
       h('h4', {}, t('compare.similar')),
       it.similar?.error ? h('p', { class: 'hint gap' }, t('compare.unavailable', { detail: it.similar.error.title })) : list((it.similar?.similar ?? it.similar?.countries ?? []).slice(0, 5), (s) => h('li', {}, displayName(s, lang) || s.key, typeof s.score === 'number' ? ` (${fmtNumber(s.score, lang)})` : typeof s.similarity === 'number' ? ` (${fmtNumber(s.similarity, lang)})` : '')),
       h('h4', {}, t('compare.brokers', { name: displayName(node, lang) })),
