@@ -27,10 +27,11 @@ afterEach(() => {
 
 describe('first requests of index.html', () => {
   test.each([
-    ['#/country/IRQ', 'IRQ', ''],
-    ['#/country/IRQ?as_of=2013-01-01&expand=NLD', 'IRQ', '2013-01-01'],
-    ['#/country/somaliland?as_of=not-a-date', 'somaliland', ''],
-  ])('%s: the paths src/api.js asks for, each taken once', async (hash, key, asOf) => {
+    ['#/country/IRQ', 'IRQ', '', ''],
+    ['#/country/IRQ?as_of=2013-01-01&expand=NLD', 'IRQ', '2013-01-01', ''],
+    ['#/country/IRQ?as_of=2013-01-01&known_by=2013-06-01', 'IRQ', '2013-01-01', '2013-06-01'],
+    ['#/country/somaliland?as_of=not-a-date&known_by=2013', 'somaliland', '', ''],
+  ])('%s: the paths src/api.js asks for, each taken once', async (hash, key, asOf, knownBy) => {
     const { fetched, win } = runInline(hash);
     const network = [];
     vi.stubGlobal('fetch', (path) => {
@@ -38,13 +39,13 @@ describe('first requests of index.html', () => {
       return Promise.resolve(new Response('{}', { headers: { 'content-type': 'application/json' } }));
     });
     globalThis.__koppelFirst = win.__koppelFirst;
-    const answers = await Promise.all([api.schema(), api.countries(), api.country(key), api.linkages(key, asOf), api.neighbourhood(key, { depth: 1 })]);
+    const answers = await Promise.all([api.schema(), api.countries(), api.country(key, knownBy), api.linkages(key, asOf, knownBy), api.neighbourhood(key, { depth: 1, knownBy })]);
     expect(fetched).toHaveLength(5);
     expect(network).toEqual([]); // every answer came from the inline script's requests
     expect(answers.map((a) => a.path).sort()).toEqual([...fetched].sort());
     // Taken once: the next ask goes to the server.
-    await api.country(key);
-    expect(network).toEqual([`/api/countries/${key}`]);
+    await api.schema();
+    expect(network).toEqual(['/api/schema']);
   });
 
   test('home asks for the schema and the country list; a node page not for the list', () => {
