@@ -879,10 +879,12 @@ def analyse_brokers(
     k: Annotated[int | None, typer.Option(min=1, help="Sample size for large graphs.")] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
     """Who connects the Netherlands and a country: intermediaries on the shortest connections."""
     with _engine(store) as engine:
-        data = engine.brokers(iso3, k=k)
+        data = engine.brokers(iso3, k=k, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     _print_ranking(data, "brokers", ["key", "name", "label", "paths", "share"], as_json)
 
 
@@ -906,10 +908,12 @@ def analyse_centrality(
     top: Annotated[int, typer.Option(min=1, max=1000)] = 20,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
     """Betweenness and degree centrality of forums and donors (or of one label)."""
     with _engine(store) as engine:
-        data = engine.centrality(label=label, k=k, top=top)
+        data = engine.centrality(label=label, k=k, top=top, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     _print_ranking(data, "ranking", ["key", "name", "label", "betweenness", "degree"], as_json)
 
 

@@ -31,6 +31,7 @@ import networkx as nx
 from koppel.graph import dialect
 from koppel.graph.errors import NotFound, ValidationError
 from koppel.graph.store import GraphStore
+from koppel.graph.validity import Timeline
 
 from .countries import country_key
 
@@ -97,6 +98,31 @@ _LAYER = {
 }
 Q_LAYER = "\nUNION ALL\n".join(_LAYER.values())
 
+# The same projections with each relationship's sources and valid time, read only for an answer at a timeline.
+_TIMES = ", r.sources AS rs, r.valid_from AS rf, r.valid_to AS rt"
+Q_AROUND_TIMED, Q_PARTNER_TIMED, Q_LAYER_TIMED = ("\nUNION ALL\n".join(p + _TIMES for p in parts.values()) for parts in (_AROUND, _PARTNER, _LAYER))
+
+
+def _at(timeline: Timeline | None) -> bool:
+    """Whether an answer is read at a past timeline (an as-of or known-by date), not at the graph as it is."""
+    return timeline is not None and (timeline.as_of is not None or timeline.known_by is not None)
+
+
+def _held(rows: list[dict[str, Any]], timeline: Timeline) -> list[dict[str, Any]]:
+    """The projection rows whose relationship holds at ``timeline`` (its sources and valid time)."""
+    return [r for r in rows if timeline.holds({"sources": r["rs"], "valid_from": r["rf"], "valid_to": r["rt"]})]
+
+
+def _drop_unheld(store: GraphStore, graph: nx.Graph, labels: dict[str, str], timeline: Timeline, keep: Iterable[str] = ()) -> None:
+    """Remove from ``graph`` the nodes that do not hold at ``timeline`` (read by key, label by label); ``keep`` stays."""
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for node in graph:
+        wanted[labels.get(node, "Country")].append(node)
+    held: set[str] = set(keep)
+    for cypher, params in dialect.nodes_by_key(store.kind, {label: sorted(keys) for label, keys in wanted.items()}):
+        held.update(node["key"] for (node,) in store.run(cypher, params, read_only=True).rows if timeline.holds(node))
+    graph.remove_nodes_from([node for node in list(graph) if node not in held])
+
 
 def _rows(store: GraphStore, cypher: str, **params: Any) -> list[dict[str, Any]]:
     return store.run(dialect.translate(cypher, store.kind), params, read_only=True).records()
@@ -121,7 +147,7 @@ def _names(store: GraphStore, keys_by_label: dict[str, Iterable[str]]) -> dict[s
 
 # -- brokers ---------------------------------------------------------------------------------
 
-def brokers(store: GraphStore, iso3: str, *, k: int | None = None, partner: str = "NLD") -> dict[str, Any]:
+def brokers(store: GraphStore, iso3: str, *, k: int | None = None, partner: str = "NLD", timeline: Timeline | None = None) -> dict[str, Any]:
     """Intermediaries on the shortest connections between the partner (the Netherlands) and a country.
 
     Reads the connector edges within two hops of the country and the
@@ -141,6 +167,10 @@ def brokers(store: GraphStore, iso3: str, *, k: int | None = None, partner: str 
         Return only the ``k`` strongest brokers (all when None).
     partner : str
         Key of the other end, the Netherlands by default.
+    timeline : Timeline, optional
+        Read at an as-of or known-by date (:class:`koppel.graph.validity.Timeline`,
+        the rule of every view): relationships and intermediaries that do not
+        hold then are left out. The graph as it is when None.
 
     Returns
     -------
@@ -156,17 +186,23 @@ def brokers(store: GraphStore, iso3: str, *, k: int | None = None, partner: str 
     _require_country(store, partner)
     graph = nx.Graph()
     labels: dict[str, str] = {key: "Country", partner: "Country"}
-    around = sorted(_rows(store, Q_AROUND, key=key), key=lambda r: (r["src"], r["dst"], r["type"]))
+    timed = _at(timeline)
+    around = _rows(store, Q_AROUND_TIMED, key=key) if timed else _rows(store, Q_AROUND, key=key)
+    if timed:
+        around = _held(around, timeline)
+    around = sorted(around, key=lambda r: (r["src"], r["dst"], r["type"]))
     for row in around:
         graph.add_edge(row["src"], row["dst"], type=row["type"])
         labels.setdefault(row[row["x_end"]], row["label"])
     agreements = sorted(n for n in graph if labels.get(n) == "Agreement")
     projects = sorted(n for n in graph if labels.get(n) == "Project")
     dossiers = sorted(n for n in graph if labels.get(n) == "Dossier")
-    partner_rows = _rows(store, Q_PARTNER, key=partner, agreements=agreements or [""], projects=projects or [""], dossiers=dossiers or [""])
-    for row in sorted(partner_rows, key=lambda r: (r["src"], r["dst"], r["type"])):
+    partner_rows = _rows(store, Q_PARTNER_TIMED if timed else Q_PARTNER, key=partner, agreements=agreements or [""], projects=projects or [""], dossiers=dossiers or [""])
+    for row in sorted(_held(partner_rows, timeline) if timed else partner_rows, key=lambda r: (r["src"], r["dst"], r["type"])):
         graph.add_edge(row["src"], row["dst"], type=row["type"])
         labels.setdefault(row[row["x_end"]], row["label"])
+    if timed:
+        _drop_unheld(store, graph, labels, timeline, keep=(key, partner))
     result: dict[str, Any] = {"country": key, "partner": partner, "distance": None, "paths": 0, "brokers": [], "examples": []}
     if key not in graph or partner not in graph or not nx.has_path(graph, partner, key):
         return result
@@ -257,21 +293,27 @@ def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[st
 
 # -- centrality ------------------------------------------------------------------------------
 
-def connector_graph(store: GraphStore) -> nx.Graph:
+def connector_graph(store: GraphStore, timeline: Timeline | None = None) -> nx.Graph:
     """The connector layer as an undirected :class:`networkx.Graph` (projects folded into donor edges).
 
-    Nodes carry ``label``; edges carry ``type``.
+    Nodes carry ``label``; edges carry ``type``. With a ``timeline`` (an as-of
+    or known-by date), relationships and nodes that do not hold then are left out.
     """
     graph = nx.Graph()
+    timed = _at(timeline)
+    rows = _held(_rows(store, Q_LAYER_TIMED), timeline) if timed else _rows(store, Q_LAYER)
     # Sorted, so node order (which sampled betweenness draws from) is the same on every store.
-    for row in sorted(_rows(store, Q_LAYER), key=lambda r: (r["src"], r["dst"], r["type"])):
+    for row in sorted(rows, key=lambda r: (r["src"], r["dst"], r["type"])):
         graph.add_node(row["src"], label=row["src_label"])
         graph.add_node(row["dst"], label=row["dst_label"])
         graph.add_edge(row["src"], row["dst"], type=row["type"])
+    if timed:
+        _drop_unheld(store, graph, {node: data["label"] for node, data in graph.nodes(data=True)}, timeline)
+        graph.remove_nodes_from([node for node in list(graph) if graph.degree(node) == 0])
     return graph
 
 
-def centrality(store: GraphStore, *, label: str | None = None, k: int | None = None, top: int = 20) -> dict[str, Any]:
+def centrality(store: GraphStore, *, label: str | None = None, k: int | None = None, top: int = 20, timeline: Timeline | None = None) -> dict[str, Any]:
     """Betweenness and degree centrality of forums and donors (or of one label) in the connector layer.
 
     Betweenness is :func:`networkx.betweenness_centrality`, exact on a
@@ -291,6 +333,8 @@ def centrality(store: GraphStore, *, label: str | None = None, k: int | None = N
         Number of sampled sources for betweenness.
     top : int
         How many nodes to return.
+    timeline : Timeline, optional
+        Read the connector layer at an as-of or known-by date (see :func:`connector_graph`).
 
     Returns
     -------
@@ -301,7 +345,7 @@ def centrality(store: GraphStore, *, label: str | None = None, k: int | None = N
         raise ValidationError(f"label {label!r} is not in the connector layer; use one of {', '.join(CONNECTOR_LABELS)}")
     if k is not None and k < 1:
         raise ValidationError(f"k must be at least 1 (got {k})")
-    graph = connector_graph(store)
+    graph = connector_graph(store, timeline)
     n = graph.number_of_nodes()
     samples = k if k is not None else (None if n <= EXACT_LIMIT else DEFAULT_SAMPLES)
     exact = samples is None or samples >= n

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from koppel.graph.store import GraphStore, Progress, QueryResult
     from koppel.graph.validity import Timeline
     from koppel.graph.validity import Timeline
+    from koppel.graph.validity import Timeline
 
     from .search import SearchIndex
 
@@ -387,12 +388,13 @@ class Koppel:
         return Timeline.of(self.store, parse_date(as_of), parse_date(known_by, "known_by"))
 
     # -- analytics -------------------------------------------------------------------------------
-    def brokers(self, iso3: str, *, k: int | None = None) -> BrokersAnswer:
-        """Intermediaries on the shortest connections between the Netherlands and a country (networkx)."""
+    def brokers(self, iso3: str, *, k: int | None = None, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> BrokersAnswer:
+        """Intermediaries on the shortest connections between the Netherlands and a country (networkx), at the :meth:`timeline`."""
         from .analytics import brokers
 
+        timeline = self.timeline(as_of, known_by)
         iso3 = self._country_key(iso3)
-        return BrokersAnswer(**brokers(self.store, iso3, k=k))
+        return BrokersAnswer(**brokers(self.store, iso3, k=k, timeline=timeline))
 
     def similar(self, iso3: str, *, top: int = 10) -> SimilarAnswer:
         """Countries with a similar linkage profile (Jaccard similarity, networkx)."""
@@ -401,13 +403,16 @@ class Koppel:
         iso3 = self._country_key(iso3)
         return SimilarAnswer(**similar(self.store, iso3, top=top))
 
-    def centrality(self, *, label: str | None = None, k: int | None = None, top: int = 20) -> CentralityAnswer:
-        """Betweenness and degree centrality of forums and donors, or of one label (networkx)."""
+    def centrality(
+        self, *, label: str | None = None, k: int | None = None, top: int = 20, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None
+    ) -> CentralityAnswer:
+        """Betweenness and degree centrality of forums and donors, or of one label (networkx), at the :meth:`timeline`."""
         from .analytics import centrality
 
+        timeline = self.timeline(as_of, known_by)
         if label is not None and label not in self.store.schema.nodes:
             raise ValidationError(f"unknown label {label!r}; known: {', '.join(self.store.schema.labels)}")
-        return CentralityAnswer(**centrality(self.store, label=label, k=k, top=top))
+        return CentralityAnswer(**centrality(self.store, label=label, k=k, top=top, timeline=timeline))
 
     # -- export ----------------------------------------------------------------------------------
     def export(self, fmt: str = "json", *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> str:

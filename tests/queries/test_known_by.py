@@ -134,6 +134,25 @@ def test_catalogue_rows_hold_what_was_known_and_mark_undated_facts(two_sources):
     assert [(r["neighbour_key"], r["neighbour"]["status"], r["neighbour"]["sources"]) for r in then] == [("d-old", "requested", ["doc-old#L3"])]
 
 
+def test_analytics_brokers_and_centrality_hold_what_was_known(two_sources):
+    from koppel.queries.analytics import brokers, centrality
+
+    two_sources.upsert(
+        [NodeRecord("Forum", "f-new", {"name": "Nieuw forum", "kind": "dialogue", "sources": ["doc-new#L7"]})],
+        [RelRecord("PARTICIPATES_IN", "GHA", "f-new", "Country", "Forum", {"sources": ["doc-new#L7"]}),
+         RelRecord("PARTICIPATES_IN", "NLD", "f-new", "Country", "Forum", {"sources": ["doc-new#L7"]})],
+    )
+    now = brokers(two_sources, "GHA", timeline=Timeline.of(two_sources))
+    assert (now["distance"], sorted(b["key"] for b in now["brokers"])) == (2, ["d-old", "f-new"])
+    assert now == brokers(two_sources, "GHA")  # the timed reading of the graph as it is changes nothing
+    then = brokers(two_sources, "GHA", timeline=Timeline.of(two_sources, known_by=BETWEEN))
+    assert (then["distance"], [b["key"] for b in then["brokers"]]) == (2, ["d-old"])
+    assert [r["key"] for r in centrality(two_sources)["ranking"]] == ["f-new"]
+    assert centrality(two_sources, timeline=Timeline.of(two_sources, known_by=BETWEEN))["ranking"] == []
+    # As of 2012 (valid time) the forum still counts: a forum is a thing, not a dated fact; only known time leaves it out.
+    assert [r["key"] for r in centrality(two_sources, timeline=Timeline.of(two_sources, as_of=BETWEEN))["ranking"]] == ["f-new"]
+
+
 def test_the_api_and_the_cli_take_known_by_and_refuse_a_bad_date(two_sources):
     from fastapi.testclient import TestClient
 
