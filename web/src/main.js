@@ -24,6 +24,7 @@ const state = {
   loading: false,
   asOf: '',
   knownBy: '', // known_by of the URL state: only what sources dated by then stated
+  knownBy: '', // known_by of the URL state: only what sources dated by then stated
   hiddenTypes: new Set(),
   hiddenRels: new Set(),
   tab: 'page',
@@ -346,7 +347,7 @@ async function route() {
       if (token !== app.navToken) return;
       state.compare = { keys: view.keys, items };
     } else {
-      const [res] = await Promise.all([api.node(view.label, view.key), app.schemaReady]);
+      const [res] = await Promise.all([api.node(view.label, view.key, state.knownBy), app.schemaReady]);
       if (token !== app.navToken) return;
       state.node = res;
       app.canvas.set(res.elements, { focus: view.key });
