@@ -1,9 +1,10 @@
 """Bulk-import the synthetic graph into a local Neo4j with ``neo4j-admin database import full``, as koppel's own load would write it.
 
 For benchmarks only: koppel's statement-model load (``synthetic.py --store
-bolt://...``) writes about 150 records a second into Neo4j on this machine, so
-the 1M-node graph with return observations would take hours; Neo4j's offline
-importer writes it in minutes. What lands in the database is what
+bolt://...``) took 4 min for the 44,000 records of the full default load on
+this shared machine (BENCHMARKS.md), so the 3.26 million records of the 1M-node
+graph with return observations would take hours; this path took about 14 min
+(BENCHMARKS.md, issue 13). What lands in the database is what
 :meth:`GraphStore.upsert` would write into an empty Neo4j:
 
 * the records go through the store's own statement merge (``GraphStore._plan``,

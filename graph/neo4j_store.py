@@ -369,7 +369,15 @@ def _client_error(error: neo4j_errors.Neo4jError, read_only: bool) -> Exception:
     return QueryError(message)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Types the driver returns that need no normalising: most values of a read (checked first, by exact type)."""
+
+
 def _normalise(value: Any) -> Any:
+    """A value the driver returned as koppel's stores return it: nodes and relationships as :func:`entity` dicts, paths as
+    node and step lists, dates as ISO text (:func:`plain`), scalars unchanged."""
+    if type(value) in _SCALARS:  # a read's ~10,000 values per linkages answer: skip the isinstance chain below
+        return value
     if isinstance(value, Node):
         labels = sorted(value.labels)
         return entity("_label", labels[0] if labels else "", dict(value))
