@@ -23,7 +23,7 @@ from koppel.queries.answers import Health, Readiness
 
 from .deps import Holder, StoreHolder
 from .middleware import LimitsAndAccessLog
-from .routers import analyse, brief, countries, documents, graph, queries, schema, search, views
+from .routers import analyse, brief, countries, documents, graph, queries, review, schema, search, views
 from .settings import ApiSettings
 
 STATIC = Path(str(resources.files("koppel.api").joinpath("static")))
@@ -58,7 +58,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type", "If-None-Match"], expose_headers=["ETag"])
     app.add_middleware(LimitsAndAccessLog, max_body_bytes=settings.max_body_bytes)
 
-    for module in (countries, graph, search, queries, documents, schema, analyse, brief, views):
+    for module in (countries, graph, search, queries, documents, schema, analyse, brief, views, review):
         app.include_router(module.router, responses=problems.PROBLEM_RESPONSES)
 
     @app.get("/healthz", tags=["health"], summary="The process is up", response_model=Health)

@@ -156,6 +156,12 @@ def _engine(store: str | None = None, *, read_only: bool = True, sources: Path |
     return Koppel(settings, store=store, read_only=read_only)
 
 
+def _ask(store: str | None, operation: str, *args: Any, **kwargs: Any) -> Any:
+    """One question to the engine over ``--store`` (read-only): ``Koppel.<operation>(*args, **kwargs)``'s typed answer; the store is closed after."""
+    with _engine(store) as engine:
+        return getattr(engine, operation)(*args, **kwargs)
+
+
 def _open(store: str | None, *, read_only: bool) -> GraphStore:
     """The store ``--store`` names (default: the settings' store), opened directly."""
     from koppel.graph.factory import StoreConfig
@@ -288,22 +294,20 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Register documents and extract candidate facts for review; an unchanged document is skipped."""
-    from koppel.loaders.ingest.pipeline import Workspace, ingest as run_ingest, workspace_dir
-
-    space = Workspace(workspace_dir(workspace))
-    report = run_ingest(paths, space)
+    with _engine() as engine:
+        report = engine.ingest(paths, workspace=workspace)
     if as_json:
-        _print_json({"workspace": str(space.folder), **report})
+        _print_json(report)
         return
-    if not report["new"] and not report["changed"]:
-        err.print(f"nothing to do: {len(report['unchanged'])} document(s) unchanged since the last ingest")
+    if not report.new and not report.changed:
+        err.print(f"nothing to do: {len(report.unchanged)} document(s) unchanged since the last ingest")
         return
     err.print(
-        f"ingested {len(report['new'])} new and {len(report['changed'])} changed document(s) "
-        f"({len(report['unchanged'])} unchanged): {report['candidates']} candidate facts, {report['issues']} values left out for review; "
-        f"workspace {space.folder}"
+        f"ingested {len(report.new)} new and {len(report.changed)} changed document(s) "
+        f"({len(report.unchanged)} unchanged): {report.candidates} candidate facts, {report.issues} values left out for review; "
+        f"workspace {report.workspace}"
     )
-    for doc_id, diff in report["diff"].items():
+    for doc_id, diff in report.diff.items():
         err.print(
             f"  {doc_id}: {len(diff['added'])} candidate(s) added, {len(diff['gone'])} gone since the last ingest"
             + (f", of which {len(diff['accepted_gone'])} accepted: {', '.join(diff['accepted_gone'])}" if diff.get("accepted_gone") else "")
@@ -323,27 +327,19 @@ def review(
     by: Annotated[str | None, typer.Option("--by", help="Who decides (default: the login name).")] = None,
     issues: Annotated[bool, typer.Option("--issues", help="List the values the extractors left out, with the reason.")] = False,
     no_load: Annotated[bool, typer.Option("--no-load", help="Record decisions without loading the accepted facts.")] = False,
+    load: Annotated[bool, typer.Option("--load", help="Load the accepted facts now, with no new decision (e.g. after decisions made over HTTP).")] = False,
     export: Annotated[Path | None, typer.Option("--export", help="Write the accepted facts to this facts file (YAML).")] = None,
+    export_decisions: Annotated[Path | None, typer.Option("--export-decisions", help="Write the decision log (who, when, what, by which rule) to this JSON file.")] = None,
+    import_decisions_from: Annotated[Path | None, typer.Option("--import-decisions", help="Take over the decisions of a decision log (e.g. the shipped loaders/reviewed/treaties.decisions.json) for candidates not yet decided.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Most candidates to list.")] = 50,
     sources: SourcesOption = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List pending candidates by document with the cited passage; accept, reject or edit them; load the accepted facts."""
-    from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
-    from koppel.loaders.ingest.review import accept_above, accepted_facts, decide, load_accepted, write_facts
-    from koppel.graph.errors import KoppelError
-    from koppel.loaders.sources import evidence as cited_passage
-    from koppel.loaders.sources import sources_dir
-
-    space = Workspace(workspace_dir(workspace))
-    if not space.candidates:
-        raise ValidationError(f"the ingest workspace {space.folder} holds no candidates: run koppel ingest first")
-    decided = []
-    for candidate in accept or []:
-        decided.append(decide(space, candidate, "accept", by=by))
-    for candidate in reject or []:
-        decided.append(decide(space, candidate, "reject", by=by))
+    if load and no_load:
+        raise ValidationError("--load and --no-load contradict each other: give one")
+    edits: dict[str, Any] = {}
     if edit:
         parsed: Any = value
         if value is not None:
@@ -351,58 +347,78 @@ def review(
                 parsed = json.loads(value)
             except json.JSONDecodeError:
                 parsed = value
-        decided.append(decide(space, edit, "edit", by=by, value=parsed))
-    bulk = accept_above(space, accept_all_above, field=field, by=by) if accept_all_above is not None else 0
+        edits[edit] = parsed
+    deciding = bool(accept or reject or edits or accept_all_above is not None)
+    if import_decisions_from:
+        from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
+        from koppel.loaders.ingest.review import import_decisions
+
+        space = Workspace(workspace_dir(workspace))
+        if not space.candidates:
+            raise ValidationError(f"the ingest workspace {space.folder} holds no candidates: run koppel ingest first")
+        err.print(f"imported {import_decisions(space, import_decisions_from)} decision(s) from {import_decisions_from}")
+        if not (deciding or load or export or export_decisions):
+            return
+    if deciding or load:
+        with _engine(store, read_only=False) as engine:
+            result = engine.decide(accept=accept or (), reject=reject or (), edit=edits, accept_all_above=accept_all_above,
+                                   field=field, by=by, load=load or not no_load, workspace=workspace)
+    else:
+        with _engine(sources=sources) as engine:
+            listing = engine.review(document=document, field=field, limit=limit, issues=issues, workspace=workspace) if not (export or export_decisions) else None
     if export:
+        from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
+        from koppel.loaders.ingest.review import accepted_facts, write_facts
+
+        space = Workspace(workspace_dir(workspace))
+        if not space.candidates:
+            raise ValidationError(f"the ingest workspace {space.folder} holds no candidates: run koppel ingest first")
         count = write_facts(accepted_facts(space), export)
         err.print(f"wrote {count} nodes of accepted facts to {export}")
-    if decided or bulk:
-        result: dict[str, Any] = {"decided": len(decided) + bulk, "pending": len(space.pending())}
-        if not no_load:
-            with _open(store, read_only=False) as graph:
-                result["load"] = load_accepted(space, graph)
+    if export_decisions:
+        from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
+        from koppel.loaders.ingest.review import write_decision_log
+
+        err.print(f"wrote {write_decision_log(Workspace(workspace_dir(workspace)), export_decisions)} decision(s) to {export_decisions}")
+    if deciding or load:
         if as_json:
-            _print_json(result)
+            _print_json({"decided": result.decided, "pending": result.pending, **({"load": result.load} if result.load is not None else {})})
         else:
-            load = result.get("load")
+            report = result.load
             err.print(
-                f"{result['decided']} decision(s) recorded, {result['pending']} candidate(s) pending"
-                + (f"; loaded {load['nodes_created']} new and {load['nodes_updated']} changed nodes, "
-                   f"{load['relationships_created']} new relationships" if load else "")
+                f"{result.decided} decision(s) recorded, {result.pending} candidate(s) pending"
+                + (f"; loaded {report['nodes_created']} new and {report['nodes_updated']} changed nodes, "
+                   f"{report['relationships_created']} new relationships" if report else "")
             )
         return
-    if export:
+    if listing is None:
         return
-    rows = [r for r in space.pending() if (document is None or r["document"] == document) and (field is None or r["field"] == field)]
-    if issues:
-        left = [{"document": d, **i} for d, doc in sorted(space.candidates.items()) for i in doc["issues"] if document is None or d == document]
+    if listing.issues is not None:
+        left = [item.as_json() for item in listing.issues]
         if as_json:
-            _print_json(left[:limit])
+            _print_json(left)
         else:
-            for item in left[:limit]:
+            for item in left:
                 lines = f"#L{item['lines'][0]}" if item.get("lines") else ""
                 out.print(f"{item['document']}{lines}  {item['field']}: {item['reason']}", markup=False)
             err.print(f"{len(left)} value(s) left out")
         return
-    folder = sources_dir(sources)
-    shown = rows[:limit]
-    for row in shown:
-        try:
-            row["passage"] = cited_passage(row["locator"], folder).text[:240]
-        except KoppelError:
-            row["passage"] = None
+    shown = [row.as_json() for row in listing.candidates]
     if as_json:
-        _print_json({"pending": len(rows), "candidates": shown})
+        _print_json({"pending": listing.pending, "candidates": shown})
         return
+    from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
+
+    titles = {doc: data.get("title", "") for doc, data in Workspace(workspace_dir(workspace)).candidates.items()}
     current = None
     for row in shown:
         if row["document"] != current:
             current = row["document"]
-            out.print(f"\n[bold]{current}[/bold]  {space.candidates[current].get('title', '')[:100]}")
+            out.print(f"\n[bold]{current}[/bold]  {titles.get(current, '')[:100]}")
         out.print(f"  {row['id']}  {row['field']:<14} {json.dumps(row['value'], ensure_ascii=False)[:90]}  ({row['confidence']:.2f}, {row['locator']})", markup=False)
         if row.get("passage"):
             out.print(f"      \u201c{row['passage'][:160]}\u201d", markup=False)
-    err.print(f"{len(rows)} candidate(s) pending" + (f", {len(shown)} shown" if len(shown) < len(rows) else ""))
+    err.print(f"{listing.pending} candidate(s) pending" + (f", {len(shown)} shown" if len(shown) < listing.pending else ""))
 
 
 # -- looking ---------------------------------------------------------------------------------
@@ -410,8 +426,7 @@ def review(
 @app.command()
 def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Counts per label and relationship type, and where the store is."""
-    with _engine(store) as engine:
-        data = engine.stats()
+    data = _ask(store, "stats")
     if as_json:
         _print_json(data)
         return
@@ -475,41 +490,26 @@ def query(
         raise ValidationError("--as-of and --known-by apply to catalogue queries only; ad-hoc Cypher reads the graph as it is")
     # Checked against what both stores hold before any driver sees them (koppel.graph.values).
     params = check_params(dict(parse_param(p) for p in param or []), allow_empty_lists=bool(name))
-    if cypher and not write:
-        from koppel.graph.guard import check_read_only
-
-        check_read_only(cypher, params)  # the same guard as POST /api/cypher, before any store is opened
-    with _open(store, read_only=not write) as graph:
-        if cypher and not write:
-            from koppel.graph.dialect import adhoc_for
-            from koppel.graph.guard import check_plan
-
-            cypher = adhoc_for(graph.kind, cypher, params)  # runs what the guard checked, translated for the store
-            graph.check_read_only(cypher, params)  # plus the planner, where the store has one
-            check_plan(graph, cypher, params)
-        if name:
-            from koppel.graph.validity import Timeline
-
-            result = run_named(graph, name, params, timeline=Timeline.of(graph, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by")))
-        else:
-            result = graph.run(cypher, params, read_only=not write)
-    if cypher:
-        from koppel.api.sandbox import plain
-
-        result.rows = plain(result.rows)  # LadybugDB's 128-bit sums as numbers, as over HTTP
+    with _engine(store, read_only=not write) as engine:
+        # Ad-hoc Cypher: the same guard, dialect and planner checks as POST /api/cypher (Koppel.cypher), before the store opens.
+        result = (
+            engine.run_query(name, params, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by")) if name
+            else engine.cypher(cypher, params, write=write)
+        )
+    rows = [[record[c] for c in result.columns] for record in result.rows]
     if as_json:
-        _print_json({"columns": result.columns, "rows": result.records()})
+        _print_json({"columns": result.columns, "rows": result.rows})
     elif as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(result.columns)
-        for row in result.rows:
+        for row in rows:
             writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for v in row])
     else:
         table = Table(*result.columns)
-        for row in result.rows:
+        for row in rows:
             table.add_row(*[_cell(v) for v in row])
         out.print(table)
-        err.print(f"{len(result.rows)} row(s)")
+        err.print(f"{len(rows)} row(s)")
 
 
 def _explain_dialect(cypher: str | None, as_json: bool) -> None:
@@ -561,8 +561,7 @@ def export(
     known_by: KnownByOption = None,
 ) -> None:
     """Export the whole graph as JSON, GraphML or GEXF (for Gephi); undated facts carry ``undated`` and ``first_reported``."""
-    with _engine(store) as engine:
-        text = engine.export(fmt, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
+    text = _ask(store, "export", fmt, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output}")
@@ -636,8 +635,7 @@ def country(
 ) -> None:
     """A country's profile: names, groups, return cooperation, dossiers, agreements, forums, projects, donors, events, linkages."""
     date, known = parse_date(as_of), parse_date(known_by, "--known-by")
-    with _engine(store) as engine:
-        answer = engine.profile(iso3, as_of=date, known_by=known)
+    answer = _ask(store, "profile", iso3, as_of=date, known_by=known)
     if as_json:
         _print_json(answer)
         return
@@ -670,8 +668,7 @@ def country(
 @app.command()
 def countries(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Every country with its latest return cooperation and counts of dossiers, agreements, linkages and events."""
-    with _engine(store) as engine:
-        answer = engine.countries()
+    answer = _ask(store, "countries")
     if as_json:
         _print_json(answer)
         return
@@ -736,8 +733,7 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Find countries, organisations, forums, dossiers and more by name."""
-    with _engine(store) as engine:
-        answer = engine.search(text, limit=limit)
+    answer = _ask(store, "search", text, limit=limit)
     if as_json:
         _print_json(answer)
         return
@@ -760,8 +756,7 @@ def linkages(
 ) -> None:
     """Linkages in play and ranked candidate linkages for a country, with the reasons and evidence behind each."""
     date, known = parse_date(as_of), parse_date(known_by, "--known-by")
-    with _engine(store) as engine:
-        answer = engine.linkages(iso3, as_of=date, weights=weights, known_by=known)
+    answer = _ask(store, "linkages", iso3, as_of=date, weights=weights, known_by=known)
     if as_json:
         _print_json(answer)
         return
@@ -815,8 +810,7 @@ def node(
     known_by: KnownByOption = None,
 ) -> None:
     """One node and its direct neighbourhood."""
-    with _engine(store) as engine:
-        answer = engine.node(label, key, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
+    answer = _ask(store, "node", label, key, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     if as_json:
         _print_json(answer)
         return
@@ -836,8 +830,7 @@ def neighbourhood(
     known_by: KnownByOption = None,
 ) -> None:
     """Nodes within DEPTH steps of a node, as Cytoscape.js elements (the same JSON as GET /api/graph/neighbourhood)."""
-    with _engine(store) as engine:
-        answer = engine.neighbourhood(key, depth=depth, labels=labels.split(",") if labels else None, limit=limit, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
+    answer = _ask(store, "neighbourhood", key, depth=depth, labels=labels.split(",") if labels else None, limit=limit, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     _print_elements(answer, as_json)
 
 
@@ -851,8 +844,7 @@ def path(
     known_by: KnownByOption = None,
 ) -> None:
     """A shortest connection between two nodes (up to 4 steps), as elements in path order (the same JSON as GET /api/graph/path)."""
-    with _engine(store) as engine:
-        answer = engine.path(source, target, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
+    answer = _ask(store, "path", source, target, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     if not answer.nodes and not as_json:
         err.print(f"no connection of at most 4 steps between {source!r} and {target!r}")
         return
@@ -883,8 +875,7 @@ def analyse_brokers(
     known_by: KnownByOption = None,
 ) -> None:
     """Who connects the Netherlands and a country: intermediaries on the shortest connections."""
-    with _engine(store) as engine:
-        data = engine.brokers(iso3, k=k, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
+    data = _ask(store, "brokers", iso3, k=k, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     _print_ranking(data, "brokers", ["key", "name", "label", "paths", "share"], as_json)
 
 
@@ -896,8 +887,7 @@ def analyse_similar(
     as_json: JsonOption = False,
 ) -> None:
     """Countries with a similar linkage profile."""
-    with _engine(store) as engine:
-        data = engine.similar(iso3, top=top)
+    data = _ask(store, "similar", iso3, top=top)
     _print_ranking(data, "similar", ["key", "name", "score", "shared"], as_json)
 
 
@@ -912,8 +902,7 @@ def analyse_centrality(
     known_by: KnownByOption = None,
 ) -> None:
     """Betweenness and degree centrality of forums and donors (or of one label)."""
-    with _engine(store) as engine:
-        data = engine.centrality(label=label, k=k, top=top, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
+    data = _ask(store, "centrality", label=label, k=k, top=top, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     _print_ranking(data, "ranking", ["key", "name", "label", "betweenness", "degree"], as_json)
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from koppel.graph import errors
+from koppel.graph.factory import StoreConfig
 from koppel.graph.store import GraphStore
 from koppel.queries.engine import Koppel
 from koppel.queries.search import SearchIndex
@@ -30,9 +31,10 @@ class StoreHolder:
 
     def __init__(self, settings: ApiSettings, on_close: Callable[[], None] = lambda: None) -> None:
         self.settings = settings
-        self.engine = Koppel(settings, read_only=True, cache_ttl=settings.cache_ttl)
+        config = StoreConfig.from_settings(settings)
+        self.sandbox = CypherSandbox(config)  # the engine runs read-only ad-hoc Cypher there, not in the server's process
+        self.engine = Koppel(settings, read_only=True, cache_ttl=settings.cache_ttl, sandbox=self.sandbox)
         self.engine.on_close(on_close)  # cached answers go with the store they came from
-        self.sandbox = CypherSandbox(self.engine.config)
 
     def get(self) -> GraphStore:
         return self.engine.store
@@ -63,11 +65,13 @@ def get_store(holder: Annotated[StoreHolder, Depends(get_holder)]) -> GraphStore
 
 
 def require_token(
+    request: Request,
     settings: Annotated[ApiSettings, Depends(get_settings)],
     authorization: Annotated[str | None, Header(description="Bearer token from KOPPEL_API_TOKENS.")] = None,
 ) -> None:
+    """Let the request through with a bearer token of ``KOPPEL_API_TOKENS``: :class:`Unauthorized` without one, :class:`Disabled` when none is configured."""
     if not settings.tokens:
-        raise Disabled()
+        raise Disabled("ad-hoc Cypher is" if request.url.path.endswith("/cypher") else "ingest and review are")
     scheme, _, token = (authorization or "").partition(" ")
     # Compared as bytes: the server decodes headers as Latin-1, so a token with other
     # characters arrives as its UTF-8 bytes (compare_digest refuses non-ASCII text).
@@ -77,10 +81,11 @@ def require_token(
 
 
 class Disabled(errors.KoppelError):
-    """The endpoint is switched off by configuration."""
+    """The endpoint is switched off by configuration: ``Disabled("ingest and review are")`` names what is off (default: ad-hoc Cypher)."""
 
     def __str__(self) -> str:
-        return "ad-hoc Cypher is disabled on this server: no API token is configured (set KOPPEL_API_TOKENS)"
+        what = self.args[0] if self.args else "ad-hoc Cypher is"
+        return f"{what} disabled on this server: no API token is configured (set KOPPEL_API_TOKENS)"
 
 
 class Unauthorized(errors.KoppelError):

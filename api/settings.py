@@ -1,8 +1,10 @@
-"""Settings of the HTTP API (pydantic-settings, from ``KOPPEL_*`` environment variables)."""
+"""Settings of the HTTP API: given in code, else from ``KOPPEL_*`` environment variables (see :class:`koppel.graph.settings.Settings`)."""
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
 
 from koppel.graph.settings import Settings
 from koppel.graph.factory import store_class
@@ -20,6 +22,13 @@ class ApiSettings(Settings):
     max_body_bytes: int = Field(64 * 1024, gt=0, validation_alias=AliasChoices("KOPPEL_MAX_BODY_BYTES"))
     cache_mb: float = Field(64, ge=0, le=65536, validation_alias=AliasChoices("KOPPEL_CACHE_MB"), description="Memory for answers to repeated GET requests; 0 switches the cache off.")
     cache_ttl: float = Field(60, gt=0, le=86400, validation_alias=AliasChoices("KOPPEL_CACHE_TTL"), description="Seconds a cached answer lives on Neo4j (an embedded store cannot change while served).")
+    ingest_dir: Path | None = Field(None, validation_alias=AliasChoices("KOPPEL_INGEST_DIR"), description="The ingest workspace POST /api/ingest and /api/review use (default: ingest in koppel's user data folder).")
+    views_file: Path | None = Field(None, validation_alias=AliasChoices("KOPPEL_VIEWS_FILE"), description="The JSON file of saved explorer views (default: views.json in koppel's user data folder).")
+
+    @field_validator("views_file", "ingest_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if value == "" else value  # an empty variable keeps the default, as before
 
     @property
     def cache_bytes(self) -> int:
@@ -29,6 +38,15 @@ class ApiSettings(Settings):
     def cache_lifetime(self) -> float | None:
         """How long cached answers (and the search index) live: for ever on a store that cannot change while served."""
         return self.cache_ttl if store_class(self.store).changes_while_served else None
+
+    @property
+    def saved_views(self) -> Path:
+        """The file saved explorer views live in: :attr:`views_file`, else ``views.json`` in koppel's user data folder (platformdirs)."""
+        if self.views_file is not None:
+            return self.views_file
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("koppel")) / "views.json"
 
     @property
     def tokens(self) -> frozenset[str]:

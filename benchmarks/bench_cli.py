@@ -14,6 +14,12 @@ recorded, and the median of ``--runs`` is reported. Rows:
 * ``koppel --help``, ``koppel --version``, ``koppel linkages AFG --json``,
   ``koppel stats --json``.
 
+``--baseline-tree DIR`` adds the same ``stats`` and ``linkages`` rows run by
+another koppel source tree (a folder holding ``graph/``, ``loaders/``,
+``queries/``, ``api/``, e.g. ``git archive <commit> graph loaders queries api |
+tar -x -C DIR``), imported ahead of the installed one, on a copy of the store
+whose checksum file that tree can read: a same-run baseline of an earlier commit.
+
 ``--importtime`` also prints the ten largest cumulative imports of
 ``koppel linkages AFG --json`` (``python -X importtime``).
 
@@ -58,11 +64,30 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
 
 
+def baseline(tree: Path, store: str, env: dict[str, str]) -> tuple[dict[str, str], tempfile.TemporaryDirectory]:
+    """The environment that runs koppel from ``tree`` (a ``koppel`` namespace of links to its folders, first on ``PYTHONPATH``),
+    on a copy of the embedded ``store`` whose checksum file holds the digest line alone (as earlier trees write it)."""
+    import shutil
+
+    folder = tempfile.TemporaryDirectory(prefix="koppel-bench-baseline-")
+    package = Path(folder.name) / "path" / "koppel"
+    package.mkdir(parents=True)
+    for name in ("graph", "loaders", "queries", "api"):
+        (package / name).symlink_to((tree / name).resolve(), target_is_directory=True)
+    copy = Path(folder.name) / "store"
+    shutil.copytree(store.removeprefix("embedded:"), copy)
+    checksum = copy / "checksum.blake2b"
+    if checksum.exists():
+        checksum.write_text(checksum.read_text().splitlines()[0] + "\n")
+    return {**env, "PYTHONPATH": str(package.parent), "KOPPEL_STORE": f"embedded:{copy}"}, folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--store", help="An embedded store holding a graph with AFG (default: the seed graph in a temporary folder).")
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--baseline-tree", type=Path, help="Another koppel source tree (graph/, loaders/, queries/, api/) to time the same read commands with.")
     args = parser.parse_args()
 
     python = sys.executable
@@ -87,12 +112,19 @@ def main() -> None:
         ("koppel stats --json", [*cli, "stats", "--json"]),
         ("koppel linkages AFG --json", [*cli, "linkages", "AFG", "--json"]),
     ]
+    envs = {name: env for name, _ in rows}
+    if args.baseline_tree:
+        base_env, base_folder = baseline(args.baseline_tree, args.store, env)
+        for name, argv in list(rows):
+            if name.startswith(("koppel stats", "koppel linkages")):
+                rows.append((f"baseline tree: {name}", argv))
+                envs[f"baseline tree: {name}"] = base_env
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in rows}
-    for _, argv in rows:  # one untimed run each, which writes the bytecode caches
-        timed(argv, env)
+    for name, argv in rows:  # one untimed run each, which writes the bytecode caches
+        timed(argv, envs[name])
     for _ in range(args.runs):  # interleaved, so a burst of load hits every row alike
         for name, argv in rows:
-            results[name].append(timed(argv, env))
+            results[name].append(timed(argv, envs[name]))
     load = os.getloadavg()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {load[0]:.1f}; {args.runs} runs each, medians")
     print()
@@ -116,6 +148,8 @@ def main() -> None:
             print(f"  {cumulative / 1000:7.1f}  {name}")
     if folder:
         folder.cleanup()
+    if args.baseline_tree:
+        base_folder.cleanup()
 
 
 if __name__ == "__main__":

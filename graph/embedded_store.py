@@ -83,6 +83,12 @@ def _digest(path: Path) -> str:
             digest.update(chunk)
     return digest.hexdigest()
 
+def _file_state(path: Path) -> str:
+    """A file's inode, size, modification and change times (ns), as one line: any write through the file system changes it."""
+    st = path.stat()
+    return f"{st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+
+
 def _arrow_types() -> dict[str, Any]:
     """The Arrow type of each schema property type (pyarrow is imported by loads only, not by every read)."""
     import pyarrow as pa
@@ -216,8 +222,12 @@ class EmbeddedStore(GraphStore):
         """Raise :class:`StoreDamaged` for an emptied database file, a foreign header, or one changed since koppel closed it.
 
         A writer that closes cleanly records the file's BLAKE2b digest in
-        :data:`CHECKSUM_FILE`; every open compares it (streamed, 1 MiB at a
-        time: about a second per GB). A writer removes the digest when it opens,
+        :data:`CHECKSUM_FILE`, with the file's inode, size, mtime and ctime;
+        an open whose file still has exactly those trusts the digest, any
+        other compares it (streamed, 1 MiB at a time: about a second per GB).
+        (So a change that bypasses the file system, such as bit rot on the
+        disk, is not caught: the check is for writers that stopped midway
+        and for files changed or replaced by other programs.) A writer removes the digest when it opens,
         so a killed writer leaves none and is not mistaken for damage.
         """
         if not db_path.exists():
@@ -232,7 +242,10 @@ class EmbeddedStore(GraphStore):
                     problem = f"its database file {DB_FILE} does not start with the engine's header"
         marker = self.folder / CHECKSUM_FILE
         if problem is None and marker.exists() and not _sidecars(db_path):
-            if marker.read_text().strip() != _digest(db_path):
+            digest, _, recorded = marker.read_text().partition("\n")
+            # Unchanged since the writer recorded it (same inode, size, mtime and ctime, which no process can set
+            # back): the digest would match, so it is not read again (about a second per GB on every open).
+            if recorded.strip() != _file_state(db_path) and digest.strip() != _digest(db_path):
                 problem = f"its database file {DB_FILE} changed since koppel last closed it (checksum mismatch)"
         if problem:
             self._unlock()
@@ -264,7 +277,7 @@ class EmbeddedStore(GraphStore):
             if not self.read_only and db_path.exists() and not _sidecars(db_path):
                 try:  # the digest the next open checks (see _check_damage)
                     temporary = self.folder / (CHECKSUM_FILE + ".tmp")
-                    temporary.write_text(_digest(db_path) + "\n")
+                    temporary.write_text(_digest(db_path) + "\n" + _file_state(db_path) + "\n")
                     os.replace(temporary, self.folder / CHECKSUM_FILE)
                 except OSError:
                     pass  # no digest, no check: a full disk must not turn a good close into an error

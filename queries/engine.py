@@ -17,16 +17,18 @@ that need them, so a command pays only for what it uses.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from koppel.graph.errors import ValidationError
+from koppel.graph.errors import KoppelError, ValidationError
 from koppel.graph.factory import StoreConfig
 from koppel.graph.schema import DISPLAY_LANGUAGES, SCHEMA, Property, Schema
 
@@ -58,12 +60,24 @@ if TYPE_CHECKING:
     from koppel.graph.settings import Settings
     from koppel.graph.store import GraphStore, Progress, QueryResult
     from koppel.graph.validity import Timeline
-    from koppel.graph.validity import Timeline
-    from koppel.graph.validity import Timeline
 
+    from koppel.loaders.ingest.pipeline import Workspace
+
+    from .answers import DecisionsAnswer, IngestAnswer, ReviewAnswer
     from .search import SearchIndex
 
 T = TypeVar("T")
+
+SANDBOX_TIMEOUT = 5.0
+"""Seconds read-only ad-hoc Cypher may run in a :attr:`Koppel.sandbox` when the caller gives no timeout."""
+SANDBOX_ROW_LIMIT = 10_000
+"""Most rows read-only ad-hoc Cypher returns from a :attr:`Koppel.sandbox` when the caller gives no limit."""
+
+
+class CypherRunner(Protocol):
+    """Runs checked read-only ad-hoc Cypher elsewhere (a supervised worker process): columns, rows, whether rows were cut off."""
+
+    def run(self, cypher: str, params: dict[str, Any], *, timeout: float, row_limit: int) -> tuple[list[str], list[list[Any]], bool]: ...
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("similar", "analyse similar", "GET /api/analyse/similar/{iso3}"),
     Operation("centrality", "analyse centrality", "GET /api/analyse/centrality"),
     Operation("export", "export", "GET /api/export"),
+    Operation("ingest", "ingest", "POST /api/ingest"),
+    Operation("review", "review", "GET /api/review"),
+    Operation("decide", "review --accept", "POST /api/review"),
     Operation("check", "check", None, "validates local files; the API does not write or read the client's files"),
     Operation("load", "load", None, "writes; the API serves a read-only store"),
     Operation("clear", "clear", None, "writes; the API serves a read-only store"),
@@ -158,14 +175,22 @@ class Koppel:
     between threads: the store is opened once, the search index built once per
     lifetime of cached answers.
 
+    ``sandbox``: a runner for read-only ad-hoc Cypher in another process
+    (:class:`koppel.api.sandbox.CypherSandbox`, which the HTTP face gives);
+    without one, :meth:`cypher` runs in this process (the CLI).
+
     Errors are :class:`~koppel.graph.errors.KoppelError` subclasses, each with
     one line naming what is wrong: ``NotFound`` (an unknown country, node or
     locator), ``ValidationError`` (bad input), ``StoreUnavailable``,
     ``ConfigError``, ``QueryError``.
     """
 
-    def __init__(self, settings: Settings, *, store: str | None = None, read_only: bool = True, cache_ttl: float | None = 60.0) -> None:
+    def __init__(
+        self, settings: Settings, *, store: str | None = None, read_only: bool = True, cache_ttl: float | None = 60.0, sandbox: CypherRunner | None = None
+    ) -> None:
         self.settings = settings
+        self.sandbox = sandbox
+        """Where read-only ad-hoc Cypher runs instead of this process (:class:`koppel.api.sandbox.CypherSandbox`, the HTTP face's), or ``None``."""
         self.config = StoreConfig.from_settings(settings, store)
         self.read_only = read_only
         self.cache_ttl = cache_ttl
@@ -338,9 +363,47 @@ class Koppel:
         get_query(name)
         return _rows(run_named(self.store, name, params or {}, timeout=timeout, timeline=self.timeline(as_of, known_by)), row_limit)
 
-    def cypher(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False, row_limit: int | None = None) -> Rows:
-        """Ad-hoc Cypher in this process: read-only unless ``write`` (the HTTP face runs it in :mod:`koppel.api.sandbox`)."""
-        return _rows(self.store.run(cypher, params or {}, read_only=not write), row_limit)
+    def cypher(
+        self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None, row_limit: int | None = None
+    ) -> Rows:
+        """Ad-hoc Cypher: read-only unless ``write``; rows as plain JSON values (128-bit sums as numbers).
+
+        ``params`` are checked against what both stores hold
+        (:func:`koppel.graph.values.check_params`). A read is parsed and
+        checked by :func:`koppel.graph.guard.check_read_only` before the store
+        is opened; what runs is the guard's canonical text, translated for the
+        embedded store (:func:`koppel.graph.dialect.adhoc_for`), checked again
+        by the store's planner where it has one. With a :attr:`sandbox` (the
+        HTTP face) it runs in that supervised worker process, else in this one.
+        ``timeout`` in seconds (``None``: none here, the sandbox's default there);
+        ``row_limit`` cuts the rows and sets ``truncated``. Raises
+        ``ValidationError`` (parameters), ``ReadOnlyViolation`` (a read that
+        writes), ``QueryError``, ``QueryTimeout``.
+        """
+        from koppel.api.sandbox import plain
+        from koppel.graph.values import check_params
+
+        params = check_params(params or {})
+        if write:
+            result = self.store.run(cypher, params, read_only=False, timeout=timeout)
+            result.rows = plain(result.rows)
+            return _rows(result, row_limit)
+        if self.sandbox is not None:  # it checks, translates and runs the query as below, in its worker
+            columns, rows, truncated = self.sandbox.run(
+                cypher, params, timeout=timeout or SANDBOX_TIMEOUT, row_limit=row_limit if row_limit is not None else SANDBOX_ROW_LIMIT
+            )
+            return _rows_of(columns, rows, truncated)
+        from koppel.graph.dialect import adhoc_for
+        from koppel.graph.guard import check_plan
+
+        # The guard's canonical text in the store's dialect, refused before the store is opened.
+        text = adhoc_for(self.config.store_class.kind, cypher, params)
+        store = self.store
+        store.check_read_only(text, params)  # plus the planner, where the store has one
+        check_plan(store, text, params)
+        result = store.run(text, params, read_only=True, timeout=timeout)
+        result.rows = plain(result.rows)
+        return _rows(result, row_limit)
 
     # -- exploring the graph ---------------------------------------------------------------------
     def node(self, label: str, key: str, *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> NodeAnswer:
@@ -424,6 +487,101 @@ class Koppel:
 
         return export_graph(self.store, fmt, self.timeline(as_of, known_by))
 
+    # -- ingest and review (the workspace of koppel.loaders.ingest) ------------------------------------
+    def ingest(
+        self, paths: Iterable[Path | str] = (), *, documents: Mapping[str, str] | None = None, workspace: Path | str | None = None
+    ) -> IngestAnswer:
+        """Register documents in the ingest workspace and extract candidate facts for review; the store is not touched.
+
+        ``paths``: files or folders on this machine (the CLI). ``documents``:
+        uploaded documents, file name to UTF-8 text (the HTTP face); each is
+        kept as ``uploads/<name>`` in the workspace, so uploading a name again
+        is that document unchanged or changed. An unchanged document is
+        skipped. ``workspace``: the folder (default ``KOPPEL_INGEST_DIR``, else
+        the user data folder). Raises ``ValidationError`` (a bad name, file or
+        text; nothing is kept then).
+        """
+        from koppel.loaders.ingest.pipeline import ingest
+
+        from .answers import IngestAnswer
+
+        files = [Path(p) for p in paths]
+        with _workspace(workspace) as space:
+            with _uploads(space.folder / "uploads", documents or {}) as uploaded:
+                if not files and not uploaded:
+                    raise ValidationError("ingest: give at least one document")
+                report = ingest(files + uploaded, space)
+        return IngestAnswer(workspace=str(space.folder), **report)
+
+    def review(
+        self, *, document: str | None = None, field: str | None = None, limit: int = 50, issues: bool = False, workspace: Path | str | None = None
+    ) -> ReviewAnswer:
+        """Pending candidates in document order, each with the passage it cites (from the settings' sources folder), at most ``limit``.
+
+        ``document``/``field`` filter; ``issues``: list the values the
+        extractors left out instead. ``ValidationError`` when the workspace
+        holds no candidates (nothing was ingested) or ``limit`` is below 1.
+        """
+        from koppel.loaders.sources import evidence, sources_dir
+
+        from .answers import ReviewAnswer
+
+        if limit < 1:
+            raise ValidationError(f"limit {limit} is not a positive number")
+        with _workspace(workspace, write=False) as space:
+            if not space.candidates:
+                raise ValidationError(f"the ingest workspace {space.folder} holds no candidates: run koppel ingest first")
+            rows = [r for r in space.pending() if (document is None or r["document"] == document) and (field is None or r["field"] == field)]
+            if issues:
+                left = [{"document": d, **i} for d, doc in sorted(space.candidates.items()) for i in doc["issues"] if document is None or d == document]
+                return ReviewAnswer(workspace=str(space.folder), pending=len(rows), issues=left[:limit])
+        folder = sources_dir(self.settings.sources)
+        shown = rows[:limit]
+        for row in shown:
+            try:
+                row["passage"] = evidence(row["locator"], folder).text[:240]
+            except KoppelError:
+                row["passage"] = None
+        return ReviewAnswer(workspace=str(space.folder), pending=len(rows), candidates=shown)
+
+    def decide(
+        self,
+        *,
+        accept: Iterable[str] = (),
+        reject: Iterable[str] = (),
+        edit: Mapping[str, Any] | None = None,
+        accept_all_above: float | None = None,
+        field: str | None = None,
+        by: str | None = None,
+        load: bool = False,
+        workspace: Path | str | None = None,
+    ) -> DecisionsAnswer:
+        """Record review decisions with who (``by``, default the login name) and when; with ``load``, write the accepted facts to the store.
+
+        ``accept``/``reject``: candidate ids; ``edit``: candidate id to the
+        corrected value (accepted with it); ``accept_all_above``: accept every
+        pending candidate with at least this confidence (of ``field`` if
+        given). ``load`` needs an engine opened for writing (the CLI; the HTTP
+        face records decisions only, and ``koppel review --load`` loads them).
+        Raises ``NotFound`` (an unknown candidate), ``ValidationError`` (a bad
+        value, no candidates, nothing to load).
+        """
+        from koppel.loaders.ingest.review import accept_above, decide, load_accepted
+
+        from .answers import DecisionsAnswer
+
+        with _workspace(workspace) as space:
+            if not space.candidates:
+                raise ValidationError(f"the ingest workspace {space.folder} holds no candidates: run koppel ingest first")
+            decided = [{"candidate": c, **decide(space, c, "accept", by=by)} for c in accept]
+            decided += [{"candidate": c, **decide(space, c, "reject", by=by)} for c in reject]
+            decided += [{"candidate": c, **decide(space, c, "edit", by=by, value=v)} for c, v in (edit or {}).items()]
+            bulk = accept_above(space, accept_all_above, field=field, by=by) if accept_all_above is not None else 0
+            report = load_accepted(space, self.store) if load else None
+            if report is not None:
+                self._index = None
+            return DecisionsAnswer(workspace=str(space.folder), decided=len(decided) + bulk, pending=len(space.pending()), decisions=decided, load=report)
+
     # -- writing (the command line only) -----------------------------------------------------------
     def check(self, files: Iterable[Path]) -> CheckAnswer:
         """Validate facts files against the schema without writing; ``ValidationError`` lists every problem."""
@@ -459,13 +617,92 @@ class Koppel:
 
 
 def _rows(result: QueryResult, row_limit: int | None) -> Rows:
+    rows = result.rows if row_limit is None else result.rows[:row_limit]
+    return _rows_of(result.columns, rows, row_limit is not None and len(result.rows) > row_limit)
+
+
+def _rows_of(columns: list[str], rows: list[list[Any]], truncated: bool) -> Rows:
+    """Rows keyed by column, with the graph elements they hold (nodes, relationships, paths) for the explorer."""
     from .elements import from_rows
 
-    rows = result.rows if row_limit is None else result.rows[:row_limit]
-    elements = from_rows(result.columns, rows)
+    elements = from_rows(columns, rows)
     return Rows(
-        columns=result.columns,
-        rows=[dict(zip(result.columns, row)) for row in rows],
-        truncated=row_limit is not None and len(result.rows) > row_limit,
+        columns=columns,
+        rows=[dict(zip(columns, row)) for row in rows],
+        truncated=truncated,
         elements=Elements(**elements) if elements else None,
     )
+
+
+@contextlib.contextmanager
+def _workspace(folder: Path | str | None, *, write: bool = True) -> Iterator[Workspace]:
+    """The ingest workspace (:func:`koppel.loaders.ingest.pipeline.workspace_dir`), read under an advisory lock.
+
+    Writers (``write``) hold it exclusively, readers shared, so the HTTP
+    face's worker processes and a ``koppel`` command never interleave their
+    reads and atomic replacements of the workspace files.
+    """
+    import fcntl
+
+    from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
+
+    path = workspace_dir(folder)
+    if not path.is_dir() and not write:
+        yield Workspace(path)  # nothing ingested yet: an empty workspace, nothing to lock
+        return
+    created = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    lock_file = path / ".koppel-workspace.lock"
+    try:
+        with open(lock_file, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX if write else fcntl.LOCK_SH)
+            try:
+                yield Workspace(path)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    except BaseException:
+        if created:  # refused before anything was kept: leave no workspace behind
+            lock_file.unlink(missing_ok=True)
+            for empty in (path / "uploads", path):
+                with contextlib.suppress(OSError):
+                    empty.rmdir()
+        raise
+
+
+UPLOAD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,149}")
+"""A document name an upload may have: letters, digits, ``._-``, at most 150 characters (its id is derived from it)."""
+
+
+@contextlib.contextmanager
+def _uploads(folder: Path, documents: Mapping[str, str]) -> Iterator[list[Path]]:
+    """Write uploaded documents into ``folder`` for the duration; on an error, put back what was there before.
+
+    Names are checked first (:data:`UPLOAD_NAME`, a suffix the ingest reads,
+    no NUL, at most :data:`koppel.loaders.documents.MAX_BYTES`); the text is
+    written as UTF-8. ``ValidationError`` names the first bad document.
+    """
+    from koppel.loaders.documents import MAX_BYTES, SUFFIXES
+
+    for name, text in documents.items():
+        if not isinstance(name, str) or not UPLOAD_NAME.fullmatch(name) or Path(name).suffix.lower() not in SUFFIXES:
+            raise ValidationError(f"document name {name!r}: use letters, digits and ._- (at most 150), ending in one of {', '.join(SUFFIXES)}")
+        if not isinstance(text, str) or len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
+            raise ValidationError(f"document {name!r}: text of at most {MAX_BYTES} bytes is needed")
+    if not documents:
+        yield []
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    before = {name: (folder / name).read_bytes() if (folder / name).is_file() else None for name in documents}
+    paths = []
+    try:
+        for name, text in documents.items():
+            (folder / name).write_text(text, encoding="utf-8")
+            paths.append(folder / name)
+        yield paths
+    except BaseException:
+        for name, data in before.items():
+            if data is None:
+                (folder / name).unlink(missing_ok=True)
+            else:
+                (folder / name).write_bytes(data)
+        raise

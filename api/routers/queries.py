@@ -9,9 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from koppel.graph.values import check_params
 from koppel.queries.answers import Catalogue, Rows
-from koppel.queries.elements import from_rows
 
-from ..deps import Engine, Holder, Settings, Token
+from ..deps import Engine, Settings, Token
 
 router = APIRouter(prefix="/api", tags=["queries"])
 
@@ -51,11 +50,5 @@ def run_query(
 
 
 @router.post("/cypher", summary="Ad-hoc read-only Cypher (bearer token; timeout and row limit apply)", response_model=Rows)
-def run_cypher(body: CypherRun, _: Token, holder: Holder, settings: Settings) -> dict[str, Any]:
-    columns, rows, truncated = holder.sandbox.run(body.cypher, check_params(body.params), timeout=settings.query_timeout, row_limit=settings.row_limit)
-    return {
-        "columns": columns,
-        "rows": [dict(zip(columns, row)) for row in rows],
-        "truncated": truncated,
-        "elements": from_rows(columns, rows),
-    }
+def run_cypher(body: CypherRun, _: Token, engine: Engine, settings: Settings) -> Rows:
+    return engine.cypher(body.cypher, body.params, timeout=settings.query_timeout, row_limit=settings.row_limit)  # in the engine's sandbox

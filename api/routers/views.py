@@ -4,7 +4,7 @@ A *view* is a named explorer state: the URL fragment the explorer writes
 (``#/country/IRQ?as_of=2013-01-01&expand=...``), which already holds the
 country or countries, the as-of date, the filters and the expanded nodes. The
 server keeps views in one JSON file, ``views.json`` in koppel's user data
-folder, or the file named by ``KOPPEL_VIEWS_FILE``; the graph store is opened
+folder, or the file the settings name (``views_file``, from ``KOPPEL_VIEWS_FILE``); the graph store is opened
 read-only while served, so views live beside it, not in it.
 
 Writes are serialised with an advisory file lock (``fcntl.flock``) across the
@@ -28,7 +28,6 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
-from platformdirs import user_data_dir
 from pydantic import BaseModel, ConfigDict, Field
 
 from koppel.graph import errors
@@ -65,12 +64,6 @@ class Capabilities(BaseModel):
     cypher_hint: str = Field(description="How to switch ad-hoc Cypher on, when it is off.")
 
 
-def views_file() -> FilePath:
-    """``KOPPEL_VIEWS_FILE``, else ``views.json`` in koppel's user data folder."""
-    configured = os.environ.get("KOPPEL_VIEWS_FILE")
-    return FilePath(configured) if configured else FilePath(user_data_dir("koppel")) / "views.json"
-
-
 @contextlib.contextmanager
 def _locked(path: FilePath) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,14 +98,14 @@ ViewId = Annotated[str, Path(pattern=r"^[a-z0-9]{12}$", description="The id the 
 
 
 @router.get("/views", summary="Saved explorer views, newest first", response_model=Views)
-def list_views(response: Response) -> dict[str, Any]:
+def list_views(settings: Settings, response: Response) -> dict[str, Any]:
     response.headers.update(NO_STORE)
-    return {"views": sorted(_read(views_file()), key=lambda v: v.get("created", ""), reverse=True)}
+    return {"views": sorted(_read(settings.saved_views), key=lambda v: v.get("created", ""), reverse=True)}
 
 
 @router.post("/views", summary="Save a view (name and URL fragment)", status_code=201, response_model=View)
-def save_view(body: ViewIn, response: Response) -> dict[str, Any]:
-    path = views_file()
+def save_view(body: ViewIn, settings: Settings, response: Response) -> dict[str, Any]:
+    path = settings.saved_views
     with _locked(path):
         views = _read(path)
         if len(views) >= MAX_VIEWS:
@@ -126,17 +119,17 @@ def save_view(body: ViewIn, response: Response) -> dict[str, Any]:
 
 
 @router.get("/views/{view_id}", summary="One saved view", response_model=View)
-def get_view(view_id: ViewId, response: Response) -> dict[str, Any]:
+def get_view(view_id: ViewId, settings: Settings, response: Response) -> dict[str, Any]:
     response.headers.update(NO_STORE)
-    for view in _read(views_file()):
+    for view in _read(settings.saved_views):
         if view.get("id") == view_id:
             return view
     raise errors.NotFound(f"no saved view {view_id!r}")
 
 
 @router.delete("/views/{view_id}", summary="Delete a saved view", status_code=204)
-def delete_view(view_id: ViewId) -> Response:
-    path = views_file()
+def delete_view(view_id: ViewId, settings: Settings) -> Response:
+    path = settings.saved_views
     with _locked(path):
         views = _read(path)
         kept = [v for v in views if v.get("id") != view_id]

@@ -23,8 +23,11 @@ def koppel(*args: str, env: dict[str, str] | None = None, check: bool = True) ->
 def store_spec(store_kind, tmp_path, request):
     if store_kind == "embedded":
         return f"embedded:{tmp_path / 'store'}"
+    from tests.conftest import _Neo4jState
+
     env = request.getfixturevalue("neo4j_env")
     koppel("clear", "--yes", "--store", env["NEO4J_URI"])
+    _Neo4jState.seeded = False  # the shared database no longer holds the seed: the next seeded_store loads it again
     return env["NEO4J_URI"]
 
 

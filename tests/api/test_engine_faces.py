@@ -22,7 +22,8 @@ from koppel.queries.engine import OPERATIONS, Koppel
 from tests.api.test_cli import SMALL, koppel, one_clear_line
 from tests.conftest import API_TOKEN, SHARED_SOURCES
 
-LIFECYCLE = {"store", "answers_lifetime", "on_close", "close", "search_index", "ready", "settings", "config", "read_only", "cache_ttl"}
+# Not questions: the engine's lifetime and helpers (timeline builds the as-of/known-by rule the operations take).
+LIFECYCLE = {"store", "answers_lifetime", "on_close", "close", "search_index", "ready", "settings", "config", "read_only", "cache_ttl", "timeline"}
 
 
 def _cli_commands() -> dict[str, set[str]]:
@@ -232,3 +233,102 @@ def test_cypher_runs_on_neo4j_with_credentials_given_in_code(neo4j_env, monkeypa
         assert client.get("/readyz").json()["store"] == "neo4j"
         refused = client.post("/api/cypher", headers={"Authorization": f"Bearer {API_TOKEN}"}, json={"cypher": "CREATE (n:Country {key: 'X'})"})
         assert refused.status_code == 403
+
+
+# -- ingest and review: engine operations with both faces (writes behind the token) -------------
+
+TREATY = SHARED_SOURCES / "treaties" / "BWBV0004487.md"  # read at run time, sent as an upload
+
+
+def _review_client(store_location: str, workspace, tokens: str = API_TOKEN) -> TestClient:
+    # The workspace is given in code: the routes must take it from the settings, not the environment.
+    settings = ApiSettings(KOPPEL_STORE=store_location, KOPPEL_SOURCES=str(SHARED_SOURCES), KOPPEL_API_TOKENS=tokens, ingest_dir=workspace)
+    return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+def test_ingest_and_review_over_http_match_the_cli_and_decisions_load_with_the_cli(store_kind, seeded_store, tmp_path, request, monkeypatch):
+    workspace = tmp_path / "workspace"
+    monkeypatch.setenv("KOPPEL_INGEST_DIR", str(tmp_path / "not-this-one"))
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    with _review_client(seeded_store.location, workspace) as client:
+        upload = {"documents": [{"name": TREATY.name, "text": TREATY.read_text(encoding="utf-8")}]}
+        assert client.post("/api/ingest", json=upload).status_code == 401  # writes need the token
+        first = client.post("/api/ingest", json=upload, headers=auth)
+        assert first.status_code == 200, first.text
+        assert first.json()["new"] == ["BWBV0004487"] and first.json()["candidates"] > 3
+        assert (workspace / "uploads" / TREATY.name).is_file() and not (tmp_path / "not-this-one").exists()
+        again = client.post("/api/ingest", json=upload, headers=auth).json()
+        assert again["unchanged"] == ["BWBV0004487"] and again["new"] == [] and again["candidates"] == 0
+
+        listed = client.get("/api/review", params={"document": "BWBV0004487"}, headers=auth)
+        assert listed.status_code == 200 and listed.headers["cache-control"] == "no-store"
+        assert client.get("/api/review", params={"document": "BWBV0004487"}).status_code == 401  # not served from the response cache
+        from_cli = json.loads(koppel("review", "--document", "BWBV0004487", "--workspace", str(workspace), "--sources", str(SHARED_SOURCES), "--json").stdout)
+        assert from_cli == {"pending": listed.json()["pending"], "candidates": listed.json()["candidates"]}
+        rows = {row["field"]: row for row in listed.json()["candidates"]}
+        assert rows["signed_on"]["value"] == {"date": "1969-05-14", "precision": "day"} and "14 mei 1969" in rows["signed_on"]["passage"]
+
+        rejected = rows["signed_place"]["id"]
+        decided = client.post("/api/review", json={"by": "http-reviewer", "reject": [rejected], "accept_all_above": 0.9}, headers=auth)
+        assert decided.status_code == 200, decided.text
+        body = decided.json()
+        assert body["decided"] > 1 and body["load"] is None  # the served store stays read-only
+        assert body["decisions"] == [{**body["decisions"][0], "candidate": rejected, "decision": "reject", "by": "http-reviewer"}]
+        unknown = client.post("/api/review", json={"by": "x", "accept": ["000000000000"]}, headers=auth)
+        assert unknown.status_code == 404 and "no candidate '000000000000'" in unknown.json()["detail"]
+        bad = client.post("/api/ingest", json={"documents": [{"name": "scan.pdf", "text": "%PDF"}]}, headers=auth)
+        assert bad.status_code in (400, 422) and bad.headers["content-type"].startswith("application/problem+json")
+        assert not (workspace / "uploads" / "scan.pdf").exists()
+    decisions = json.loads((workspace / "decisions.json").read_text(encoding="utf-8"))
+    assert decisions[rejected]["decision"] == "reject" and {d["by"] for d in decisions.values()} == {"http-reviewer"}
+
+    # Loading the decisions made over HTTP is the CLI's: `koppel review --load` into a writable store.
+    if store_kind == "embedded":
+        target = f"embedded:{tmp_path / 'store'}"
+    else:
+        target = request.getfixturevalue("neo4j_env")["NEO4J_URI"]
+        request.addfinalizer(_forget_neo4j_seed)
+        koppel("clear", "--yes", "--store", target)
+    loaded = json.loads(koppel("review", "--load", "--workspace", str(workspace), "--store", target, "--json").stdout)
+    assert loaded["decided"] == 0 and loaded["load"]["nodes_created"] > 0
+    assert json.loads(koppel("stats", "--store", target, "--json").stdout)["labels"]["Agreement"] == 1
+
+
+def test_ingest_and_review_are_off_without_tokens(seeded_store, tmp_path):
+    with _review_client(seeded_store.location, tmp_path / "workspace", tokens="") as client:
+        response = client.get("/api/review", headers={"Authorization": f"Bearer {API_TOKEN}"})
+        assert response.status_code == 403 and response.json()["detail"].startswith("ingest and review are disabled on this server")
+    assert not (tmp_path / "workspace").exists()
+
+
+def test_cli_cypher_goes_through_the_engine_and_is_refused_before_the_store_opens(tmp_path):
+    from koppel.graph.errors import ReadOnlyViolation
+    from koppel.graph.settings import Settings
+
+    missing = f"embedded:{tmp_path / 'no-store'}"
+    with Koppel(Settings(), store=missing) as engine, pytest.raises(ReadOnlyViolation):
+        engine.cypher("MATCH (n) DETACH DELETE n")
+    refused = koppel("query", "--cypher", "MATCH (n) DETACH DELETE n", "--store", missing, check=False)
+    assert refused.returncode != 0 and one_clear_line(refused).startswith("koppel: error: refused")
+    assert not (tmp_path / "no-store").exists()
+
+
+def test_cli_cypher_answers_as_post_api_cypher(served):
+    client, spec = served
+    cypher = "MATCH (c:Country)<-[:CONCERNS]-(l:Linkage) RETURN c.key AS country, count(l) AS linkages ORDER BY country"
+    over_http = client.post("/api/cypher", json={"cypher": cypher}, headers={"Authorization": f"Bearer {API_TOKEN}"})
+    assert over_http.status_code == 200, over_http.text
+    from_cli = json.loads(koppel("query", "--cypher", cypher, "--store", spec, "--json").stdout)
+    assert from_cli == {"columns": over_http.json()["columns"], "rows": over_http.json()["rows"]} and from_cli["rows"]
+
+
+def test_the_saved_views_file_comes_from_the_settings(seeded_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("KOPPEL_VIEWS_FILE", str(tmp_path / "from-the-environment.json"))
+    given = tmp_path / "given-in-code.json"
+    settings = ApiSettings(KOPPEL_STORE=seeded_store.location, views_file=given)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        saved = client.post("/api/views", json={"name": "Irak", "hash": "#/country/IRQ"})
+        assert saved.status_code == 201, saved.text
+    assert json.loads(given.read_text(encoding="utf-8"))["views"][0]["name"] == "Irak"
+    assert not (tmp_path / "from-the-environment.json").exists()
+    assert ApiSettings(KOPPEL_STORE=seeded_store.location).saved_views == tmp_path / "from-the-environment.json"  # the variable still works
