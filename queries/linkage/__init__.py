@@ -207,8 +207,8 @@ def _warnings(hood: Neighbourhood, found: list[dict[str, Any]]) -> list[Text]:
     basis = kinds.inferred_basis(hood)
     if basis and ((hood.visa or {}).get("inferred") or (hood.returns or {}).get("inferred")):
         parent = say.names(hood.counted_under["parent"])
-        out.append(Text(f"No visa rule or return figures name {name.en}: those of {parent.en} are used ({basis.en}).",
-                        f"Geen visumregel of terugkeercijfers noemen {name.nl}: die van {parent.nl} worden gebruikt ({basis.nl})."))
+        out.append(Text(f"Data of {parent.en} are used for {name.en} ({basis.en}).",
+                        f"Gegevens van {parent.nl} worden gebruikt voor {name.nl} ({basis.nl})."))
     if not hood.assessments:
         out.append(Text(f"No assessment of {name.en}'s cooperation on return.", f"Geen beoordeling van de terugkeersamenwerking van {name.nl}."))
     if not hood.dossiers:

@@ -94,9 +94,10 @@ def inferred_basis(hood: Neighbourhood) -> Text | None:
     """Why another state's visa rule or return figures are read as the country's (None when they are not).
 
     The basis is in the graph: the country has no ISO 3166 code and broke away
-    from that state (the secession event, with its locators in the reasons);
-    that datasets keyed by ISO codes count its nationals under that state is
-    koppel's inference, said as such.
+    from that state (the secession event, with its locators in the reasons),
+    and the data that were read in its place (the return figures, the visa
+    list) have no entry for it; that they count its nationals under that state
+    is koppel's inference, said as such.
     """
     counted = hood.counted_under
     if not counted:
@@ -104,10 +105,16 @@ def inferred_basis(hood: Neighbourhood) -> Text | None:
     country, parent = say.names(hood.country), say.names(counted["parent"])
     year = str(counted["event"].get("date") or "")[:4]
     when = Text(f" in {year}", f" in {year}") if year else Text("", "")
-    return Text(f"inferred: {country.en} has no ISO country code and broke away from {parent.en}{when.en}, so the return figures and the visa list, "
-                f"which know only states with such a code, count its nationals as nationals of {parent.en}",
-                f"afgeleid: {country.nl} heeft geen ISO-landcode en scheidde zich{when.nl} af van {parent.nl}, dus de terugkeercijfers en de visumlijst, "
-                f"die alleen staten met zo'n code kennen, tellen zijn onderdanen als onderdanen van {parent.nl}")
+    read = [t for t, used in ((Text("the return figures", "de terugkeercijfers"), (hood.returns or {}).get("inferred")),
+                              (Text("the visa list", "de visumlijst"), (hood.visa or {}).get("inferred"))) if used]
+    if not read:
+        return None
+    what = Text(" and ".join(t.en for t in read), " en ".join(t.nl for t in read))
+    has = Text("has", "kent") if read == [Text("the visa list", "de visumlijst")] else Text("have", "kennen")
+    return Text(f"inferred: {country.en} has no ISO country code and broke away from {parent.en}{when.en}; {what.en} {has.en} no entry for it, "
+                f"so its nationals are counted there as nationals of {parent.en}",
+                f"afgeleid: {country.nl} heeft geen ISO-landcode en scheidde zich{when.nl} af van {parent.nl}; {what.nl} {has.nl} het niet, "
+                f"dus tellen zijn onderdanen daar als onderdanen van {parent.nl}")
 
 
 def who(hood: Neighbourhood, key: str) -> Text:

@@ -268,7 +268,9 @@ def test_somaliland_options_from_somalias_data_are_marked_inferred(landscape):
     assert measures and measures["inferred"] and "passport-index#L32164" in reason(measures, "demand")["sources"]
     assert all(c["inferred"] is None for c in sl["candidates"] if c["key"] not in (coalition["key"], measures["key"]))
     # ... and the answer says first-hand that the data are Somalia's
-    assert any(w["en"].startswith("No visa rule or return figures name Somaliland: those of Somalia are used") for w in sl["warnings"])
+    assert any(w["en"].startswith("Data of Somalia are used for Somaliland (inferred: Somaliland has no ISO country code and broke away from Somalia in 1991; "
+                                  "the return figures and the visa list have no entry for it") for w in sl["warnings"])
+    assert any(w["nl"].startswith("Gegevens van Somalië worden gebruikt voor Somaliland (afgeleid:") for w in sl["warnings"])
 
 
 def test_morocco_candidates_include_its_treaty_dossiers(landscape):
