@@ -10,6 +10,8 @@ after one unmeasured warm-up call per query), ``--rounds`` times over each list:
   header comments), the analyst corpus (``tests/queries/analyst_corpus.yaml``) and the attack
   list (``ATTACKS``, ``BYPASSES``, ``COSTLY`` and ``EXPLOSIONS`` of ``tests/api/test_cypher_safety.py``; a
   refusal is timed like an acceptance);
+* ``of which the size bound``: :func:`koppel.graph.guard.check_sizes` alone, on the parsed queries
+  of each list (those that parse);
 * ``translate``: :func:`koppel.graph.dialect.adhoc_for` for the embedded store (guard plus
   translation) on the analyst corpus;
 * ``baseline``: the token-level guard koppel had before (``graph/guard.py`` at git revision
@@ -95,14 +97,23 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
+    from koppel.graph.cypher import parse
     from koppel.graph.dialect import adhoc_for
-    from koppel.graph.guard import check_read_only
+    from koppel.graph.guard import check_read_only, check_sizes
 
     groups = lists()
     old = baseline_guard(args.baseline)
     rows = []
     for name, queries in groups.items():
         rows.append(("guard", name, measure(lambda q, p: check_read_only(q, p), queries, args.rounds)))
+        # The size bound alone (issue 18), on the queries that parse: its share of the guard's cost.
+        parsed = []
+        for cypher, params in queries:
+            try:
+                parsed.append((parse(cypher), params))
+            except Exception:  # noqa: BLE001 - refused before any size is bounded
+                pass
+        rows.append(("  of which the size bound", name, measure(lambda q, p: check_sizes(q, p), parsed, args.rounds)))
         if old is not None:
             rows.append((f"baseline ({args.baseline})", name, measure(old, queries, args.rounds)))
     rows.append(("translate (embedded)", "analyst corpus", measure(lambda q, p: adhoc_for("embedded", q, p), groups["analyst corpus"], args.rounds)))
