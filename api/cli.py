@@ -929,6 +929,9 @@ def serve(
     # Fail here, with one clear line, if the store cannot be opened.
     with _engine(settings.store) as engine:
         engine.config.open(read_only=True).close()
+    from koppel.api.sandbox import query_memory
+
+    query_memory()  # KOPPEL_QUERY_MEMORY (the ad-hoc query worker's cap): one clear line, exit 2, when it is not a size
     os.environ[SETTINGS_VARIABLE] = settings.model_dump_json()
     err.print(f"koppel: serving http://{host}:{port}/ (API at /api, docs at /docs)")
     uvicorn.run("koppel.api.app:serve_app", factory=True, host=host, port=port, workers=workers, log_level="warning")

@@ -486,3 +486,10 @@ def test_a_memory_heavy_query_fails_cleanly_within_the_worker_cap_and_the_server
                 assert_problem(response, response.status_code)
         after = client.post("/api/cypher", json={"cypher": "MATCH (c:Country {key: 'IRQ'}) RETURN c.name AS name"}, headers=auth)
         assert after.status_code == 200 and after.json()["rows"] == [{"name": "Irak"}]
+
+
+def test_koppel_serve_refuses_a_query_memory_that_is_not_a_size(seeded_store):
+    """KOPPEL_QUERY_MEMORY is read before the server starts: one clear line and exit 2 (a configuration error)."""
+    result = koppel("serve", "--store", seeded_store.location, "--port", "1", env={"KOPPEL_QUERY_MEMORY": "lots"}, check=False)
+    message = one_clear_line(result)
+    assert result.returncode == 2 and "KOPPEL_QUERY_MEMORY='lots' is not a size" in message, result.stderr
