@@ -55,6 +55,11 @@ FIRST_REPORTED = "first_reported"
 _DATED_KINDS = ("date", "as_of", "date_signed")
 
 
+def _iso_text(value: Any) -> Any:
+    """A date as ISO text (as both stores return dates); anything else unchanged."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _iso(value: Any) -> str | None:
     return str(value)[:10] if value else None
 
@@ -157,7 +162,8 @@ class Timeline:
             return node
         props = st.shown(kept, self.store.schema.node(label).properties)
         props.pop(st.STATEMENTS, None)
-        return {**node, **{name: value for name, value in props.items() if value is not None or name in node}}
+        # As the stores return values: dates as ISO text (koppel.graph.store.plain).
+        return {**node, **{name: _iso_text(value) for name, value in props.items() if value is not None or name in node}}
 
     def query(self) -> dict[str, str | None]:
         """The timeline as an answer reports it: ``{"as_of", "known_by"}`` (ISO text or None)."""

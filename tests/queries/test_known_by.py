@@ -74,8 +74,11 @@ def test_the_profile_known_by_a_date_shows_what_the_sources_said_by_then(two_sou
     assert [d["key"] for d in then["dossiers"]] == ["d-old"]
     assert then["linkages"] == []
     old = then["dossiers"][0]
-    # The old source's value, not the newer one's, and only its locators.
+    # The old source's value, not the newer one's, and only its locators; values typed as the store returns them.
     assert old["status"] == "requested" and old["sources"] == ["doc-old#L3"]
+    assert {k: v for k, v in old.items() if k not in ("status", "sources", "_label")} == {
+        k: v for k, v in now["dossiers"][[d["key"] for d in now["dossiers"]].index("d-old")].items() if k not in ("status", "sources", "_label")
+    }
     assert now["dossiers"][[d["key"] for d in now["dossiers"]].index("d-old")]["status"] == "in_place"
     later = country_profile(two_sources, "GHA", known_by=NEW)
     assert {d["key"] for d in later["dossiers"]} == {"d-old", "d-new"}
