@@ -12,7 +12,8 @@ recorded, and the median of ``--runs`` is reported. Rows:
   networkx, loaders, catalogue, linkage, profile, search, analytics, export):
   the baseline, measured in the same run.
 * ``koppel --help``, ``koppel --version``, ``koppel linkages AFG --json``,
-  ``koppel stats --json``.
+  ``koppel stats --json``;
+* opening and closing the embedded store read-only, alone (``python -c``).
 
 ``--baseline-tree DIR`` adds the same ``stats`` and ``linkages`` rows run by
 another koppel source tree (a folder holding ``graph/``, ``loaders/``,
@@ -49,6 +50,12 @@ EAGER = (
     "import koppel.graph.settings, koppel.graph.store, koppel.loaders, koppel.loaders.facts, koppel.loaders.sources, "
     "koppel.queries.analytics, koppel.queries.catalogue, koppel.queries.linkage, koppel.queries.profile, koppel.queries.search, "
     "koppel.api.export, networkx, rich.console, rich.table, rich.progress"
+)
+
+# The embedded store of KOPPEL_STORE opened read-only and closed, in a process of its own: what every read command pays for it.
+OPEN = (
+    "import os\nfrom koppel.graph.embedded_store import EmbeddedStore\n"
+    "EmbeddedStore(os.environ['KOPPEL_STORE'].removeprefix('embedded:'), read_only=True).close()"
 )
 
 
@@ -111,12 +118,13 @@ def main() -> None:
         ("koppel --version", [*cli, "--version"]),
         ("koppel stats --json", [*cli, "stats", "--json"]),
         ("koppel linkages AFG --json", [*cli, "linkages", "AFG", "--json"]),
+        ("open + close the store read-only (python -c)", [python, "-c", OPEN]),
     ]
     envs = {name: env for name, _ in rows}
     if args.baseline_tree:
         base_env, base_folder = baseline(args.baseline_tree, args.store, env)
         for name, argv in list(rows):
-            if name.startswith(("koppel stats", "koppel linkages")):
+            if name.startswith(("koppel stats", "koppel linkages", "open + close")):
                 rows.append((f"baseline tree: {name}", argv))
                 envs[f"baseline tree: {name}"] = base_env
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in rows}
