@@ -350,7 +350,8 @@ def test_algerias_initiative_is_the_netherlands_marked_inferred_with_its_basis(s
     rows = seeded_store.run(
         "MATCH (n:Country {key: 'NLD'})-[r:INITIATED]->(l:Linkage {key: 'linkage-dza-intensivering-betrekkingen'}) RETURN r.sources AS s, r.inferred AS i"
     ).records()
-    assert rows == [{"s": ["kamerbrief-2014-02-25-strategische-landenbenadering-migratie#L43-L48"], "i": ["record"]}]
+    letter = "kamerbrief-2014-02-25-strategische-landenbenadering-migratie"
+    assert rows == [{"s": [f"{letter}#L43-L48", f"{letter}#L9-L13"], "i": ["record"]}]
     wants = seeded_store.run("MATCH (:Country {key: 'NLD'})-[r:WANTS]->(:Dossier {key: 'dza-intensivering-bilaterale-betrekkingen'}) RETURN r.inferred").value()
     assert wants == ["record"]
     basis = [r for r in seeded_store.statements("NLD")["relationships"] if r["type"] == "INITIATED" and r["to"] == "linkage-dza-intensivering-betrekkingen"]

@@ -11,7 +11,7 @@ from koppel.loaders import seed_files
 from koppel.loaders.facts import parse_facts
 
 SEED_NODES = 179
-SEED_RELATIONSHIPS = 480
+SEED_RELATIONSHIPS = 482  # 480 + the Algeria initiative (NLD INITIATED, NLD WANTS; issue 10)
 
 
 def content(store: GraphStore) -> tuple[list, list]:
