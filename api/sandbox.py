@@ -69,8 +69,6 @@ def _bound_database(config: StoreConfig, memory: int) -> None:
     :func:`buffer_pool` bytes and an address-space reservation sized to its file, not ladybug's 8 TiB."""
     if not memory or not config.spec.lower().startswith("embedded:"):
         return
-    import functools
-
     import ladybug
 
     size = 0
@@ -82,9 +80,14 @@ def _bound_database(config: StoreConfig, memory: int) -> None:
             pass
     # The reservation must hold the whole database file; a power of two, as ladybug sizes its regions.
     reserved = 1 << max(28, (4 * size).bit_length())
-    # Only this worker process opens its database with these bounds (graph.embedded_store calls
-    # ladybug.Database(path, read_only=...) and has no parameter for them).
-    ladybug.Database = functools.partial(ladybug.Database, buffer_pool_size=buffer_pool(memory), max_db_size=reserved)  # type: ignore[misc]
+    # Only this worker process opens its database with these bounds; they win over what
+    # graph.embedded_store passes (its reader default is a buffer pool of at least 1 GiB).
+    original, pool = ladybug.Database, buffer_pool(memory)
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        return original(*args, **{**kwargs, "buffer_pool_size": pool, "max_db_size": reserved})
+
+    ladybug.Database = bounded  # type: ignore[misc]
 
 
 def _bound_memory(memory: int) -> None:

@@ -493,3 +493,27 @@ def test_koppel_serve_refuses_a_query_memory_that_is_not_a_size(seeded_store):
     result = koppel("serve", "--store", seeded_store.location, "--port", "1", env={"KOPPEL_QUERY_MEMORY": "lots"}, check=False)
     message = one_clear_line(result)
     assert result.returncode == 2 and "KOPPEL_QUERY_MEMORY='lots' is not a size" in message, result.stderr
+
+
+def test_the_worker_opens_the_embedded_database_with_the_bounded_buffer_pool(seeded_store, monkeypatch):
+    """The bounds win over the store's own reader default (a buffer pool of at least 1 GiB); Neo4j is left alone."""
+    import ladybug
+
+    from koppel.api.sandbox import _bound_database
+    from koppel.graph.factory import StoreConfig
+
+    seen: dict = {}
+    real = ladybug.Database
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ladybug, "Database", spy)  # restored after the test, with what _bound_database put there
+    _bound_database(StoreConfig(seeded_store.location), 64 << 20)
+    if seeded_store.kind == "neo4j":
+        assert ladybug.Database is spy
+        return
+    reader = StoreConfig(seeded_store.location).open(read_only=True)
+    reader.close()
+    assert seen["buffer_pool_size"] == 64 << 20 and seen["max_db_size"] >= 256 << 20 and seen["read_only"] is True
