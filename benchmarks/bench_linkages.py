@@ -7,7 +7,9 @@ Not a timed test: run it by hand on a graph made by ``benchmarks/synthetic.py``:
 
 Measured on 2 cores / 24 GiB with 995,569 nodes and 2,038,298 relationships
 (`synthetic.py` defaults): linkages p50 26 ms (embedded, machine load ~4) and
-41-63 ms (Neo4j 5.26, machine load 15-30 from other work); see the report.
+41-63 ms (Neo4j 5.26, machine load 15-30 from other work). With the 75,000
+return observations (``--observations with``; Neo4j loaded by
+``benchmarks/neo4j_bulk.py``): see BENCHMARKS.md, issue 13.
 
 It prints a markdown table and the command that produced it. The target is a
 p50 under 50 ms for ``linkages`` on both stores. ``--robustness on,off``

@@ -177,9 +177,9 @@ class Neo4jStore(GraphStore):
     def run(self, cypher: str, params: dict[str, Any] | None = None, *, read_only: bool = True, timeout: float | None = None) -> QueryResult:
         """Run Cypher; a read whose earlier run returned at most :data:`ONE_RECORD_MAX_ROWS` rows comes back as one record.
 
-        The Python driver spends about 30 µs of CPU per record it receives (a
+        The Python driver spends about 25 µs of CPU per record it receives (a
         country's 300 return observations: 8.8 ms as records, 1.0 ms as one
-        collected list, benchmarks/bench_neo4j_read.py), so a repeated read runs as
+        collected list; BENCHMARKS.md, issue 13), so a repeated read runs as
         ``CALL { <cypher> } RETURN collect([<its columns>])`` (:func:`_one_record`):
         the same rows in the same order. Should that form fail (a query Cypher
         does not allow inside ``CALL``, a collected list over the memory limit),
