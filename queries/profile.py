@@ -123,7 +123,7 @@ def country_profile(store: GraphStore, iso3: str, *, as_of: dt.date | None = Non
     # Issue 12, data layers: return series (Netherlands, EU+EFTA, with caveats) and visa requirement, each with row locators.
     from .returns import profile_data
 
-    profile.update(profile_data(store, country["key"]))
+    profile.update(profile_data(store, country["key"], as_of=as_of, known_by=known_by))
     return profile
 
 

@@ -20,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dataclasses import replace
+
 from koppel.graph.store import GraphStore
-from koppel.loaders.data.datasets import EUROSTAT_RETURNS
+from koppel.graph.validity import Timeline
+from koppel.loaders.data.datasets import DATASETS, EUROSTAT_RETURNS, PASSPORT_INDEX
 
 from .profile import get_country
 
@@ -73,8 +76,32 @@ def trend(points: list[dict[str, Any]], years: int = TREND_YEARS, *, band: float
     }
 
 
-def return_series(store: GraphStore, iso3: str) -> dict[str, Any]:
+def data_timeline(store: GraphStore, as_of: dt.date | None = None, known_by: dt.date | None = None) -> Timeline:
+    """The timeline (:class:`~koppel.graph.validity.Timeline`) of the data layers: a dataset's rows are known from its version date.
+
+    The registered datasets (:data:`koppel.loaders.data.datasets.DATASETS`) are
+    not ``Document`` nodes; their ``version_date`` is their source date, unless
+    a ``Document`` node of the same id gives one.
+    """
+    timeline = Timeline.of(store, as_of, known_by)
+    if known_by is None:
+        return timeline
+    return replace(timeline, documents={**{d.id: d.version_date.isoformat() for d in DATASETS.values()}, **timeline.documents})
+
+
+def _withheld(dataset: Any, timeline: Timeline) -> str:
+    """Why a data layer is absent at ``timeline``: its dataset is dated after ``known_by``."""
+    return f"{dataset.id} is dated {timeline.documents.get(dataset.id, dataset.version_date.isoformat())}, after known_by {timeline.known_by.isoformat()}"
+
+
+def return_series(store: GraphStore, iso3: str, *, timeline: Timeline | None = None) -> dict[str, Any]:
     """Returns of a country's nationals per reporting state and year, the Netherlands, the EU+EFTA total, the Dutch share and the trends.
+
+    ``timeline`` (from :func:`data_timeline`; None: everything) leaves out the
+    rows none of whose sources is known by ``timeline.known_by`` and the years
+    after the year of ``timeline.as_of``; the answer then carries ``as_of``,
+    ``known_by`` (ISO text or None) and ``withheld`` (why rows were left out
+    for known time, or None).
 
     Shape::
 
@@ -89,6 +116,12 @@ def return_series(store: GraphStore, iso3: str) -> dict[str, Any]:
     """
     country = get_country(store, iso3)
     rows = store.run(_OBSERVATIONS, {"key": country["key"]}).records()
+    withheld = None
+    if timeline is not None:
+        known = [row for row in rows if timeline.known(row)]
+        if len(known) < len(rows):
+            withheld = _withheld(EUROSTAT_RETURNS, timeline)
+        rows = [{**row, "sources": timeline.shown(row)["sources"]} for row in known if timeline.as_of is None or row["year"] <= timeline.as_of.year]
     members = set(eu_efta_states(store))
     states: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -136,6 +169,7 @@ def return_series(store: GraphStore, iso3: str) -> dict[str, Any]:
         "eu_efta_total": totals,
         "states": sorted(states.values(), key=lambda s: (s["state"] != NETHERLANDS, s["state"])),
         "trend": {"netherlands": nl_trend, "eu_efta": eu_trend, "netherlands_fell_while_eu_did_not": verdict},
+        **((timeline.query() | {"withheld": withheld}) if timeline is not None else {}),
     }
 
 
@@ -186,13 +220,34 @@ _VISA = (
 )
 
 
-def visa_requirement(store: GraphStore, key: str) -> list[dict[str, Any]]:
-    """What nationals of country ``key`` need for a short stay in each destination the graph holds (the Netherlands: the Schengen list), with the row as evidence and the dataset's date."""
-    return store.run(_VISA, {"key": key}).records()
+def visa_requirement(store: GraphStore, key: str, *, timeline: Timeline | None = None) -> list[dict[str, Any]]:
+    """What nationals of country ``key`` need for a short stay in each destination the graph holds (the Netherlands: the Schengen list), with the row as evidence and the dataset's date.
+
+    ``timeline`` (from :func:`data_timeline`; None: everything) keeps the
+    requirements that hold at it: a requirement holds from the dataset's
+    ``as_of`` (the list has no history) and is known from the dataset's date.
+    """
+    rows = store.run(_VISA, {"key": key}).records()
+    return rows if timeline is None else [{**row, "sources": timeline.shown(row)["sources"]} for row in rows if timeline.holds(row)]
 
 
-def profile_data(store: GraphStore, key: str) -> dict[str, Any]:
-    """The data-layer sections of a country profile: ``returns`` (Netherlands and EU+EFTA series, Dutch share, trends, caveats; per-state series are at /returns) and ``visa``."""
-    series = return_series(store, key)
+def profile_data(store: GraphStore, key: str, *, as_of: dt.date | None = None, known_by: dt.date | None = None) -> dict[str, Any]:
+    """The data-layer sections of a country profile: ``returns`` (Netherlands and EU+EFTA series, Dutch share, trends, caveats; per-state series are at /returns) and ``visa``.
+
+    At ``as_of``/``known_by`` (see :func:`return_series` and
+    :func:`visa_requirement`): when known time leaves no return row,
+    ``returns`` is None, and visa rows not known by then are left out;
+    ``data_withheld`` says why for each (``{"returns": text | None, "visa": text | None}``).
+    """
+    timeline = data_timeline(store, as_of, known_by) if as_of or known_by else None
+    series = return_series(store, key, timeline=timeline)
     series.pop("states")
-    return {"returns": series, "visa": visa_requirement(store, key)}
+    out: dict[str, Any] = {"returns": series, "visa": visa_requirement(store, key, timeline=timeline)}
+    if timeline is not None:
+        visa_withheld = None
+        if known_by is not None and any(not timeline.known(row) for row in store.run(_VISA, {"key": key}).records()):
+            visa_withheld = _withheld(PASSPORT_INDEX, timeline)
+        if series.get("withheld") and not series["years"]:
+            out["returns"] = None
+        out["data_withheld"] = {"returns": series.get("withheld"), "visa": visa_withheld}
+    return out

@@ -156,6 +156,41 @@ def test_analytics_brokers_and_centrality_hold_what_was_known(two_sources):
     assert [r["key"] for r in centrality(two_sources, timeline=Timeline.of(two_sources, as_of=BETWEEN))["ranking"]] == ["f-new"]
 
 
+def _data_layers(store) -> None:
+    """Ghana's returns from the Netherlands (Eurostat rows, dated 2024-09-20) for 2012-2014 and its visa requirement (dated 2025-01-12)."""
+    store.upsert(
+        [NodeRecord("ReturnObservation", f"returns-gha-nld-{year}", {"year": year, "persons": persons, "availability": "reported",
+                                                                      "dataset": "eurostat-migr-eirtn", "sources": [f"eurostat-migr-eirtn#L{year - 2000}"]})
+         for year, persons in ((2012, 100), (2013, 80), (2014, 60))],
+        [rel for year in (2012, 2013, 2014) for rel in (
+            RelRecord("OF_CITIZENSHIP", f"returns-gha-nld-{year}", "GHA", "ReturnObservation", "Country", {"sources": [f"eurostat-migr-eirtn#L{year - 2000}"]}),
+            RelRecord("REPORTED_BY", f"returns-gha-nld-{year}", "NLD", "ReturnObservation", "Country", {"sources": [f"eurostat-migr-eirtn#L{year - 2000}"]}))]
+        + [RelRecord("VISA_REQUIREMENT", "GHA", "NLD", "Country", "Country",
+                     {"requirement": "visa_required", "visa_required": True, "as_of": dt.date(2025, 1, 12), "sources": ["passport-index#L7"]})],
+    )
+
+
+def test_the_profile_s_return_and_visa_data_are_known_from_their_dataset_s_date(two_sources):
+    _data_layers(two_sources)
+    now = country_profile(two_sources, "GHA")
+    assert [(p["year"], p["persons"]) for p in now["returns"]["netherlands"]] == [(2012, 100), (2013, 80), (2014, 60)]
+    assert [v["destination"] for v in now["visa"]] == ["NLD"] and "data_withheld" not in now
+    # Known by 2012 no return or visa row had been published: both parts are absent, and the answer says why.
+    then = country_profile(two_sources, "GHA", known_by=BETWEEN)
+    assert then["returns"] is None and then["visa"] == []
+    assert then["data_withheld"] == {"returns": "eurostat-migr-eirtn is dated 2024-09-20, after known_by 2012-06-01",
+                                     "visa": "passport-index is dated 2025-01-12, after known_by 2012-06-01"}
+    # Known by the Eurostat update (but before the visa list): the returns are back, the visa rows are not.
+    mid = country_profile(two_sources, "GHA", known_by=dt.date(2024, 12, 31))
+    assert [p["year"] for p in mid["returns"]["netherlands"]] == [2012, 2013, 2014] and mid["visa"] == []
+    assert mid["data_withheld"]["returns"] is None and mid["data_withheld"]["visa"].startswith("passport-index")
+    # As of mid-2013 (valid time) the 2014 figures are not counted; the visa list, which has no history, holds from its date.
+    in_2013 = country_profile(two_sources, "GHA", as_of=dt.date(2013, 6, 1))
+    assert [(p["year"], p["persons"]) for p in in_2013["returns"]["netherlands"]] == [(2012, 100), (2013, 80)]
+    assert in_2013["returns"]["trend"]["netherlands"]["to_year"] == 2013 and in_2013["visa"] == []
+    assert in_2013["data_withheld"] == {"returns": None, "visa": None}
+
+
 def test_the_api_and_the_cli_take_known_by_and_refuse_a_bad_date(two_sources):
     from fastapi.testclient import TestClient
 
