@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+import functools
+import json
 from importlib import resources
 from typing import Any
 
@@ -195,3 +197,17 @@ def load_schema() -> Schema:
 
 
 SCHEMA = load_schema()
+
+
+@functools.lru_cache(maxsize=1)
+def value_words() -> dict[str, dict[str, dict[str, str]]]:
+    """The words for the schema's coded values, from ``graph/words.json``: ``{property: {value: {"nl": ..., "en": ...}}}``.
+
+    ``property`` is the schema property whose ``values:`` the words name
+    (``level``, ``status``, ``domain``, ``risk_factors``, ...). It is the one
+    table of these words: the linkage engine's sentences, the country brief
+    and the explorer (which imports the same file) all read it, so a value
+    has the same name in every view. Read once per process.
+    """
+    text = resources.files("koppel.graph").joinpath("words.json").read_text(encoding="utf-8")
+    return {kind: values for kind, values in json.loads(text).items() if not kind.startswith("$")}

@@ -12,7 +12,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
   },
   server: {
-    // src/i18n.js imports ../api/templates/words.json (the enum words the brief shares).
+    // src/i18n.js imports ../graph/words.json (the enum words the brief shares).
     fs: { allow: ['..'] },
     // `npm run dev` against a running `koppel serve` (default port below).
     proxy: { '/api': process.env.KOPPEL_API ?? 'http://127.0.0.1:8000' },

@@ -20,7 +20,6 @@ PDF download show the same page.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from importlib import resources
 from typing import Annotated, Any, Literal
 
@@ -30,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import AfterValidator
 
 from koppel.graph import errors
+from koppel.graph.schema import value_words
 from koppel.loaders.sources import evidence, sources_dir
 from koppel.queries.linkage import linkages
 from koppel.queries.profile import country_profile
@@ -68,8 +68,8 @@ MAX_EXISTING = 5
 
 # Interface words of the brief itself. The words for the schema's enum values
 # (levels, trends, statuses, outcomes, channels, domains, ...) are not here:
-# they come from words.json next to the template, which the explorer
-# (web/src/i18n.js) reads too.
+# they come from graph/words.json (koppel.graph.schema.value_words), which
+# the explorer (web/src/i18n.js) and the linkage sentences read too.
 WORDS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Landenbrief", "asof": "Peildatum", "today": "stand van de graaf", "made": "Opgesteld",
@@ -106,17 +106,8 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def enum_words() -> dict[str, dict[str, dict[str, str]]]:
-    """The words for the schema's enum values: ``{kind: {value: {"nl": ..., "en": ...}}}`` from ``api/templates/words.json``.
-
-    ``kind`` is the property (``level``, ``status``, ``domain``, ...); the
-    explorer reads the same file, so the brief and the explorer say the same.
-    """
-    text = resources.files("koppel.api.templates").joinpath("words.json").read_text(encoding="utf-8")
-    return {kind: values for kind, values in json.loads(text).items() if not kind.startswith("$")}
-
-
-ENUM_WORDS = enum_words()
+ENUM_WORDS = value_words()
+"""The schema's coded values in words (:func:`koppel.graph.schema.value_words`), the explorer's too."""
 
 
 def word(kind: str, value: Any, lang: str) -> str:

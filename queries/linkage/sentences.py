@@ -2,7 +2,7 @@
 
 A :class:`Text` is one sentence or phrase in both languages. The tables below
 turn the schema's coded values (dossier domains, statuses, outcomes, channels,
-fragility factors) into words; :func:`name_of` turns a node into its display
+fragility factors) into words, read from the one table ``graph/words.json``; :func:`name_of` turns a node into its display
 name (English, else Dutch, else a humanised key).
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from koppel.graph.schema import value_words
 
 
 @dataclass(frozen=True)
@@ -42,81 +44,19 @@ def sentence(text: Text) -> Text:
     return Text(fix(text.en), fix(text.nl))
 
 
-DOMAINS: dict[str, Text] = {
-    "development_aid": Text("development aid", "ontwikkelingshulp"),
-    "aviation": Text("air services", "luchtvaart"),
-    "labour_mobility": Text("labour mobility", "arbeidsmobiliteit"),
-    "student_mobility": Text("student mobility", "studentenmobiliteit"),
-    "visa_facilitation": Text("visa facilitation", "visumfacilitatie"),
-    "readmission": Text("readmission", "terug- en overname"),
-    "return": Text("forced return", "gedwongen terugkeer"),
-    "reintegration": Text("reintegration support", "herintegratiesteun"),
-    "border_management": Text("border management", "grensbewaking"),
-    "migration_capacity": Text("migration-service capacity", "capaciteit van migratiediensten"),
-    "displaced_persons": Text("support for displaced persons", "steun aan ontheemden"),
-    "reception_of_minors": Text("reception of returning minors", "opvang van terugkerende minderjarigen"),
-    "migration_and_development": Text("migration and development", "migratie en ontwikkeling"),
-    "knowledge_sharing": Text("knowledge sharing", "kennisdeling"),
-    "return_message": Text("the return message", "de terugkeerboodschap"),
-    # treaty domains (the treaty corpus)
-    "social_security": Text("social security", "sociale zekerheid"),
-    "taxation": Text("taxation", "belastingen"),
-    "tax": Text("taxation", "belastingen"),
-    "investment": Text("investment protection", "investeringsbescherming"),
-    "culture": Text("cultural cooperation", "culturele samenwerking"),
-    "legal_assistance": Text("legal assistance", "rechtshulp"),
-    "extradition": Text("extradition", "uitlevering"),
-    "trade": Text("trade", "handel"),
-    "shipping": Text("shipping", "scheepvaart"),
-    "development_cooperation": Text("development cooperation", "ontwikkelingssamenwerking"),
-    "visa": Text("visas", "visa"),
-    "labour": Text("labour", "arbeid"),
-    "education": Text("education", "onderwijs"),
-    "science": Text("science", "wetenschap"),
-    "police": Text("police cooperation", "politiesamenwerking"),
-    "other": Text("other matters", "overige zaken"),
-}
+def _words(kind: str) -> dict[str, Text]:
+    """The schema's words for the values of property ``kind``, from :func:`koppel.graph.schema.value_words`."""
+    return {value: Text(names["en"], names["nl"]) for value, names in value_words().get(kind, {}).items()}
 
-DOSSIER_STATUS: dict[str, Text] = {
-    "requested": Text("requested", "gevraagd"),
-    "offered": Text("offered", "aangeboden"),
-    "under_discussion": Text("under discussion", "in bespreking"),
-    "in_place": Text("in place", "lopend"),
-    "cut": Text("cut", "gekort"),
-    "planned": Text("planned", "gepland"),
-    "stalled": Text("stalled", "vastgelopen"),
-}
 
-OUTCOMES: dict[str, Text] = {
-    "effective": Text("effective", "effectief"),
-    "partial": Text("partly effective", "deels effectief"),
-    "pending": Text("still pending", "nog open"),
-    "unknown": Text("outcome unknown", "uitkomst onbekend"),
-    "no_result": Text("without result", "zonder resultaat"),
-}
-
-CHANNELS: dict[str, Text] = {
-    "bilateral": Text("bilateral", "bilateraal"),
-    "eu": Text("EU", "EU"),
-    "forum": Text("forum", "forum"),
-    "coalition": Text("coalition of like-minded states", "coalitie van gelijkgezinde landen"),
-}
-
-FRAGILITY: dict[str, Text] = {
-    "post_conflict": Text("post-conflict", "post-conflict"),
-    "failed_state_history": Text("a history as a failed state", "een verleden als falende staat"),
-    "weak_government": Text("a weak government", "een zwak bestuur"),
-    "secession": Text("secession", "afscheiding"),
-    "mass_displacement": Text("mass displacement", "massale ontheemding"),
-}
-
-AGREEMENT_TYPES: dict[str, Text] = {
-    "mou": Text("memorandum of understanding", "memorandum van overeenstemming"),
-    "readmission_agreement": Text("readmission agreement", "overnameovereenkomst"),
-    "visa_facilitation_agreement": Text("visa facilitation agreement", "visumfacilitatieovereenkomst"),
-    "mobility_partnership": Text("mobility partnership", "mobiliteitspartnerschap"),
-    "treaty": Text("treaty", "verdrag"),
-}
+# One table of words for coded values (graph/words.json): the explorer and
+# the brief name every value the way these sentences do.
+DOMAINS: dict[str, Text] = _words("domain")
+DOSSIER_STATUS: dict[str, Text] = _words("status")
+OUTCOMES: dict[str, Text] = _words("outcome")
+CHANNELS: dict[str, Text] = _words("channel")
+FRAGILITY: dict[str, Text] = _words("risk_factors")
+AGREEMENT_TYPES: dict[str, Text] = _words("agreement_type")
 
 
 def coded(table: dict[str, Text], value: str | None) -> Text:

@@ -5,7 +5,7 @@ real API over the real store, and read back with pypdf: one page, and the
 page still carries what the issue asks for (the data gaps first, the return
 series' figures, the treaties by domain, the top candidates with a quoted
 passage, the sources with their locators last). The enum words of the brief
-and of the explorer come from one file (``api/templates/words.json``).
+and of the explorer come from one file (``graph/words.json``).
 """
 
 from __future__ import annotations
@@ -110,12 +110,12 @@ def test_the_html_brief_has_the_pdfs_parts_and_print_css(client):
 
 
 def test_the_brief_and_the_explorer_read_the_same_enum_words():
-    path = Path(str(resources.files("koppel.api.templates").joinpath("words.json")))
+    path = Path(str(resources.files("koppel.graph").joinpath("words.json")))
     raw = json.loads(path.read_text(encoding="utf-8"))
     assert ENUM_WORDS == {k: v for k, v in raw.items() if not k.startswith("$")}
     # The explorer imports the same file (its dictionary has no copy of these words).
     i18n = (ROOT / "web" / "src" / "i18n.js").read_text(encoding="utf-8")
-    assert "import WORDS from '../../api/templates/words.json';" in i18n
+    assert "import WORDS from '../../graph/words.json';" in i18n
     assert "\n    'level.difficult':" not in i18n and "\n    'outcome.no_result':" not in i18n
     # Every value the schema allows for the properties the brief and the explorer show has a Dutch and an English word.
     schema = yaml.safe_load((ROOT / "graph" / "schema.yaml").read_text(encoding="utf-8"))
@@ -131,6 +131,31 @@ def test_the_brief_and_the_explorer_read_the_same_enum_words():
     assert missing == []
     assert word("outcome", "no_result", "nl") == "geen resultaat" and word("outcome", "no_result", "en") == "no result"
     assert word("status", "something_new", "nl") == "something new"
+
+
+def test_the_linkage_sentences_name_coded_values_with_the_same_words():
+    """The engine's sentences read the same table: every domain, status, outcome, channel, agreement type and risk factor
+    the schema allows has its Dutch and English words there (none humanised from its code)."""
+    from koppel.queries.linkage import sentences as say
+
+    schema = yaml.safe_load((ROOT / "graph" / "schema.yaml").read_text(encoding="utf-8"))
+    tables = {"domain": say.DOMAINS, "status": say.DOSSIER_STATUS, "outcome": say.OUTCOMES, "channel": say.CHANNELS,
+              "agreement_type": say.AGREEMENT_TYPES}
+    checked, missing = 0, []
+    for part in (*schema["nodes"].values(), *(schema.get("relationships") or {}).values()):
+        for prop, spec in ((part or {}).get("properties") or {}).items():
+            if prop in tables and isinstance(spec, dict):
+                for value in spec.get("values") or []:
+                    checked += 1
+                    text = say.coded(tables[prop], value)
+                    if (text.en, text.nl) != (ENUM_WORDS[prop][value]["en"], ENUM_WORDS[prop][value]["nl"]):
+                        missing.append(f"{prop}.{value}")
+    assert checked > 40 and missing == []
+    # Treaty domains read in Dutch in a Dutch sentence (this one was "labour migration" in both languages).
+    assert say.domain("labour_migration").nl == "arbeidsmigratie" and say.domain("labour_migration").en == "labour migration"
+    # The risk factors the schema names (Country.risk_factors) are in the table too.
+    assert say.coded(say.FRAGILITY, "weak_government").nl == "een zwak bestuur"
+    assert say.coded(say.FRAGILITY, "mass_displacement").nl == "massale ontheemding"
 
 
 def test_generic_and_eu_instruments_have_their_dutch_names(seeded_store):

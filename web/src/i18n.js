@@ -1,10 +1,10 @@
 // Every string of the interface, in Dutch and English. Nothing else in the
 // explorer holds user-facing text; i18n.test.js checks both languages have
 // the same keys. The words for the schema's enum values (statuses,
-// directions, outcomes, domains, ...) come from api/templates/words.json,
+// directions, outcomes, domains, ...) come from graph/words.json,
 // which the country brief reads too, as `kind.value` keys (`status.in_force`).
 
-import WORDS from '../../api/templates/words.json';
+import WORDS from '../../graph/words.json';
 
 export const LANGS = ['nl', 'en'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import WORDS from '../../api/templates/words.json';
+import WORDS from '../../graph/words.json';
 import { DICT, enumWords, fmtDate, setLang, t, tv } from './i18n.js';
 
 describe('dictionary', () => {
