@@ -666,9 +666,9 @@ def country(
 
 
 @app.command()
-def countries(store: StoreOption = None, as_json: JsonOption = False) -> None:
+def countries(store: StoreOption = None, as_json: JsonOption = False, as_of: AsOfOption = None, known_by: KnownByOption = None) -> None:
     """Every country with its latest return cooperation and counts of dossiers, agreements, linkages and events."""
-    answer = _ask(store, "countries")
+    answer = _ask(store, "countries", as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     if as_json:
         _print_json(answer)
         return
@@ -885,9 +885,11 @@ def analyse_similar(
     top: Annotated[int, typer.Option(min=1, max=250)] = 10,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
     """Countries with a similar linkage profile."""
-    data = _ask(store, "similar", iso3, top=top)
+    data = _ask(store, "similar", iso3, top=top, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     _print_ranking(data, "similar", ["key", "name", "score", "shared"], as_json)
 
 

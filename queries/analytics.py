@@ -87,6 +87,43 @@ _PROFILE = {
 }
 Q_PROFILE = "\nUNION ALL\n".join(_PROFILE.values())
 
+# The same features with the nodes (n1, n2) and relationships (r1, r2) they are read from, one query each, only for an answer at a timeline;
+# "level" returns every assessment (a, its as_of) so the latest one that holds is chosen.
+_PROFILE_TIMED = {
+    "domain": "MATCH (c:Country)<-[r1:BETWEEN]-(n1:Dossier) RETURN c.key AS country, 'domain:' + n1.domain AS feature, n1 AS n1, r1 AS r1",
+    "org-domain": "MATCH (c:Country)<-[r1:PART_OF]-(n1:Organisation)<-[r2:BETWEEN]-(n2:Dossier) RETURN c.key AS country, 'domain:' + n2.domain AS feature, n1 AS n1, n2 AS n2, r1 AS r1, r2 AS r2",
+    "linkage": "MATCH (c:Country)<-[r1:CONCERNS]-(n1:Linkage) RETURN c.key AS country, 'linkage:' + n1.direction + '/' + n1.channel + '/' + n1.outcome AS feature, n1 AS n1, r1 AS r1",
+    "group": "MATCH (c:Country)-[r1:MEMBER_OF]->(n1:CountryGroup) RETURN c.key AS country, 'group:' + n1.key AS feature, n1 AS n1, r1 AS r1",
+    "forum": "MATCH (c:Country)-[r1:PARTICIPATES_IN|MEMBER_OF]->(n1:Forum) RETURN c.key AS country, 'forum:' + n1.key AS feature, n1 AS n1, r1 AS r1",
+    "group-forum": "MATCH (c:Country)-[r1:MEMBER_OF]->(n1:CountryGroup)-[r2:PARTICIPATES_IN|MEMBER_OF]->(n2:Forum) RETURN c.key AS country, 'forum:' + n2.key AS feature, n1 AS n1, n2 AS n2, r1 AS r1, r2 AS r2",
+    "level": "MATCH (c:Country)<-[r1:CONCERNS]-(n1:Assessment) RETURN c.key AS country, 'level:' + n1.level AS feature, n1.as_of AS at, n1 AS n1, r1 AS r1",
+    "like-minded": "MATCH (c:Country)<-[r1:SHARES_PROBLEM_WITH]-(n1) RETURN c.key AS country, 'like-minded:' + n1.key AS feature, n1 AS n1, r1 AS r1",
+}
+
+
+def _profile_rows(store: GraphStore, timeline: Timeline | None) -> list[dict[str, Any]]:
+    """The (country, feature) rows of :data:`Q_PROFILE`, or at a timeline only those whose nodes, relationships and country hold there.
+
+    At a timeline a country's level is its latest assessment that holds (by ``as_of``).
+    """
+    if not _at(timeline):
+        return _rows(store, Q_PROFILE)
+    held_countries = {node["key"] for (node,) in store.run("MATCH (c:Country) RETURN c", read_only=True).rows if timeline.holds(node)}
+    out: list[dict[str, Any]] = []
+    latest: dict[str, tuple[str, str]] = {}
+    for part, cypher in _PROFILE_TIMED.items():
+        for row in _rows(store, cypher):
+            if row["country"] not in held_countries or not all(timeline.holds(row.get(k)) for k in ("n1", "n2", "r1", "r2")):
+                continue
+            if part == "level":
+                at = str(row["at"] or "")[:10]
+                if row["country"] not in latest or at > latest[row["country"]][0]:
+                    latest[row["country"]] = (at, row["feature"])
+            else:
+                out.append({"country": row["country"], "feature": row["feature"]})
+    out += [{"country": country, "feature": feature} for country, (_, feature) in latest.items()]
+    return out
+
 # The connector layer for centrality; projects are folded into donor -> beneficiary edges.
 _LAYER = {
     "member": "MATCH (a:Country|CountryGroup|Organisation)-[r:MEMBER_OF|PARTICIPATES_IN]->(b:CountryGroup|Organisation|Forum) RETURN a.key AS src, {{label(a)}} AS src_label, " + _EDGE + ", b.key AS dst, {{label(b)}} AS dst_label",
@@ -231,7 +268,7 @@ def brokers(store: GraphStore, iso3: str, *, k: int | None = None, partner: str 
 
 # -- similar ---------------------------------------------------------------------------------
 
-def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[str] = ("NLD",)) -> dict[str, Any]:
+def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[str] = ("NLD",), timeline: Timeline | None = None) -> dict[str, Any]:
     """Countries whose linkage profile is most like the country's (Jaccard similarity).
 
     A country's profile is the set of its features: the domains of the dossiers
@@ -251,19 +288,24 @@ def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[st
         How many similar countries to return.
     exclude : iterable of str
         Keys never returned (the Netherlands, the side that links, by default).
+    timeline : Timeline, optional
+        Read the profiles at an as-of and known-by date (:class:`~koppel.graph.validity.Timeline`):
+        a feature counts only when its nodes and relationships, and the country, hold there;
+        the level is the latest assessment that holds. None: the graph as it is.
 
     Returns
     -------
     dict
         ``{"country", "features": [...], "similar": [{"key", "name", "score", "shared": [...]}]}``, best first;
-        countries sharing no feature are left out.
+        countries sharing no feature are left out. At a timeline also ``as_of`` and ``known_by`` (ISO text or None).
     """
     if top < 1:
         raise ValidationError(f"top must be at least 1 (got {top})")
     key = country_key(store, iso3)
     _require_country(store, key)
     graph = nx.Graph()
-    for row in sorted(_rows(store, Q_PROFILE), key=lambda r: (r["country"], r["feature"] or "")):
+    stamp = timeline.query() if _at(timeline) else {}
+    for row in sorted(_profile_rows(store, timeline), key=lambda r: (r["country"], r["feature"] or "")):
         if row["feature"] is None:
             continue
         graph.add_node(("country", row["country"]), kind="country")
@@ -271,7 +313,7 @@ def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[st
     me = ("country", key)
     features = sorted(f for _, f in graph[me]) if me in graph else []
     if not features:
-        return {"country": key, "features": [], "similar": []}
+        return {"country": key, "features": [], "similar": [], **stamp}
     skip = {("country", k) for k in exclude} | {me}
     others = {n for f in graph[me] for n in graph[f] if n not in skip}
     scored = sorted(
@@ -288,6 +330,7 @@ def similar(store: GraphStore, iso3: str, *, top: int = 10, exclude: Iterable[st
              "shared": sorted(f for _, f in mine & set(graph[("country", other)]))}
             for other, value in scored
         ],
+        **stamp,
     }
 
 

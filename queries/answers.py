@@ -158,6 +158,8 @@ class CountrySummary(Open):
 
 class Countries(Answer):
     countries: list[CountrySummary]
+    as_of: str | None = Field(None, description="Read at this ISO date (valid time), if asked.")
+    known_by: str | None = Field(None, description="Only what sources dated on or before this ISO date stated, if asked.")
 
 
 class ProfileItem(Open):

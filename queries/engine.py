@@ -256,13 +256,15 @@ class Koppel:
         return {"status": "ready", "store": store.kind, "location": store.location}
 
     # -- countries -----------------------------------------------------------------------------
-    def countries(self) -> Countries:
-        """Every country with its latest return cooperation and counts of what the graph holds on it."""
+    def countries(self, *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Countries:
+        """Every country with its latest return cooperation and counts of what the graph holds on it, at the :meth:`timeline` when dates are given."""
         from .profile import country_summaries
 
+        date, known = parse_date(as_of), parse_date(known_by, "known_by")
+        stamp = {"as_of": date.isoformat() if date else None, "known_by": known.isoformat() if known else None} if date or known else {}
         if self._with_schema(lambda: True):
-            return Countries(countries=[])
-        return Countries(countries=country_summaries(self.store))
+            return Countries(countries=[], **stamp)
+        return Countries(countries=country_summaries(self.store, self.timeline(date, known) if stamp else None), **stamp)
 
     def profile(self, iso3: str, *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Profile:
         """A country's profile (see :func:`koppel.queries.profile.country_profile`); ``NotFound`` for an unknown country.
@@ -459,12 +461,13 @@ class Koppel:
         iso3 = self._country_key(iso3)
         return BrokersAnswer(**brokers(self.store, iso3, k=k, timeline=timeline))
 
-    def similar(self, iso3: str, *, top: int = 10) -> SimilarAnswer:
-        """Countries with a similar linkage profile (Jaccard similarity, networkx)."""
+    def similar(self, iso3: str, *, top: int = 10, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> SimilarAnswer:
+        """Countries with a similar linkage profile (Jaccard similarity, networkx), at the :meth:`timeline`."""
         from .analytics import similar
 
+        timeline = self.timeline(as_of, known_by)
         iso3 = self._country_key(iso3)
-        return SimilarAnswer(**similar(self.store, iso3, top=top))
+        return SimilarAnswer(**similar(self.store, iso3, top=top, timeline=timeline))
 
     def centrality(
         self, *, label: str | None = None, k: int | None = None, top: int = 20, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None

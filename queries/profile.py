@@ -152,26 +152,51 @@ def treaties_by_domain(agreements: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 _COUNTED = {
-    "dossiers": "MATCH (x:Dossier)-[:BETWEEN]->(c:Country)",
-    "agreements": "MATCH (x:Agreement)-[:CONCERNS|PARTY_TO]-(c:Country)",
-    "linkages": "MATCH (x:Linkage)-[:CONCERNS]->(c:Country)",
-    "events": "MATCH (x:Event)-[:CONCERNS|TARGETS|LOCATED_IN]->(c:Country)",
+    "dossiers": "MATCH (x:Dossier)-[r:BETWEEN]->(c:Country)",
+    "agreements": "MATCH (x:Agreement)-[r:CONCERNS|PARTY_TO]-(c:Country)",
+    "linkages": "MATCH (x:Linkage)-[r:CONCERNS]->(c:Country)",
+    "events": "MATCH (x:Event)-[r:CONCERNS|TARGETS|LOCATED_IN]->(c:Country)",
 }
 
 
-def country_summaries(store: GraphStore) -> list[dict[str, Any]]:
-    """Every country with its latest return-cooperation assessment and counts of what the graph holds on it."""
-    countries = store.run(
-        "MATCH (c:Country) RETURN c.key AS key, c.name AS name, c.name_en AS name_en, c.has_iso_code AS has_iso_code ORDER BY key"
-    ).records()
+def country_summaries(store: GraphStore, timeline: Timeline | None = None) -> list[dict[str, Any]]:
+    """Every country with its latest return-cooperation assessment and counts of what the graph holds on it.
+
+    ``timeline`` (an as-of and/or known-by date, :class:`~koppel.graph.validity.Timeline`;
+    None: the graph as it is): countries, assessments and counted items (with
+    their tie to the country) that do not hold there are left out, so the
+    latest assessment is the latest one that holds.
+    """
+    timed = timeline is not None and (timeline.as_of is not None or timeline.known_by is not None)
+    if timed:
+        countries = [
+            {"key": c["key"], "name": c.get("name"), "name_en": c.get("name_en"), "has_iso_code": c.get("has_iso_code")}
+            for (c,) in store.run("MATCH (c:Country) RETURN c ORDER BY c.key").rows if timeline.holds(c)
+        ]
+    else:
+        countries = store.run(
+            "MATCH (c:Country) RETURN c.key AS key, c.name AS name, c.name_en AS name_en, c.has_iso_code AS has_iso_code ORDER BY key"
+        ).records()
     latest: dict[str, dict[str, Any]] = {}
-    for row in store.run(
-        "MATCH (a:Assessment)-[:CONCERNS]->(c:Country) RETURN c.key AS key, a.level AS level, a.trend AS trend, a.as_of AS as_of ORDER BY as_of"
-    ).records():
-        latest[row.pop("key")] = row
-    counts = {
-        name: dict(store.run(f"{pattern} RETURN c.key, count(DISTINCT x)").rows) for name, pattern in _COUNTED.items()
-    }
+    if timed:
+        for key, a, r in store.run("MATCH (a:Assessment)-[r:CONCERNS]->(c:Country) RETURN c.key AS key, a AS a, r AS r ORDER BY a.as_of").rows:
+            if timeline.holds(a) and timeline.holds(r):
+                latest[key] = {"level": a.get("level"), "trend": a.get("trend"), "as_of": a.get("as_of")}
+    else:
+        for row in store.run(
+            "MATCH (a:Assessment)-[:CONCERNS]->(c:Country) RETURN c.key AS key, a.level AS level, a.trend AS trend, a.as_of AS as_of ORDER BY as_of"
+        ).records():
+            latest[row.pop("key")] = row
+    counts: dict[str, dict[str, int]] = {}
+    for name, pattern in _COUNTED.items():
+        if timed:
+            held: dict[str, set[str]] = {}
+            for key, x, r in store.run(f"{pattern} RETURN c.key, x, r").rows:
+                if timeline.holds(x) and timeline.holds(r):
+                    held.setdefault(key, set()).add(x["key"])
+            counts[name] = {key: len(items) for key, items in held.items()}
+        else:
+            counts[name] = dict(store.run(f"{pattern} RETURN c.key, count(DISTINCT x)").rows)
     return [
         {
             **country,

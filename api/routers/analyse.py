@@ -24,8 +24,10 @@ def brokers(
 
 
 @router.get("/similar/{iso3}", summary="Countries with a similar linkage profile (Jaccard similarity)", response_model=SimilarAnswer)
-def similar(iso3: CountryKey, engine: Engine, top: Annotated[int, Query(ge=1, le=250)] = 10) -> SimilarAnswer:
-    return engine.similar(iso3, top=top)
+def similar(
+    iso3: CountryKey, engine: Engine, top: Annotated[int, Query(ge=1, le=250)] = 10, as_of: AsOf = None, known_by: KnownBy = None,
+) -> SimilarAnswer:
+    return engine.similar(iso3, top=top, as_of=as_of, known_by=known_by)
 
 
 @router.get("/centrality", summary="Betweenness and degree centrality of forums and donors, or of one label", response_model=CentralityAnswer)

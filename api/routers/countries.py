@@ -34,8 +34,8 @@ KnownBy = Annotated[
 
 
 @router.get("", summary="Every country with its return cooperation and counts", response_model=Countries)
-def list_countries(engine: Engine) -> Countries:
-    return engine.countries()
+def list_countries(engine: Engine, as_of: AsOf = None, known_by: KnownBy = None) -> Countries:
+    return engine.countries(as_of=as_of, known_by=known_by)
 
 
 @router.get("/{iso3}", summary="A country's profile, every item with its locators", response_model=Profile)
@@ -68,8 +68,11 @@ from ..deps import Store as _Store  # noqa: E402 - kept with the route it serves
     "/{iso3}/returns",
     summary="Returns of a country's nationals per reporting state and year, with the Netherlands and the EU+EFTA total (persons, rounded to 5; caveats included)",
 )
-def get_returns(iso3: CountryKey, store: _Store) -> dict[str, Any]:
-    """Series per reporting state, the Netherlands, the EU+EFTA total, the Dutch share and the trends; every point cites its row (see :func:`koppel.queries.returns.return_series`)."""
-    from koppel.queries.returns import return_series
+def get_returns(iso3: CountryKey, store: _Store, as_of: AsOf = None, known_by: KnownBy = None) -> dict[str, Any]:
+    """Series per reporting state, the Netherlands, the EU+EFTA total, the Dutch share and the trends; every point cites its row (see :func:`koppel.queries.returns.return_series`).
 
-    return return_series(store, iso3)
+    ``as_of``/``known_by``: years after the as-of year, and rows of a dataset dated after known_by, are left out (``withheld`` says why).
+    """
+    from koppel.queries.returns import data_timeline, return_series
+
+    return return_series(store, iso3, timeline=data_timeline(store, as_of, known_by) if as_of or known_by else None)
