@@ -12,10 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from koppel.graph.errors import ValidationError
 from koppel.graph.schema import SCHEMA
+from koppel.graph.yamlcache import load_packaged_yaml, parse_yaml
 
 FACTORS = ("demand", "control", "precedent", "channel", "positive", "specific")
 """The positive factors of a score, in the order reasons are listed (risk comes last)."""
@@ -73,13 +72,24 @@ def _default_file() -> Any:
     return resources.files("koppel.queries").joinpath("weights.yaml")
 
 
-def _read_yaml(source: Any, name: str) -> dict[str, Any]:
+def _read_yaml(source: Any, name: str, *, packaged: bool = False) -> dict[str, Any]:
+    """The mapping in the weights file ``source`` (called ``name`` in errors); ``packaged``: koppel's own file, whose
+    parse is cached by content (:mod:`koppel.graph.yamlcache`). ``ValidationError`` when unreadable or not a mapping."""
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        if packaged:
+            data = load_packaged_yaml("weights", source.read_bytes())
+        else:
+            data = parse_yaml(source.read_text(encoding="utf-8"))
     except OSError as error:
         raise ValidationError(f"{name}: cannot read weights file: {error.strerror or error}") from None
-    except yaml.YAMLError as error:
-        raise ValidationError(f"{name}: not valid YAML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"{name}: not UTF-8 text (byte {error.start})") from None
+    except Exception as error:
+        import yaml  # imported by the parse that failed; not needed when the cached parse is read
+
+        if isinstance(error, yaml.YAMLError):
+            raise ValidationError(f"{name}: not valid YAML: {error}") from None
+        raise
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -141,7 +151,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any], name: str) -> dict[st
 @functools.cache
 def _default_weights() -> dict[str, Any]:
     # Read once per process: parsing the YAML took half of a linkage computation. Only read from, never changed.
-    return _merge({s: {} for s in _SECTIONS}, _read_yaml(_default_file(), "queries/weights.yaml"), "queries/weights.yaml")
+    return _merge({s: {} for s in _SECTIONS}, _read_yaml(_default_file(), "queries/weights.yaml", packaged=True), "queries/weights.yaml")
 
 
 def load_weights(path: str | Path | None = None) -> Weights:
