@@ -95,5 +95,5 @@ def test_the_cli_reads_the_schema_without_importing_yaml_once_cached(tmp_path: P
 def test_a_weights_file_that_is_not_text_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "w.yaml"
     bad.write_bytes(b"weights:\n  demand: \xff\n")
-    with pytest.raises(ValidationError, match=r"w\.yaml: not UTF-8 text \(byte 18\)"):
+    with pytest.raises(ValidationError, match=r"w\.yaml: not UTF-8 text \(byte 19\)"):
         load_weights(bad)
