@@ -1,6 +1,6 @@
 """The country brief: one printable page per country, as HTML (with print CSS) and as PDF.
 
-``GET /api/countries/{iso3}/brief?lang=nl|en&as_of=YYYY-MM-DD&format=html|pdf``
+``GET /api/countries/{iso3}/brief?lang=nl|en&as_of=YYYY-MM-DD&known_by=YYYY-MM-DD&format=html|pdf``
 
 The brief gathers what a strategist hands on about one country, in this order:
 the data gaps first, then return cooperation with its evidence, the return
@@ -50,6 +50,11 @@ _AsOf = Annotated[
     Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="The brief as of this date (YYYY-MM-DD).", examples=["2014-02-25"]),
     AfterValidator(_calendar_date),
 ]
+_KnownBy = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="The brief from what sources dated on or before this date stated (YYYY-MM-DD).", examples=["2014-02-25"]),
+    AfterValidator(_calendar_date),
+]
 
 # What fits on one A4 page (the brief's layout rule; the explorer's country page
 # has everything): the top 3 candidates, each with its sentence and one quoted
@@ -72,7 +77,7 @@ MAX_EXISTING = 5
 # the explorer (web/src/i18n.js) and the linkage sentences read too.
 WORDS: dict[str, dict[str, str]] = {
     "nl": {
-        "title": "Landenbrief", "asof": "Peildatum", "today": "stand van de graaf", "made": "Opgesteld",
+        "title": "Landenbrief", "asof": "Peildatum", "knownby": "Kennisstand", "today": "stand van de graaf", "made": "Opgesteld",
         "gaps": "Ontbrekende gegevens", "gaps.none": "Geen ontbrekende gegevens gemeld.",
         "rc": "Terugkeersamenwerking", "rc.none": "Geen beoordeling bekend.", "trend": "trend",
         "returns": "Terugkeer (Nederland en EU+EFTA)", "returns.caveat": "Eurostat, personen, afgerond op 5; rapportage gewijzigd in 2021.",
@@ -88,7 +93,7 @@ WORDS: dict[str, dict[str, str]] = {
         "other": "overig", "undated": "ongedateerd", "nl": "Nederland", "eu": "EU+EFTA",
     },
     "en": {
-        "title": "Country brief", "asof": "As of", "today": "current state of the graph", "made": "Prepared",
+        "title": "Country brief", "asof": "As of", "knownby": "Known by", "today": "current state of the graph", "made": "Prepared",
         "gaps": "Data gaps", "gaps.none": "No data gaps reported.",
         "rc": "Return cooperation", "rc.none": "No assessment known.", "trend": "trend",
         "returns": "Returns (Netherlands and EU+EFTA)", "returns.caveat": "Eurostat, persons, rounded to 5; reporting changed in 2021.",
@@ -258,16 +263,20 @@ def _returns_chart(series: Any) -> dict[str, Any] | None:
     return {"width": width, "height": height, "bars": bars, "years": [{"x": round(pad + i * step + step * 0.4, 1), "year": y} for i, y in enumerate(years)], "top": top, "table": [{"year": y, "nl": nl.get(y), "eu": eu.get(y)} for y in years]}
 
 
-def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folder: Any) -> dict[str, Any]:
+def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folder: Any, known_by: dt.date | None = None) -> dict[str, Any]:
     """Everything the brief shows for one country, with locators numbered in citation order.
+
+    ``as_of`` (valid time) and ``known_by`` (known time: only what sources dated
+    by then stated) go to the profile and the linkage answer alike, and the page
+    states both (``as_of``, ``known_by``: ISO text or None).
 
     Raises ``NotFound`` (404) for an unknown country. ``lang`` is ``nl`` or ``en``.
     What does not fit the page is cut by the layout rule above (top
     candidates, treaties per domain, linkages in play) and counted
     (``*_more``); names and passages are shortened with an ellipsis.
     """
-    profile = country_profile(store, iso3, as_of=as_of)
-    answer = linkages(store, iso3, as_of=as_of)
+    profile = country_profile(store, iso3, as_of=as_of, known_by=known_by)
+    answer = linkages(store, iso3, as_of=as_of, known_by=known_by)
     words = WORDS[lang]
     src = _Sources(folder)
 
@@ -372,6 +381,7 @@ def brief_data(store: Any, iso3: str, *, as_of: dt.date | None, lang: str, folde
     return {
         "lang": lang, "w": words, "key": country.get("key"), "name": _name(country, lang),
         "other_name": _name(country, "nl" if lang == "en" else "en"), "as_of": as_of.isoformat() if as_of else None,
+        "known_by": known_by.isoformat() if known_by else None,
         "made": dt.date.today().isoformat(), "gaps": gaps, "rc": rc, "chart": chart, "treaties": treaties,
         "existing": existing, "existing_more": existing_more, "candidates": candidates,
         "candidates_more": max(0, len(all_candidates) - TOP_CANDIDATES),
@@ -412,9 +422,10 @@ def brief_response(data: dict[str, Any], fmt: str) -> Response:
     same country, date and language, the PDF is named
     ``koppel-brief-<KEY>-<date>-<lang>.pdf``.
     """
-    query = f"lang={data['lang']}" + (f"&as_of={data['as_of']}" if data["as_of"] else "")
+    query = f"lang={data['lang']}" + (f"&as_of={data['as_of']}" if data["as_of"] else "") + (f"&known_by={data['known_by']}" if data.get("known_by") else "")
     if fmt == "pdf":
-        filename = f"koppel-brief-{data['key']}-{data['as_of'] or data['made']}-{data['lang']}.pdf"
+        known = f"-known-{data['known_by']}" if data.get("known_by") else ""
+        filename = f"koppel-brief-{data['key']}-{data['as_of'] or data['made']}{known}-{data['lang']}.pdf"
         return Response(render_brief_pdf(data), media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
     return Response(render_brief_html(data, pdf_href=f"/api/countries/{data['key']}/brief?{query}&format=pdf"), media_type="text/html")
@@ -431,7 +442,8 @@ def get_brief(
     store: Store,
     settings: Settings,
     as_of: _AsOf = None,
+    known_by: _KnownBy = None,
     lang: Annotated[Literal["nl", "en"], Query(description="Language of the brief.")] = "nl",
     format: Annotated[Literal["html", "pdf"], Query(description="html (printable page) or pdf (download).")] = "html",  # noqa: A002
 ) -> Response:
-    return brief_response(brief_data(store, iso3, as_of=as_of, lang=lang, folder=sources_dir(settings.sources)), format)
+    return brief_response(brief_data(store, iso3, as_of=as_of, known_by=known_by, lang=lang, folder=sources_dir(settings.sources)), format)

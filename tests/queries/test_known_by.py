@@ -248,6 +248,55 @@ def test_similar_countries_and_the_country_list_hold_what_was_known(two_sources)
     assert bad.returncode == 4 and bad.stderr.strip() == "koppel: error: --as-of '2012-13-45' is not a date (YYYY-MM-DD)"
 
 
+def test_the_brief_is_made_for_an_as_of_and_a_known_by_date_and_says_so(two_sources):
+    from fastapi.testclient import TestClient
+
+    from koppel.api.app import create_app
+    from koppel.api.settings import ApiSettings
+
+    location = two_sources.location
+    if two_sources.kind == "embedded":
+        two_sources.close()
+    with TestClient(create_app(ApiSettings(KOPPEL_STORE=location)), raise_server_exceptions=False) as client:
+        now = client.get("/api/countries/GHA/brief", params={"lang": "en"})
+        assert now.status_code == 200, now.text
+        assert "Visum tegen terugkeer" in now.text and "Known by" not in now.text
+        then = client.get("/api/countries/GHA/brief", params={"lang": "en", "known_by": "2012-06-01", "as_of": "2012-01-01"})
+        assert then.status_code == 200, then.text
+        assert "Visum tegen terugkeer" not in then.text  # stated only by the 2014 source
+        assert "As of: 2012-01-01 · Known by: 2012-06-01" in then.text
+        assert "format=pdf" in then.text and "known_by=2012-06-01&amp;format=pdf" in then.text  # the PDF link keeps both dates
+        assert 'href="/#/country/GHA?as_of=2012-01-01&amp;known_by=2012-06-01"' in then.text
+        dutch = client.get("/api/countries/GHA/brief", params={"lang": "nl", "known_by": "2012-06-01"})
+        assert "Kennisstand: 2012-06-01" in dutch.text
+        bad = client.get("/api/countries/GHA/brief", params={"known_by": "2012-13-45"})
+        assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_relationship_known_by_a_date_shows_the_earlier_sources_values(two_sources):
+    # doc-old says Ghana is in the return dossier as the requesting side; doc-new restates the tie with another role and a start.
+    two_sources.upsert([], [RelRecord("BETWEEN", "d-old", "GHA", "Dossier", "Country", {"role": "requester", "sources": ["doc-old#L3"]})])
+    two_sources.upsert([], [RelRecord("BETWEEN", "d-old", "GHA", "Dossier", "Country",
+                                      {"role": "party", "valid_from": dt.date(2011, 1, 1), "sources": ["doc-new#L4"]})])
+
+    def tie(elements):
+        edge = next(e["data"] for e in elements["edges"] if e["data"]["type"] == "BETWEEN" and {e["data"]["source"], e["data"]["target"]} == {"d-old", "GHA"})
+        return edge["properties"].get("role"), edge["properties"].get("valid_from"), edge["sources"]
+
+    _, now = node(two_sources, "Country", "GHA", timeline=Timeline.of(two_sources))
+    assert tie(now) == ("party", "2011-01-01", ["doc-old#L3", "doc-new#L4"])
+    then = Timeline.of(two_sources, known_by=BETWEEN)
+    _, elements = node(two_sources, "Country", "GHA", timeline=then)
+    assert tie(elements) == ("requester", None, ["doc-old#L3"])  # the value doc-old stated, not only its locators
+    assert tie(neighbourhood(two_sources, "GHA", depth=1, timeline=then)) == ("requester", None, ["doc-old#L3"])
+    exported = json.loads(export_graph(two_sources, "json", then))
+    rel = next(r for r in exported["relationships"] if (r["_type"], r["source"], r["target"]) == ("BETWEEN", "d-old", "GHA"))
+    assert (rel.get("role"), rel.get("valid_from"), rel["sources"]) == ("requester", None, ["doc-old#L3"])
+    # Known by the later source's date, both sources speak and the newer value shows.
+    later = json.loads(export_graph(two_sources, "json", Timeline.of(two_sources, known_by=NEW)))
+    assert next(r for r in later["relationships"] if (r["_type"], r["source"], r["target"]) == ("BETWEEN", "d-old", "GHA"))["role"] == "party"
+
+
 def test_the_api_and_the_cli_take_known_by_and_refuse_a_bad_date(two_sources):
     from fastapi.testclient import TestClient
 
