@@ -122,8 +122,14 @@ class Timeline:
         """Whether the entity (a node's or relationship's properties; None passes) belongs in an answer at this timeline."""
         return item is None or (valid_on(item, self.as_of) and self.known(item))
 
-    def shown(self, item: dict[str, Any], label: str | None = None) -> dict[str, Any]:
+    def shown(self, item: dict[str, Any], label: str | None = None, *, ends: tuple[str, str] | None = None) -> dict[str, Any]:
         """The entity as this timeline shows it: later sources' locators dropped, and undated facts marked.
+
+        Under ``known_by``, a node or relationship that later sources restated
+        shows the single values and list items of the earlier sources only
+        (:meth:`_as_stated_by`). A relationship (``_type``) is found by the keys
+        of its ends: ``ends`` (start, end), else its ``source``/``target`` or
+        ``_start``/``_end`` entries; without them only its locators are filtered.
 
         ``label``: the node's label when ``item`` carries no ``_label`` (a
         relationship passes none: ties are not dated facts). A node of a dated
@@ -138,29 +144,45 @@ class Timeline:
                 loc for loc in out["sources"]
                 if (self.documents.get(str(loc).split("#", 1)[0].lower()) or "") <= day
             ]
-            if len(out["sources"]) < len(item["sources"]) and out["sources"] and item.get("_label") and self.store is not None:
-                out = self._as_stated_by(out, day)
+            if len(out["sources"]) < len(item["sources"]) and out["sources"] and self.store is not None:
+                if item.get("_label"):
+                    out = self._as_stated_by(out, day)
+                elif item.get("_type") and (ends := ends or _ends(item)):
+                    out = self._as_stated_by(out, day, ends)
         if (item.get("_label") or label) in self.dated_labels and not any(item.get(name) for name in _START_PROPERTIES):
             out[UNDATED] = True
             out[FIRST_REPORTED] = self.first_reported(item)
         return out
 
-    def _as_stated_by(self, node: dict[str, Any], day: str) -> dict[str, Any]:
-        """A node's properties as only the statements of sources dated by ``day`` (or undated) make them.
+    def _as_stated_by(self, node: dict[str, Any], day: str, ends: tuple[str, str] | None = None) -> dict[str, Any]:
+        """A node's (or, with ``ends``, a relationship's) properties as only the statements of sources dated by ``day`` (or undated) make them.
 
         Single values a later source stated give way to the earlier sources' (the
         rule of :func:`koppel.graph.statements.shown`), list items only later
-        sources stated go. Read from the node's hidden statements, for the few
-        nodes that later sources restated.
+        sources stated go. Read from the entity's hidden statements, for the few
+        entities that later sources restated; a relationship is read by its
+        type and the keys of its ends (``ends``: start key, end key).
         """
         from . import statements as st
 
-        label = node["_label"]
-        text = self.store.run(f"MATCH (n:{self.store.schema.check_label(label)} {{key: $key}}) RETURN n.{st.STATEMENTS} AS s", {"key": node["key"]}).value()
+        schema = self.store.schema
+        if ends is None:
+            label = node["_label"]
+            text = self.store.run(f"MATCH (n:{schema.check_label(label)} {{key: $key}}) RETURN n.{st.STATEMENTS} AS s", {"key": node["key"]}).value()
+            properties = schema.node(label).properties
+        else:
+            rel_type = node["_type"]
+            if rel_type not in schema.rel_types:
+                return node
+            text = self.store.run(
+                f"MATCH (a)-[r:{rel_type}]->(b) WHERE a.key = $from_key AND b.key = $to_key RETURN r.{st.STATEMENTS} AS s LIMIT 1",
+                {"from_key": ends[0], "to_key": ends[1]},
+            ).value()
+            properties = schema.relationship(rel_type).properties
         kept = {source: entry for source, entry in st.decode(text).items() if not entry.get("date") or str(entry["date"])[:10] <= day}
         if not kept:
             return node
-        props = st.shown(kept, self.store.schema.node(label).properties)
+        props = st.shown(kept, properties)
         props.pop(st.STATEMENTS, None)
         # As the stores return values: dates as ISO text (koppel.graph.store.plain).
         return {**node, **{name: _iso_text(value) for name, value in props.items() if value is not None or name in node}}
@@ -168,6 +190,14 @@ class Timeline:
     def query(self) -> dict[str, str | None]:
         """The timeline as an answer reports it: ``{"as_of", "known_by"}`` (ISO text or None)."""
         return {"as_of": self.as_of.isoformat() if self.as_of else None, "known_by": self.known_by.isoformat() if self.known_by else None}
+
+
+def _ends(item: dict[str, Any]) -> tuple[str, str] | None:
+    """The keys of a relationship's ends as answers carry them (``source``/``target`` or ``_start``/``_end``), or None."""
+    for start, end in (("source", "target"), ("_start", "_end")):
+        if item.get(start) and item.get(end):
+            return str(item[start]), str(item[end])
+    return None
 
 
 def dated_kind(properties: Mapping[str, Any]) -> bool:

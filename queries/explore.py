@@ -53,7 +53,7 @@ def hop(store: GraphStore, node: dict[str, Any], limit: int, timeline: Timeline 
     hops = [(key, m["key"], r, m) for r, m in out] + [(m["key"], key, r, m) for r, m in into]
     if timeline is None:
         return hops
-    return [(a, b, timeline.shown(r), timeline.shown(m)) for a, b, r, m in hops if timeline.holds(r) and timeline.holds(m)]
+    return [(a, b, timeline.shown(r, ends=(a, b)), timeline.shown(m)) for a, b, r, m in hops if timeline.holds(r) and timeline.holds(m)]
 
 
 def node(store: GraphStore, label: str, key: str, *, limit: int = 500, timeline: Timeline | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
