@@ -418,6 +418,16 @@ export function hashToView(hash) {
   return { kind: 'home', ...common };
 }
 
+/**
+ * The fragment of the same view read at another known-by date (what the sources said by then):
+ * route, as-of and filters kept; `knownBy` '' (or not YYYY-MM-DD) reads everything known now.
+ */
+export function withKnownBy(hash, knownBy) {
+  const view = hashToView(hash);
+  delete view.knownBy;
+  return viewToHash(/^\d{4}-\d{2}-\d{2}$/.test(knownBy ?? '') ? { ...view, knownBy } : view);
+}
+
 /** A bounded undo/redo history of snapshots (any values). */
 export class History {
   constructor(limit = 40) {

@@ -30,8 +30,7 @@ import {
   shortLabels,
   timelinePoints,
   viaText,
-  viewToHash,
-} from './graph.js';
+  viewToHash, withKnownBy } from './graph.js';
 
 // The real schema, as GET /api/schema answers it (koppel's engine, from graph/schema.yaml).
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -151,6 +150,14 @@ describe('as-of filtering', () => {
     expect(isActiveAt({ properties: { undated: true, first_reported: '2014-02-25' } }, '2013-01-01')).toBe(false);
     expect(isActiveAt({ properties: { known_from: '2014-02-25' } }, '2014-02-25')).toBe(true);
     expect(isActiveAt({ properties: { date: '2012-09-28', known_from: '2014-02-25' } }, '2013-01-01')).toBe(true);
+  });
+
+  test('the known-by control reads the same view at another date, keeping route, as-of and filters', () => {
+    const hash = '#/country/GHA?as_of=2013-01-01&hide=Event&expand=d-old';
+    expect(withKnownBy(hash, '2012-06-01')).toBe('#/country/GHA?as_of=2013-01-01&known_by=2012-06-01&hide=Event&expand=d-old');
+    expect(withKnownBy('#/country/GHA?known_by=2012-06-01', '')).toBe('#/country/GHA');
+    expect(withKnownBy('#/node/Linkage/l-new?known_by=2012-06-01', '2014-01-01')).toBe('#/node/Linkage/l-new?known_by=2014-01-01');
+    expect(withKnownBy('#/', '2012-13')).toBe('#/'); // not a date: everything known now
   });
 
   test('known_by travels in the URL state beside as_of; a malformed date is dropped', () => {

@@ -6,7 +6,7 @@ import './style.css';
 import { api } from './api.js';
 import { Canvas } from './canvas.js';
 import { h, mount, svg } from './dom.js';
-import { History, cyStylesheet, displayName, edgeStyle, groupExpansion, hashToView, keysToFetchForPath, labelName, legendItems, legendShapeSvg, pathHighlight, pickElements, relName, setSchema, styleFor, viewToHash } from './graph.js';
+import { History, cyStylesheet, displayName, edgeStyle, groupExpansion, hashToView, keysToFetchForPath, labelName, legendItems, legendShapeSvg, pathHighlight, pickElements, relName, setSchema, styleFor, viewToHash, withKnownBy } from './graph.js';
 import { getLang, setLang, t, tv, fmtDate } from './i18n.js';
 import { initSearch } from './search.js';
 import { renderPage, rerenderEvidence } from './pages.js';
@@ -129,6 +129,10 @@ async function start() {
     asOf.value = '';
     setAsOf('');
   });
+  // Known by: every answer is asked again at that date, so the view is opened anew at its URL.
+  const knownBy = $('known-by-input');
+  knownBy.addEventListener('change', () => setKnownBy(knownBy.value));
+  $('known-by-clear').addEventListener('click', () => setKnownBy(''));
   document.addEventListener('keydown', onGlobalKey);
 
   setupTabs();
@@ -278,6 +282,7 @@ async function route() {
   state.asOf = view.asOf;
   state.knownBy = view.knownBy ?? '';
   $('as-of-input').value = state.asOf;
+  $('known-by-input').value = state.knownBy;
   state.hiddenTypes = new Set(view.hiddenTypes);
   state.hiddenRels = new Set(view.hiddenRels);
   app.canvas.filters = { asOf: state.asOf, hiddenTypes: state.hiddenTypes, hiddenRels: state.hiddenRels };
@@ -379,6 +384,13 @@ async function route() {
 
 // -- actions -----------------------------------------------------------------------------
 
+/** Read the view at another known-by date ('' for everything known now): the same view at its new URL. */
+function setKnownBy(value) {
+  const hash = withKnownBy(currentHash(), value);
+  if (location.hash === hash) $('known-by-input').value = state.knownBy;
+  else location.hash = hash;
+}
+
 function setAsOf(value) {
   state.asOf = value || '';
   $('as-of-input').value = state.asOf;
@@ -388,7 +400,7 @@ function setAsOf(value) {
   if (state.route.kind === 'country' && state.country) {
     const key = state.route.key;
     api
-      .linkages(key, state.asOf)
+      .linkages(key, state.asOf, state.knownBy)
       .catch((err) => ({ error: err }))
       .then((linkages) => {
         if (token !== app.navToken) return;
