@@ -98,8 +98,10 @@ def return_series(store: GraphStore, iso3: str, *, timeline: Timeline | None = N
     """Returns of a country's nationals per reporting state and year, the Netherlands, the EU+EFTA total, the Dutch share and the trends.
 
     ``timeline`` (from :func:`data_timeline`; None: everything) leaves out the
-    rows none of whose sources is known by ``timeline.known_by`` and the years
-    after the year of ``timeline.as_of``; the answer then carries ``as_of``,
+    rows none of whose sources is known by ``timeline.known_by`` and, at
+    ``timeline.as_of``, the years whose figure was not yet published then (the
+    linkage engine's rule, :func:`koppel.queries.linkage.reading.year_known`:
+    year Y counts from 1 July of Y + 1); the answer then carries ``as_of``,
     ``known_by`` (ISO text or None) and ``withheld`` (why rows were left out
     for known time, or None).
 
@@ -118,10 +120,12 @@ def return_series(store: GraphStore, iso3: str, *, timeline: Timeline | None = N
     rows = store.run(_OBSERVATIONS, {"key": country["key"]}).records()
     withheld = None
     if timeline is not None:
+        from .linkage.reading import year_known  # here: the linkage package imports this module
+
         known = [row for row in rows if timeline.known(row)]
         if len(known) < len(rows):
             withheld = _withheld(EUROSTAT_RETURNS, timeline)
-        rows = [{**row, "sources": timeline.shown(row)["sources"]} for row in known if timeline.as_of is None or row["year"] <= timeline.as_of.year]
+        rows = [{**row, "sources": timeline.shown(row)["sources"]} for row in known if year_known(row["year"], timeline.as_of)]
     members = set(eu_efta_states(store))
     states: dict[str, dict[str, Any]] = {}
     for row in rows:

@@ -184,11 +184,13 @@ def test_the_profile_s_return_and_visa_data_are_known_from_their_dataset_s_date(
     mid = country_profile(two_sources, "GHA", known_by=dt.date(2024, 12, 31))
     assert [p["year"] for p in mid["returns"]["netherlands"]] == [2012, 2013, 2014] and mid["visa"] == []
     assert mid["data_withheld"]["returns"] is None and mid["data_withheld"]["visa"].startswith("passport-index")
-    # As of mid-2013 (valid time) the 2014 figures are not counted; the visa list, which has no history, holds from its date.
-    in_2013 = country_profile(two_sources, "GHA", as_of=dt.date(2013, 6, 1))
-    assert [(p["year"], p["persons"]) for p in in_2013["returns"]["netherlands"]] == [(2012, 100), (2013, 80)]
-    assert in_2013["returns"]["trend"]["netherlands"]["to_year"] == 2013 and in_2013["visa"] == []
-    assert in_2013["data_withheld"] == {"returns": None, "visa": None}
+    # As of a date, a year's figure counts once it was published (1 July of the next year, as in the linkage engine):
+    # as of 2014-07-01 the 2014 figures are not counted; the visa list, which has no history, holds from its date.
+    in_2014 = country_profile(two_sources, "GHA", as_of=dt.date(2014, 7, 1))
+    assert [(p["year"], p["persons"]) for p in in_2014["returns"]["netherlands"]] == [(2012, 100), (2013, 80)]
+    assert in_2014["returns"]["trend"]["netherlands"]["to_year"] == 2013 and in_2014["visa"] == []
+    assert in_2014["data_withheld"] == {"returns": None, "visa": None}
+    assert [p["year"] for p in country_profile(two_sources, "GHA", as_of=dt.date(2014, 6, 30))["returns"]["netherlands"]] == [2012]
 
 
 def test_similar_countries_and_the_country_list_hold_what_was_known(two_sources):
@@ -232,7 +234,7 @@ def test_similar_countries_and_the_country_list_hold_what_was_known(two_sources)
         alike = client.get("/api/analyse/similar/GHA", params={"known_by": "2012-06-01"})
         assert alike.status_code == 200 and alike.json()["similar"] == [], alike.text
         assert [s["key"] for s in client.get("/api/analyse/similar/GHA").json()["similar"]] == ["MAR"]
-        returns = client.get("/api/countries/GHA/returns", params={"as_of": "2013-06-01"})
+        returns = client.get("/api/countries/GHA/returns", params={"as_of": "2014-07-01"})
         assert returns.status_code == 200 and returns.json()["years"] == [2012, 2013]
         assert client.get("/api/countries/GHA/returns", params={"known_by": "2012-06-01"}).json()["withheld"].startswith("eurostat-migr-eirtn")
         for url in ("/api/countries", "/api/analyse/similar/GHA"):
