@@ -100,5 +100,5 @@ export const api = {
   saveView: (name, hash) => request('POST', '/api/views', { body: { name, hash } }),
   deleteView: (id) => request('DELETE', `/api/views/${enc(id)}`),
   /** The URL of a country brief: HTML (printable) or PDF. */
-  briefUrl: (iso3, { lang, asOf, format } = {}) => `/api/countries/${enc(iso3)}/brief${q({ lang, as_of: asOf, format })}`,
+  briefUrl: (iso3, { lang, asOf, knownBy, format } = {}) => `/api/countries/${enc(iso3)}/brief${q({ lang, as_of: asOf, known_by: knownBy, format })}`,
 };

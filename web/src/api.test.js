@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ApiError, problemFrom } from './api.js';
+import { ApiError, api, problemFrom } from './api.js';
 import { coerceParam } from './analyst.js';
 
 describe('problem+json', () => {
@@ -34,5 +34,12 @@ describe('query parameters', () => {
     expect(coerceParam('bool', true)).toBe(true);
     expect(coerceParam('int', '')).toBeUndefined();
     expect(() => coerceParam('int', '1.5')).toThrow();
+  });
+});
+
+describe('brief link', () => {
+  test('carries the as-of and known-by dates the page is read at', () => {
+    expect(api.briefUrl('GHA', { lang: 'en', asOf: '2013-01-01', knownBy: '2012-06-01' })).toBe('/api/countries/GHA/brief?lang=en&as_of=2013-01-01&known_by=2012-06-01');
+    expect(api.briefUrl('GHA', { lang: 'nl' })).toBe('/api/countries/GHA/brief?lang=nl');
   });
 });

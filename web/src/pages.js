@@ -326,7 +326,7 @@ function countryPage(app) {
       h(
         'div',
         { class: 'page-actions' },
-        h('a', { class: 'button', href: api.briefUrl(node.key, { lang, asOf: state.asOf || undefined }), testid: 'brief-link', target: '_blank', rel: 'noopener' }, t('country.brief')),
+        h('a', { class: 'button', href: api.briefUrl(node.key, { lang, asOf: state.asOf || undefined, knownBy: state.knownBy || undefined }), testid: 'brief-link', target: '_blank', rel: 'noopener' }, t('country.brief')),
         comparePicker(app, [node.key]),
       ),
     ),
