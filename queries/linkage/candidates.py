@@ -317,10 +317,10 @@ def measured_effect(hood: Neighbourhood, link: dict[str, Any], w: Weights) -> di
     ``returns.fall`` reads as ``effective``, a fall beyond it as
     ``no_result``, anything between as ``unknown``.
     """
-    key = link.get("key", "")
-    if key in hood.measured:
-        return hood.measured[key]
-    hood.measured[key] = effect = _measure(hood, link, w)
+    memo = (link.get("key", ""), w.returns_band)
+    if memo in hood.effects:
+        return hood.effects[memo]
+    hood.effects[memo] = effect = _measure(hood, link, w)
     return effect
 
 

@@ -297,7 +297,11 @@ class Neighbourhood:
     returns: dict[str, Any] = field(default_factory=dict)
     precedent_returns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     measured: dict[Any, Any] = field(default_factory=dict)
-    """Measured before/after effects per linkage key, computed once per answer (see candidates.measured_effect)."""
+    """Precedent parts per (tags, label), computed once per answer (see candidates.precedent_part)."""
+    effects: dict[Any, Any] = field(default_factory=dict)
+    """Measured before/after effects per (linkage key, returns band) (see candidates.measured_effect): this answer's own, or,
+    when the precedents' return figures are the cached global table (no ``as_of``), the table's, shared by every answer
+    read from it (an effect depends only on the linkage, its figures and the band, never on the country asked about)."""
     fragility: float = 0.0
     fragility_factors: list[str] = field(default_factory=list)
     timeline: Timeline | None = None
@@ -558,6 +562,7 @@ def _read_edges(hood: Neighbourhood, reader: _Reader, linkage_count: int) -> Non
     )
     if hood.as_of is None and "returns-table" in shared:
         hood.precedent_returns = shared["returns-table"]  # read once per cached read: only read from, never changed
+        hood.effects = shared.setdefault("effects", {})  # the effects measured on that table, shared by the answers it serves
     else:
         precedent_returns: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in shared["precedent-returns"]:
