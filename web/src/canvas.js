@@ -124,7 +124,7 @@ export class Canvas {
     this.relabel();
     this.applyFilters();
     if (focus) this.focus(focus);
-    if (layout && (newNodes.length || fresh)) this.layout({ randomize: fresh || !start });
+    if (layout && (newNodes.length || fresh)) this.layout({ randomize: fresh || !start, centre: fresh ? focus : null });
     this.changed();
     return merged.added;
   }
@@ -314,11 +314,27 @@ export class Canvas {
     return typeCounts(this.elements());
   }
 
-  layout({ randomize = false } = {}) {
+  layout({ randomize = false, centre = null } = {}) {
     const n = this.cy.nodes().length;
     if (!n) return;
     const visible = this.cy.elements().not('.hidden');
     this.cy.stop();
+    const hub = centre ? this.cy.getElementById(centre) : null;
+    if (hub && hub.nonempty() && isStar(visible.nodes(), hub)) {
+      // A fresh view of one node and its neighbours (a country page): rings
+      // around it, one ring per kind of neighbour. Drawn at once, without the
+      // force layout's iterations; "Re-layout" still runs the force layout.
+      // Neighbours of one kind side by side, so the ring reads by kind.
+      const byKind = (a, b) => String(a.data('type') ?? '').localeCompare(String(b.data('type') ?? '')) || String(a.id()).localeCompare(String(b.id()));
+      const ring = visible.nodes().not(hub).sort(byKind);
+      this.cy.maxZoom(FIT_MAX_ZOOM);
+      hub.union(ring).union(visible.edges()).layout({
+        name: 'concentric', fit: true, padding: 40, animate: false, avoidOverlap: true, minNodeSpacing: 10,
+        nodeDimensionsIncludeLabels: false, startAngle: (3 / 2) * Math.PI, sweep: 2 * Math.PI,
+        concentric: (x) => (x.same(hub) ? 2 : 1), levelWidth: () => 1,
+      }).run();
+      return;
+    }
     const opts = {
       name: 'fcose',
       quality: n > 300 ? 'draft' : 'default',
@@ -468,4 +484,10 @@ export class Canvas {
   changed() {
     this.handlers.onChange?.();
   }
+}
+
+/** True when every node but `hub` is a neighbour of `hub` (a star: one node and its neighbours). */
+export function isStar(nodes, hub) {
+  const around = hub.closedNeighborhood().nodes();
+  return nodes.every((x) => around.has(x));
 }

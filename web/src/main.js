@@ -24,7 +24,6 @@ const state = {
   loading: false,
   asOf: '',
   knownBy: '', // known_by of the URL state: only what sources dated by then stated
-  knownBy: '', // known_by of the URL state: only what sources dated by then stated
   hiddenTypes: new Set(),
   hiddenRels: new Set(),
   tab: 'page',
