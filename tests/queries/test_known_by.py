@@ -87,7 +87,8 @@ def test_the_profile_known_by_a_date_shows_what_the_sources_said_by_then(two_sou
 def test_the_profile_marks_an_undated_linkage_with_the_date_it_was_first_reported(two_sources):
     item = country_profile(two_sources, "GHA")["linkages"][0]
     assert item["undated"] is True and item["first_reported"] == "2014-01-01"
-    assert all("undated" not in d for d in country_profile(two_sources, "GHA")["dossiers"])  # dossiers are not dated facts
+    dossiers = country_profile(two_sources, "GHA")["dossiers"]
+    assert dossiers and all("undated" not in d for d in dossiers)  # dossiers are not dated facts
     # As of a day before it was reported, the undated linkage does not hold.
     assert country_profile(two_sources, "GHA", as_of=BETWEEN)["linkages"] == []
 
