@@ -71,34 +71,44 @@ _PARTNER = {
 }
 Q_PARTNER = "\nUNION ALL\n".join(_PARTNER.values())
 
-# Profiles for similarity: one row per (country, feature).
+# Profiles for similarity: one row per (country, feature), the feature as its kind and its parts; a feature with a missing
+# part is no feature. The parts are joined in Python (see :func:`_feature`): the stores disagree on text + null (Neo4j gives
+# null, LadybugDB joins null as empty text), so a Cypher join would give different profiles on the two stores.
 _PROFILE = {
-    "domain": "MATCH (c:Country)<-[:BETWEEN]-(d:Dossier) RETURN DISTINCT c.key AS country, 'domain:' + d.domain AS feature",
-    "org-domain": "MATCH (c:Country)<-[:PART_OF]-(:Organisation)<-[:BETWEEN]-(d:Dossier) RETURN DISTINCT c.key AS country, 'domain:' + d.domain AS feature",
-    "linkage": "MATCH (c:Country)<-[:CONCERNS]-(l:Linkage) RETURN DISTINCT c.key AS country, 'linkage:' + l.direction + '/' + l.channel + '/' + l.outcome AS feature",
-    "group": "MATCH (c:Country)-[:MEMBER_OF]->(g:CountryGroup) RETURN DISTINCT c.key AS country, 'group:' + g.key AS feature",
-    "forum": "MATCH (c:Country)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN DISTINCT c.key AS country, 'forum:' + f.key AS feature",
-    "group-forum": "MATCH (c:Country)-[:MEMBER_OF]->(:CountryGroup)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN DISTINCT c.key AS country, 'forum:' + f.key AS feature",
+    "domain": "MATCH (c:Country)<-[:BETWEEN]-(d:Dossier) RETURN DISTINCT c.key AS country, 'domain' AS kind, [d.domain] AS parts",
+    "org-domain": "MATCH (c:Country)<-[:PART_OF]-(:Organisation)<-[:BETWEEN]-(d:Dossier) RETURN DISTINCT c.key AS country, 'domain' AS kind, [d.domain] AS parts",
+    "linkage": "MATCH (c:Country)<-[:CONCERNS]-(l:Linkage) RETURN DISTINCT c.key AS country, 'linkage' AS kind, [l.direction, l.channel, l.outcome] AS parts",
+    "group": "MATCH (c:Country)-[:MEMBER_OF]->(g:CountryGroup) RETURN DISTINCT c.key AS country, 'group' AS kind, [g.key] AS parts",
+    "forum": "MATCH (c:Country)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN DISTINCT c.key AS country, 'forum' AS kind, [f.key] AS parts",
+    "group-forum": "MATCH (c:Country)-[:MEMBER_OF]->(:CountryGroup)-[:PARTICIPATES_IN|MEMBER_OF]->(f:Forum) RETURN DISTINCT c.key AS country, 'forum' AS kind, [f.key] AS parts",
     "level": (
         "MATCH (c:Country)<-[:CONCERNS]-(a:Assessment) WITH c, max(a.as_of) AS latest "
-        "MATCH (c)<-[:CONCERNS]-(a:Assessment) WHERE a.as_of = latest RETURN DISTINCT c.key AS country, 'level:' + a.level AS feature"
+        "MATCH (c)<-[:CONCERNS]-(a:Assessment) WHERE a.as_of = latest RETURN DISTINCT c.key AS country, 'level' AS kind, [a.level] AS parts"
     ),
-    "like-minded": "MATCH (c:Country)<-[:SHARES_PROBLEM_WITH]-(s) RETURN DISTINCT c.key AS country, 'like-minded:' + s.key AS feature",
+    "like-minded": "MATCH (c:Country)<-[:SHARES_PROBLEM_WITH]-(s) RETURN DISTINCT c.key AS country, 'like-minded' AS kind, [s.key] AS parts",
 }
 Q_PROFILE = "\nUNION ALL\n".join(_PROFILE.values())
 
 # The same features with the nodes (n1, n2) and relationships (r1, r2) they are read from, one query each, only for an answer at a timeline;
 # "level" returns every assessment (a, its as_of) so the latest one that holds is chosen.
 _PROFILE_TIMED = {
-    "domain": "MATCH (c:Country)<-[r1:BETWEEN]-(n1:Dossier) RETURN c.key AS country, 'domain:' + n1.domain AS feature, n1 AS n1, r1 AS r1",
-    "org-domain": "MATCH (c:Country)<-[r1:PART_OF]-(n1:Organisation)<-[r2:BETWEEN]-(n2:Dossier) RETURN c.key AS country, 'domain:' + n2.domain AS feature, n1 AS n1, n2 AS n2, r1 AS r1, r2 AS r2",
-    "linkage": "MATCH (c:Country)<-[r1:CONCERNS]-(n1:Linkage) RETURN c.key AS country, 'linkage:' + n1.direction + '/' + n1.channel + '/' + n1.outcome AS feature, n1 AS n1, r1 AS r1",
-    "group": "MATCH (c:Country)-[r1:MEMBER_OF]->(n1:CountryGroup) RETURN c.key AS country, 'group:' + n1.key AS feature, n1 AS n1, r1 AS r1",
-    "forum": "MATCH (c:Country)-[r1:PARTICIPATES_IN|MEMBER_OF]->(n1:Forum) RETURN c.key AS country, 'forum:' + n1.key AS feature, n1 AS n1, r1 AS r1",
-    "group-forum": "MATCH (c:Country)-[r1:MEMBER_OF]->(n1:CountryGroup)-[r2:PARTICIPATES_IN|MEMBER_OF]->(n2:Forum) RETURN c.key AS country, 'forum:' + n2.key AS feature, n1 AS n1, n2 AS n2, r1 AS r1, r2 AS r2",
-    "level": "MATCH (c:Country)<-[r1:CONCERNS]-(n1:Assessment) RETURN c.key AS country, 'level:' + n1.level AS feature, n1.as_of AS at, n1 AS n1, r1 AS r1",
-    "like-minded": "MATCH (c:Country)<-[r1:SHARES_PROBLEM_WITH]-(n1) RETURN c.key AS country, 'like-minded:' + n1.key AS feature, n1 AS n1, r1 AS r1",
+    "domain": "MATCH (c:Country)<-[r1:BETWEEN]-(n1:Dossier) RETURN c.key AS country, 'domain' AS kind, [n1.domain] AS parts, n1 AS n1, r1 AS r1",
+    "org-domain": "MATCH (c:Country)<-[r1:PART_OF]-(n1:Organisation)<-[r2:BETWEEN]-(n2:Dossier) RETURN c.key AS country, 'domain' AS kind, [n2.domain] AS parts, n1 AS n1, n2 AS n2, r1 AS r1, r2 AS r2",
+    "linkage": "MATCH (c:Country)<-[r1:CONCERNS]-(n1:Linkage) RETURN c.key AS country, 'linkage' AS kind, [n1.direction, n1.channel, n1.outcome] AS parts, n1 AS n1, r1 AS r1",
+    "group": "MATCH (c:Country)-[r1:MEMBER_OF]->(n1:CountryGroup) RETURN c.key AS country, 'group' AS kind, [n1.key] AS parts, n1 AS n1, r1 AS r1",
+    "forum": "MATCH (c:Country)-[r1:PARTICIPATES_IN|MEMBER_OF]->(n1:Forum) RETURN c.key AS country, 'forum' AS kind, [n1.key] AS parts, n1 AS n1, r1 AS r1",
+    "group-forum": "MATCH (c:Country)-[r1:MEMBER_OF]->(n1:CountryGroup)-[r2:PARTICIPATES_IN|MEMBER_OF]->(n2:Forum) RETURN c.key AS country, 'forum' AS kind, [n2.key] AS parts, n1 AS n1, n2 AS n2, r1 AS r1, r2 AS r2",
+    "level": "MATCH (c:Country)<-[r1:CONCERNS]-(n1:Assessment) RETURN c.key AS country, 'level' AS kind, [n1.level] AS parts, n1.as_of AS at, n1 AS n1, r1 AS r1",
+    "like-minded": "MATCH (c:Country)<-[r1:SHARES_PROBLEM_WITH]-(n1) RETURN c.key AS country, 'like-minded' AS kind, [n1.key] AS parts, n1 AS n1, r1 AS r1",
 }
+
+
+def _feature(row: dict[str, Any]) -> str | None:
+    """A profile row's feature as text, ``"kind:part/part/..."``, or None when one of its parts is missing (null)."""
+    parts = row["parts"] or []
+    if not parts or any(part is None for part in parts):
+        return None
+    return f"{row['kind']}:" + "/".join(str(part) for part in parts)
 
 
 def _profile_rows(store: GraphStore, timeline: Timeline | None) -> list[dict[str, Any]]:
@@ -107,7 +117,7 @@ def _profile_rows(store: GraphStore, timeline: Timeline | None) -> list[dict[str
     At a timeline a country's level is its latest assessment that holds (by ``as_of``).
     """
     if not _at(timeline):
-        return _rows(store, Q_PROFILE)
+        return [{"country": row["country"], "feature": _feature(row)} for row in _rows(store, Q_PROFILE)]
     held_countries = {node["key"] for (node,) in store.run("MATCH (c:Country) RETURN c", read_only=True).rows if timeline.holds(node)}
     out: list[dict[str, Any]] = []
     latest: dict[str, tuple[str, str]] = {}
@@ -118,9 +128,9 @@ def _profile_rows(store: GraphStore, timeline: Timeline | None) -> list[dict[str
             if part == "level":
                 at = str(row["at"] or "")[:10]
                 if row["country"] not in latest or at > latest[row["country"]][0]:
-                    latest[row["country"]] = (at, row["feature"])
+                    latest[row["country"]] = (at, _feature(row))
             else:
-                out.append({"country": row["country"], "feature": row["feature"]})
+                out.append({"country": row["country"], "feature": _feature(row)})
     out += [{"country": country, "feature": feature} for country, (_, feature) in latest.items()]
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from koppel.graph.errors import NotFound, ValidationError
+from koppel.graph.models import NodeRecord, RelRecord
 from koppel.queries.analytics import brokers, centrality, connector_graph, similar
 
 
@@ -83,3 +84,34 @@ def test_connector_graph_leaves_events_out(seeded_store):
     labels = {data["label"] for _, data in graph.nodes(data=True)}
     assert "Event" not in labels and "Document" not in labels
     assert graph.has_edge("donor-nld", "AFG")  # a donor tied to what its projects benefit
+
+
+def test_similar_leaves_out_features_with_a_missing_part_alike_on_both_stores(empty_store, agree):
+    # A dossier without a domain and a linkage without a direction make no feature: Neo4j turns text + null into null, LadybugDB
+    # into text ("domain:"), so the parts are joined in Python. Ghana and Somalia share the group and the complete linkage feature only.
+    country = {"has_iso_code": True, "sources": ["t#L1"]}
+    empty_store.upsert(
+        [
+            NodeRecord("Country", "GHA", {"name": "Ghana", **country}),
+            NodeRecord("Country", "SOM", {"name": "Somalia", **country}),
+            NodeRecord("CountryGroup", "g", {"name": "Groep", "sources": ["t#L1"]}),
+            NodeRecord("Dossier", "d-none", {"name": "Zonder domein", "sources": ["t#L2"]}),
+            NodeRecord("Linkage", "l-part", {"name": "Half", "channel": "bilateral", "outcome": "pending", "sources": ["t#L3"]}),
+            NodeRecord("Linkage", "l-whole", {"name": "Heel", "direction": "positive", "channel": "bilateral", "outcome": "pending", "sources": ["t#L4"]}),
+            NodeRecord("Linkage", "l-whole-2", {"name": "Heel 2", "direction": "positive", "channel": "bilateral", "outcome": "pending", "sources": ["t#L5"]}),
+        ],
+        [
+            RelRecord("MEMBER_OF", "GHA", "g", "Country", "CountryGroup", {"sources": ["t#L1"]}),
+            RelRecord("MEMBER_OF", "SOM", "g", "Country", "CountryGroup", {"sources": ["t#L1"]}),
+            RelRecord("BETWEEN", "d-none", "GHA", "Dossier", "Country", {"sources": ["t#L2"]}),
+            RelRecord("BETWEEN", "d-none", "SOM", "Dossier", "Country", {"sources": ["t#L2"]}),
+            RelRecord("CONCERNS", "l-part", "GHA", "Linkage", "Country", {"sources": ["t#L3"]}),
+            RelRecord("CONCERNS", "l-part", "SOM", "Linkage", "Country", {"sources": ["t#L3"]}),
+            RelRecord("CONCERNS", "l-whole", "GHA", "Linkage", "Country", {"sources": ["t#L4"]}),
+            RelRecord("CONCERNS", "l-whole-2", "SOM", "Linkage", "Country", {"sources": ["t#L5"]}),
+        ],
+    )
+    result = similar(empty_store, "GHA")
+    agree(empty_store, "GHA", result)
+    assert result["features"] == ["group:g", "linkage:positive/bilateral/pending"]
+    assert [(s["key"], s["shared"], s["score"]) for s in result["similar"]] == [("SOM", ["group:g", "linkage:positive/bilateral/pending"], 1.0)]
