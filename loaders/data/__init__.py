@@ -13,11 +13,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from koppel.loaders.facts import Facts
+from typing import TYPE_CHECKING
 
 from .datasets import EUROSTAT_RETURNS, PASSPORT_INDEX, data_dir
 from .report import LayerReport
+
+if TYPE_CHECKING:  # the facts parser (PyYAML, the facts models) only for this annotation: readers of .datasets skip it
+    from koppel.loaders.facts import Facts
 
 
 def load_data_layers(folder: Path | None = None) -> list[tuple[Facts, LayerReport]]:
