@@ -40,6 +40,7 @@ a read transaction and EXPLAIN classifies them as reads ('r').
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from .cypher import MAX_NESTING, MAX_NUMBER_LENGTH, Node, Parsed, parse
@@ -47,7 +48,7 @@ from .errors import QueryError, ReadOnlyViolation
 
 __all__ = [
     "MAX_NESTING", "MAX_NUMBER_LENGTH", "MAX_HOPS", "MAX_LIST", "MAX_REGEX_LENGTH", "MAX_ELEMENTS", "MAX_COPIES", "MAX_ROWS",
-    "FUNCTIONS", "check_read_only", "check_sizes", "judge_settings", "unsafe_settings",
+    "FUNCTIONS", "NAMESPACED_FUNCTIONS", "READ_RULES", "check_read_only", "check_neo4j_grammar", "check_sizes", "judge_settings", "unsafe_settings",
 ]
 
 MAX_HOPS = 10
@@ -84,14 +85,20 @@ NAMESPACED_FUNCTIONS = frozenset(
 _REGEX_FUNCTIONS = {"regexp_matches": 1}
 
 
-def check_read_only(cypher: str, params: dict[str, Any] | None = None) -> Parsed:
+def check_read_only(cypher: str, params: dict[str, Any] | None = None, *, neo4j_grammar: bool = True) -> Parsed:
     """Parse ``cypher`` and return it when it is one statement that only reads at a bounded cost.
 
     ``params`` (the query's parameters, when known) are checked where they
-    feed ``range()`` or ``=~``. Raises :class:`ReadOnlyViolation` ("refused:
-    ..."; HTTP 403) for anything that is not a read, and :class:`QueryError`
-    (HTTP 400, exit 5) for a syntax error or an unbounded cost, each naming
-    line and column.
+    feed ``range()`` or ``=~``. With ``neo4j_grammar`` (the default) the
+    canonical text is also parsed by Neo4j's own Cypher 5 parser and checked
+    there (:func:`check_neo4j_grammar`); ``False`` only for text koppel itself
+    derived from a query that passed that check (the embedded store's
+    translation, which is LadybugDB's dialect, not Neo4j's). Raises
+    :class:`ReadOnlyViolation` ("refused: ..."; HTTP 403) for anything that is
+    not a read, :class:`QueryError` (HTTP 400, exit 5) for a syntax error or
+    an unbounded cost, each naming line and column, and
+    :class:`~koppel.graph.neo4j_parser.GrammarUnavailable` (HTTP 503, exit 2)
+    when Neo4j's parser cannot run here.
     """
     parsed = parse(cypher)
     params = params or {}
@@ -108,7 +115,178 @@ def check_read_only(cypher: str, params: dict[str, Any] | None = None) -> Parsed
         elif kind == "reduce" or (kind == "lambda" and len(node.children) == 3):
             _check_reduce(parsed, node)
     check_sizes(parsed, params)
+    if neo4j_grammar:
+        check_neo4j_grammar(parsed)
     return parsed
+
+
+# ---------------------------------------------------------------- Neo4j's own grammar
+# The rules of Neo4j 5.26's Cypher5Parser a reading query may use (allow-list: any other rule in the
+# parse, a write, a command, a procedure call, LOAD CSV, USE, FOREACH, CALL ... IN TRANSACTIONS, is refused).
+READ_RULES = frozenset(
+    """statements statement regularQuery singleQuery clause returnClause returnBody returnItem returnItems
+    orderItem ascToken descToken orderBy skip limit whereClause withClause matchClause matchMode hint
+    unwindClause subqueryClause subqueryScope orderBySkipLimitClause patternList pattern quantifier
+    anonymousPattern shortestPathPattern patternElement selector groupToken pathToken pathPatternNonEmpty
+    nodePattern parenthesizedPath nodeLabels nodeLabelsIs dynamicExpression dynamicAnyAllExpression
+    dynamicLabelType labelType relType labelOrRelType properties relationshipPattern leftArrow arrowLine
+    rightArrow pathLength labelExpression labelExpression4 labelExpression4Is labelExpression3
+    labelExpression3Is labelExpression2 labelExpression2Is labelExpression1 labelExpression1Is expression
+    expression11 expression10 expression9 expression8 expression7 comparisonExpression6 normalForm
+    expression6 expression5 expression4 expression3 expression2 postFix property dynamicProperty
+    propertyExpression dynamicPropertyExpression expression1 literal caseExpression caseAlternative
+    extendedCaseExpression extendedCaseAlternative extendedWhen listComprehension patternComprehension
+    reduceExpression listItemsPredicate normalizeFunction trimFunction patternExpression
+    shortestPathExpression parenthesizedExpression mapProjection mapProjectionElement countStar
+    existsExpression countExpression collectExpression numberLiteral signedIntegerLiteral listLiteral
+    propertyKeyName parameter parameterName functionInvocation functionArgument functionName namespace
+    variable nonEmptyNameList type typePart typeName typeNullability typeListSuffix stringLiteral map
+    symbolicVariableNameString escapedSymbolicVariableNameString unescapedSymbolicVariableNameString
+    symbolicNameString escapedSymbolicNameString unescapedSymbolicNameString symbolicLabelNameString
+    unescapedLabelSymbolicNameString unescapedLabelSymbolicNameString_ endOfFile""".split()
+)
+"""Cypher5Parser rules that only read (Neo4j 5.26's grammar, ``Cypher5Parser.ruleNames``)."""
+
+# Clause rules of Neo4j's grammar -> the node kind of koppel's parser that must stand in the same place.
+_NEO4J_CLAUSES = {
+    "matchClause": "match", "unwindClause": "unwind", "withClause": "with", "returnClause": "return",
+    "subqueryClause": "call", "orderBySkipLimitClause": "ORDER BY/SKIP/LIMIT as a clause",
+}
+_OURS_CLAUSES = {"match", "unwind", "with", "return", "call", "union_part"}
+_FORMS = {"countStar": "count(*)", "reduceExpression": "reduce", "normalizeFunction": "normalize", "trimFunction": "trim"}
+_NAME_ONLY = {"normalize", "trim"}  # argument counts differ by form (normalize(s, NFC), trim(BOTH 'x' FROM s))
+
+
+def _text(node: Any) -> str:
+    """The tokens of an outline node, joined (a backticked name keeps its backticks)."""
+    if isinstance(node, str):
+        return node
+    return "".join(_text(child) for child in node[1:])
+
+
+def _name(text: str) -> str:
+    return text[1:-1].replace("``", "`") if len(text) > 1 and text.startswith("`") else text
+
+
+def _neo4j_outline(tree: Any) -> tuple[list[str], Counter, int, int, list[str]]:
+    """Clauses (in order), function calls (name, arguments), hop bounds and ``=~`` of Neo4j's parse, plus
+    every called function's name as written, from the outline :func:`koppel.graph.neo4j_parser.parse` gives."""
+    clauses: list[str] = []
+    calls: Counter = Counter()
+    hops = regexes = 0
+    names: list[str] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if node.upper() == "UNION":
+                clauses.append("union_part")
+            elif node == "=~":
+                regexes += 1
+            continue
+        rule = node[0]
+        if rule in _NEO4J_CLAUSES:
+            clauses.append(_NEO4J_CLAUSES[rule])
+        elif rule in ("pathLength", "quantifier"):
+            hops += 1
+        elif rule == "functionInvocation":
+            function_name = node[1]
+            namespace, name = (function_name[1], function_name[2]) if isinstance(function_name, list) and function_name[0] == "functionName" else (["namespace"], function_name)
+            parts = [_name(_text(part)) for part in namespace[1:] if _text(part) != "."] + [_name(_text(name))]
+            written = ".".join(parts)
+            names.append(written)
+            arguments = sum(1 for child in node[2:] if isinstance(child, list) or child not in ("(", ")", ",") and child.upper() not in ("DISTINCT", "ALL"))
+            calls[(written.lower(), None if written.lower() in _NAME_ONLY else arguments)] += 1
+        elif rule in _FORMS:
+            calls[(_FORMS[rule], None)] += 1
+        elif rule == "listItemsPredicate":
+            calls[(_text(node[1]).lower(), None)] += 1
+        stack.extend(reversed(node[1:]))
+    return clauses, calls, hops, regexes, names
+
+
+def _our_outline(parsed: Parsed) -> tuple[list[str], Counter, int, int]:
+    clauses: list[str] = []
+    calls: Counter = Counter()
+    hops = regexes = 0
+    for node in parsed.tree.walk():
+        kind = node.kind
+        if kind in _OURS_CLAUSES:
+            clauses.append(kind)
+        elif kind in ("var_length", "quantifier"):
+            hops += 1
+        elif kind == "binary" and node.attrs["op"] == "=~":
+            regexes += 1
+        elif kind == "function":
+            name = node.attrs["name"].lower()
+            calls[(name, None if name in _NAME_ONLY else len(node.children))] += 1
+        elif kind == "count_star":
+            calls[("count(*)", None)] += 1
+        elif kind == "reduce":
+            calls[("reduce", None)] += 1
+        elif kind == "list_predicate":
+            calls[(node.attrs["kind"], None)] += 1
+    return clauses, calls, hops, regexes
+
+
+def _short(message: str) -> str:
+    cut = message.find(" expecting {")
+    if cut >= 0 and len(message) > 160:
+        return message[:cut] + " (expecting one of many tokens)"
+    return message[:300]
+
+
+def check_neo4j_grammar(parsed: Parsed) -> None:
+    """Parse ``parsed.canonical`` (the text the engine runs) with Neo4j 5.26's own Cypher 5 parser and check it.
+
+    Refused: text Neo4j's grammar cannot parse (:class:`QueryError`, with
+    line and column of the canonical text); a parse that uses a grammar rule
+    not in :data:`READ_RULES` (a write, command, procedure call, ``LOAD CSV``,
+    ``USE``, ``FOREACH``; :class:`ReadOnlyViolation`, by rule name); a
+    function Neo4j reads that is not on :data:`FUNCTIONS` /
+    :data:`NAMESPACED_FUNCTIONS`; and any disagreement between Neo4j's tree
+    and koppel's on what the cost and size checks rely on (the clauses in
+    order, the functions called with their argument counts, the
+    variable-length and quantified patterns, the ``=~`` operators), so a
+    lexing difference can never hide anything from those checks. Raises
+    :class:`~koppel.graph.neo4j_parser.GrammarUnavailable` when the parser
+    cannot run.
+    """
+    from . import neo4j_parser
+
+    text = parsed.canonical
+    answer = neo4j_parser.parse(text)
+    if "error" in answer:
+        raise QueryError(
+            f"Neo4j's Cypher 5 parser cannot parse this query (line {answer.get('line')}, column {answer.get('column')} "
+            f"of the query as koppel re-serialised it: {text[:200]!r}): {_short(str(answer['error']))}"
+        )
+    foreign = sorted(set(answer["rules"]) - READ_RULES)
+    if foreign:
+        raise ReadOnlyViolation(f"refused: Neo4j's parser reads {', '.join(foreign)} in this query; only reading clauses are accepted")
+    clauses, calls, hops, regexes, names = _neo4j_outline(answer["tree"])
+    for written in names:
+        lowered = written.lower()
+        if ("." in lowered and lowered not in NAMESPACED_FUNCTIONS) or ("." not in lowered and lowered not in FUNCTIONS):
+            raise ReadOnlyViolation(f"refused: Neo4j's parser reads a call of {written!r}, which is not on the read-only function list")
+    ours = _our_outline(parsed)
+    for what, neo4j_side, our_side in (
+        ("clauses", clauses, ours[0]), ("function calls", calls, ours[1]), ("variable-length or quantified patterns", hops, ours[2]),
+        ("=~ operators", regexes, ours[3]),
+    ):
+        if neo4j_side != our_side:
+            raise ReadOnlyViolation(
+                f"refused: the guard and Neo4j's parser read this query differently ({what}: "
+                f"{_describe(our_side)} for the guard, {_describe(neo4j_side)} for Neo4j)"
+            )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Counter):
+        return "[" + ", ".join(f"{name}/{count}" if count is not None else name for (name, count), n in sorted(value.items(), key=str) for _ in range(n)) + "]"
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
 
 
 def _check_function(parsed: Parsed, node: Node, params: dict[str, Any]) -> None:

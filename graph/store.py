@@ -175,7 +175,9 @@ class GraphStore(ABC):
         """
         from .guard import check_read_only
 
-        check_read_only(cypher, params)
+        # This re-check sees the text koppel runs: the embedded store's is LadybugDB's dialect, translated
+        # from a query Neo4j's own parser already checked (koppel.graph.dialect.adhoc_for), so not again here.
+        check_read_only(cypher, params, neo4j_grammar=False)
 
     # -- shared behaviour -----------------------------------------------------------
     def upsert(

@@ -187,7 +187,8 @@ def test_a_translated_query_passes_the_guard_again():
         "embedded", "MATCH p = shortestPath((a)-[*..4]-(b)) RETURN [x IN nodes(p) WHERE x.key <> '' | toString(x.key)] AS k"
     )
     assert "SHORTEST 1..4" in translated.replace(" 4", "4") and "list_filter" in translated
-    assert check_read_only(translated).canonical == translated
+    # The translation is LadybugDB's dialect: koppel's parser re-checks it, Neo4j's grammar checked the original.
+    assert check_read_only(translated, neo4j_grammar=False).canonical == translated
 
 
 def test_the_translation_opens_no_way_around_the_guard():
