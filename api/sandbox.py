@@ -155,6 +155,7 @@ class CypherSandbox:
         self._process: Any = None
         self._connection: Any = None
         threading.Thread(target=warn_unsafe_settings, args=(config,), daemon=True, name="koppel-settings-check").start()
+        threading.Thread(target=start_grammar, daemon=True, name="koppel-cypher-parser").start()
 
     def _start(self) -> None:
         parent, child = _CONTEXT.Pipe()
@@ -266,6 +267,30 @@ def warn_unsafe_settings(config: StoreConfig) -> list[str]:
         logging.getLogger("koppel.api").warning(warning)
         print(f"koppel: warning: {warning}", file=sys.stderr)
     return warnings
+
+
+def start_grammar() -> str | None:
+    """Start Neo4j's parser sidecar (:mod:`koppel.graph.neo4j_parser`) ahead of the first ad-hoc query, in this
+    (the API's) process; when it cannot run, log and print a warning naming what is missing and return it.
+
+    Run once per sandbox, in the background, when ``koppel serve`` starts. Ad-hoc Cypher is refused (503)
+    while the parser is unavailable; the rest of the API is not affected.
+    """
+    import logging
+    import sys
+
+    from koppel.graph import neo4j_parser
+
+    problem = None
+    try:
+        neo4j_parser.parse("RETURN 1")  # builds the sidecar first when scripts/setup did not
+    except errors.KoppelError as error:
+        problem = str(error)
+    if problem is not None:
+        warning = f"ad-hoc Cypher will be refused (503): {problem}"
+        logging.getLogger("koppel.api").warning(warning)
+        print(f"koppel: warning: {warning}", file=sys.stderr)
+    return problem
 
 
 def plain(value: Any) -> Any:

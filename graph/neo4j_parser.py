@@ -190,6 +190,7 @@ class _Sidecar:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
+        self._pid = os.getpid()
         self.started_in: float | None = None
 
     def _start(self) -> subprocess.Popen:
@@ -242,6 +243,8 @@ class _Sidecar:
         return json.loads(line)
 
     def parse(self, text: str) -> dict[str, Any]:
+        if self._pid != os.getpid():  # a forked child: the parent's sidecar and lock are not this process's
+            self._lock, self._process, self._pid, self.started_in = threading.Lock(), None, os.getpid(), None
         with self._lock:
             process = self._process
             if process is None or process.poll() is not None:
