@@ -5,11 +5,16 @@
 What is measured, per query, in one process on one core (time.perf_counter around one call,
 after one unmeasured warm-up call per query), ``--rounds`` times over each list:
 
-* ``guard``: :func:`koppel.graph.guard.check_read_only` (lex as Neo4j does, parse, walk the tree)
-  on the catalogue (every ``queries/catalogue/*.cypher`` expanded for Neo4j: long queries with
+* ``guard``: :func:`koppel.graph.guard.check_read_only` (lex as Neo4j does, parse, walk the tree,
+  bound sizes, then Neo4j's own parser on the canonical text through the JVM sidecar and the checks on
+  its tree: the whole guard) on the catalogue (every ``queries/catalogue/*.cypher`` expanded for Neo4j: long queries with
   header comments), the analyst corpus (``tests/queries/analyst_corpus.yaml``) and the attack
   list (``ATTACKS``, ``BYPASSES``, ``COSTLY`` and ``EXPLOSIONS`` of ``tests/api/test_cypher_safety.py``; a
   refusal is timed like an acceptance);
+* ``previous guard``: the same call with ``neo4j_grammar=False`` (koppel's parser and checks only, the
+  guard before Neo4j's parser was added), same run, same queries;
+* ``of which Neo4j's parser``: :func:`koppel.graph.neo4j_parser.parse` alone (one sidecar round trip:
+  pipe, lex, parse, outline, JSON) on the canonical text of the queries that koppel's parser accepts;
 * ``of which the size bound``: :func:`koppel.graph.guard.check_sizes` alone, on the parsed queries
   of each list (those that parse);
 * ``translate``: :func:`koppel.graph.dialect.adhoc_for` for the embedded store (guard plus
@@ -18,7 +23,8 @@ after one unmeasured warm-up call per query), ``--rounds`` times over each list:
   ``--baseline``, loaded from git), on the same lists in the same run.
 
 Figures: median and 99th percentile in milliseconds over all calls of a list. The machine is
-printed with the table. The target of issue 18 is a median of at most 2 ms.
+printed with the table. The target of issue 18 is a median of at most 2 ms. The sidecar's start-up
+(JVM start, class loading, the warm-up parse; once per process) is timed ``--starts`` times apart.
 """
 
 from __future__ import annotations
@@ -94,18 +100,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--baseline", default="c93dd80", help="git revision of the previous token guard")
+    parser.add_argument("--starts", type=int, default=5, help="times the sidecar's start-up is measured")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
+    from koppel.graph import neo4j_parser
     from koppel.graph.cypher import parse
     from koppel.graph.dialect import adhoc_for
     from koppel.graph.guard import check_read_only, check_sizes
 
+    starts = []
+    for _ in range(args.starts):
+        neo4j_parser.restart()
+        started = time.perf_counter()
+        neo4j_parser.parse("RETURN 1")
+        starts.append(time.perf_counter() - started)
     groups = lists()
     old = baseline_guard(args.baseline)
     rows = []
     for name, queries in groups.items():
         rows.append(("guard", name, measure(lambda q, p: check_read_only(q, p), queries, args.rounds)))
+        rows.append(("previous guard (no Neo4j)", name, measure(lambda q, p: check_read_only(q, p, neo4j_grammar=False), queries, args.rounds)))
         # The size bound alone (issue 18), on the queries that parse: its share of the guard's cost.
         parsed = []
         for cypher, params in queries:
@@ -113,12 +128,15 @@ def main() -> None:
                 parsed.append((parse(cypher), params))
             except Exception:  # noqa: BLE001 - refused before any size is bounded
                 pass
+        rows.append(("  of which Neo4j's parser", name, measure(lambda q, p: neo4j_parser.parse(q.canonical), parsed, args.rounds)))
         rows.append(("  of which the size bound", name, measure(lambda q, p: check_sizes(q, p), parsed, args.rounds)))
         if old is not None:
             rows.append((f"baseline ({args.baseline})", name, measure(old, queries, args.rounds)))
     rows.append(("translate (embedded)", "analyst corpus", measure(lambda q, p: adhoc_for("embedded", q, p), groups["analyst corpus"], args.rounds)))
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+    print(f"Neo4j parser sidecar start-up (JVM + warm-up parse), {len(starts)} starts: median {statistics.median(starts) * 1000:.0f} ms, "
+          f"min {min(starts) * 1000:.0f} ms, max {max(starts) * 1000:.0f} ms")
     print(f"{'what':28} {'list':16} {'queries':>7} {'calls':>7} {'median ms':>10} {'p99 ms':>8}")
     for what, name, figures in rows:
         print(f"{what:28} {name:16} {figures['queries']:7d} {figures['calls']:7d} {figures['median_ms']:10.3f} {figures['p99_ms']:8.3f}")

@@ -157,52 +157,20 @@ _FORMS = {"countStar": "count(*)", "reduceExpression": "reduce", "normalizeFunct
 _NAME_ONLY = {"normalize", "trim"}  # argument counts differ by form (normalize(s, NFC), trim(BOTH 'x' FROM s))
 
 
-def _text(node: Any) -> str:
-    """The tokens of an outline node, joined (a backticked name keeps its backticks)."""
-    if isinstance(node, str):
-        return node
-    return "".join(_text(child) for child in node[1:])
-
-
-def _name(text: str) -> str:
-    return text[1:-1].replace("``", "`") if len(text) > 1 and text.startswith("`") else text
-
-
-def _neo4j_outline(tree: Any) -> tuple[list[str], Counter, int, int, list[str]]:
-    """Clauses (in order), function calls (name, arguments), hop bounds and ``=~`` of Neo4j's parse, plus
-    every called function's name as written, from the outline :func:`koppel.graph.neo4j_parser.parse` gives."""
-    clauses: list[str] = []
+def _neo4j_outline(answer: dict[str, Any]) -> tuple[list[str], Counter, int, int, list[str]]:
+    """Clauses (in order), function calls (name, arguments), hop patterns and ``=~`` of Neo4j's parse, plus
+    every called function's name as written, from :func:`koppel.graph.neo4j_parser.parse`'s answer."""
+    clauses = [_NEO4J_CLAUSES.get(rule, rule) if rule != "UNION" else "union_part" for rule in answer["clauses"]]
     calls: Counter = Counter()
-    hops = regexes = 0
     names: list[str] = []
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            if node.upper() == "UNION":
-                clauses.append("union_part")
-            elif node == "=~":
-                regexes += 1
+    for name, arguments in answer["calls"]:
+        if arguments < 0:
+            calls[(_FORMS.get(name, name), None)] += 1
             continue
-        rule = node[0]
-        if rule in _NEO4J_CLAUSES:
-            clauses.append(_NEO4J_CLAUSES[rule])
-        elif rule in ("pathLength", "quantifier"):
-            hops += 1
-        elif rule == "functionInvocation":
-            function_name = node[1]
-            namespace, name = (function_name[1], function_name[2]) if isinstance(function_name, list) and function_name[0] == "functionName" else (["namespace"], function_name)
-            parts = [_name(_text(part)) for part in namespace[1:] if _text(part) != "."] + [_name(_text(name))]
-            written = ".".join(parts)
-            names.append(written)
-            arguments = sum(1 for child in node[2:] if isinstance(child, list) or child not in ("(", ")", ",") and child.upper() not in ("DISTINCT", "ALL"))
-            calls[(written.lower(), None if written.lower() in _NAME_ONLY else arguments)] += 1
-        elif rule in _FORMS:
-            calls[(_FORMS[rule], None)] += 1
-        elif rule == "listItemsPredicate":
-            calls[(_text(node[1]).lower(), None)] += 1
-        stack.extend(reversed(node[1:]))
-    return clauses, calls, hops, regexes, names
+        names.append(name)
+        lowered = name.lower()
+        calls[(lowered, None if lowered in _NAME_ONLY else arguments)] += 1
+    return clauses, calls, answer["hops"], answer["regexes"], names
 
 
 def _our_outline(parsed: Parsed) -> tuple[list[str], Counter, int, int]:
@@ -264,7 +232,7 @@ def check_neo4j_grammar(parsed: Parsed) -> None:
     foreign = sorted(set(answer["rules"]) - READ_RULES)
     if foreign:
         raise ReadOnlyViolation(f"refused: Neo4j's parser reads {', '.join(foreign)} in this query; only reading clauses are accepted")
-    clauses, calls, hops, regexes, names = _neo4j_outline(answer["tree"])
+    clauses, calls, hops, regexes, names = _neo4j_outline(answer)
     for written in names:
         lowered = written.lower()
         if ("." in lowered and lowered not in NAMESPACED_FUNCTIONS) or ("." not in lowered and lowered not in FUNCTIONS):

@@ -206,7 +206,7 @@ class _Sidecar:
             raise GrammarUnavailable(f"could not start {executable} for Neo4j's parser: {error}") from None
         self._process = process
         answer = self._ask(process, "RETURN 1")  # warm-up: loads the classes and builds the ATN caches
-        if "tree" not in answer:
+        if "rules" not in answer:
             self._stop()
             raise GrammarUnavailable(f"Neo4j's parser sidecar does not work: {answer.get('error')}")
         self.started_in = time.perf_counter() - began
@@ -218,11 +218,11 @@ class _Sidecar:
             process.kill()
             process.wait()
 
-    def _ask(self, process: subprocess.Popen, text: str) -> dict[str, Any]:
+    def _ask(self, process: subprocess.Popen, text: str, tree: bool = False) -> dict[str, Any]:
         data = text.encode("utf-8", "surrogatepass")
         assert process.stdin is not None and process.stdout is not None
         try:
-            process.stdin.write(b"%d\n" % len(data) + data)
+            process.stdin.write(b"%d%s\n" % (len(data), b" tree" if tree else b"") + data)
             process.stdin.flush()
             deadline = time.monotonic() + TIMEOUT * (4 if self.started_in is None else 1)
             line = b""
@@ -242,14 +242,14 @@ class _Sidecar:
             raise GrammarUnavailable(f"Neo4j's parser sidecar is gone ({error}); it is restarted for the next query") from None
         return json.loads(line)
 
-    def parse(self, text: str) -> dict[str, Any]:
+    def parse(self, text: str, tree: bool = False) -> dict[str, Any]:
         if self._pid != os.getpid():  # a forked child: the parent's sidecar and lock are not this process's
             self._lock, self._process, self._pid, self.started_in = threading.Lock(), None, os.getpid(), None
         with self._lock:
             process = self._process
             if process is None or process.poll() is not None:
                 process = self._start()
-            return self._ask(process, text)
+            return self._ask(process, text, tree)
 
     def close(self) -> None:
         with self._lock:
@@ -259,19 +259,29 @@ class _Sidecar:
 _SIDECAR = _Sidecar()
 
 
-def parse(text: str) -> dict[str, Any]:
+def parse(text: str, tree: bool = False) -> dict[str, Any]:
     """Parse ``text`` with Neo4j 5.26's own Cypher 5 lexer and parser.
 
-    Returns ``{"tree": outline, "rules": [names]}`` when Neo4j's grammar
-    accepts the text (``rules``: every grammar rule the parse used), or
-    ``{"error": message, "line": L, "column": C}`` (line from 1, column from 0,
-    in the text after ``\\uXXXX`` decoding) when it does not. The outline is a
-    rule node ``[rule_name, child, ...]`` or a token's text (a string; ``""``
-    for the end of input); a rule node whose only child is a rule node is
-    replaced by that child. Raises :class:`GrammarUnavailable` when the
-    sidecar cannot run or does not answer within :data:`TIMEOUT` seconds.
+    When Neo4j's grammar accepts the text, returns what the guard compares
+    (collected by the sidecar in one walk of the full parse tree):
+
+    * ``rules``: every grammar rule (``Cypher5Parser.ruleNames``) the parse used, sorted;
+    * ``clauses``: the clause rules (``matchClause``, ``withClause``, ...) and ``UNION`` in text order;
+    * ``calls``: ``[name, arguments]`` for each ``functionInvocation`` (namespace and name as
+      written, backticks removed), ``[rule, -1]`` for ``countStar``, ``reduceExpression``,
+      ``normalizeFunction``, ``trimFunction`` and ``[word, -1]`` for ``listItemsPredicate`` (all/any/...);
+    * ``hops``: the ``pathLength`` and ``quantifier`` rules (variable-length and quantified paths);
+    * ``regexes``: the ``=~`` operators;
+    * with ``tree``, also ``tree``: an outline of the parse, a rule node ``[rule_name, child, ...]``
+      or a token's text (``""`` for the end of input), a rule node whose only child is a rule node
+      replaced by that child.
+
+    When it does not, returns ``{"error": message, "line": L, "column": C}``
+    (line from 1, column from 0, in the text after ``\\uXXXX`` decoding).
+    Raises :class:`GrammarUnavailable` when the sidecar cannot run or does
+    not answer within :data:`TIMEOUT` seconds.
     """
-    return _SIDECAR.parse(text)
+    return _SIDECAR.parse(text, tree)
 
 
 def startup_seconds() -> float | None:

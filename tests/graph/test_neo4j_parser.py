@@ -31,9 +31,16 @@ def rules_used(tree) -> list[str]:
 
 
 def test_the_sidecar_outlines_neo4j_s_parse_tree():
-    answer = neo4j_parser.parse("MATCH (c:Country)-[:BORDERS*1..2]->(n) WHERE n.name =~ 'A.*' RETURN toUpper(n.name) AS name")
+    answer = neo4j_parser.parse("MATCH (c:Country)-[:BORDERS*1..2]->(n) WHERE n.name =~ 'A.*' RETURN toUpper(n.name) AS name", tree=True)
     assert "error" not in answer
     assert {"matchClause", "returnClause", "pathLength", "functionInvocation", "whereClause"} <= set(answer["rules"])
+    assert answer["clauses"] == ["matchClause", "returnClause"] and answer["calls"] == [["toUpper", 1]]
+    assert answer["hops"] == 1 and answer["regexes"] == 1
+    summary = neo4j_parser.parse(
+        "MATCH (a)-[:R]-{1,2}(b) RETURN count(*) AS n UNION ALL MATCH (a) RETURN reduce(s = 0, x IN [1] | s + `duration`.`between`(a, a)) AS n"
+    )
+    assert "tree" not in summary and summary["clauses"] == ["matchClause", "returnClause", "UNION", "matchClause", "returnClause"]
+    assert summary["calls"] == [["countStar", -1], ["reduceExpression", -1], ["duration.between", 2]] and summary["hops"] == 1
     tree = answer["tree"]
     assert tree[0] == "statements"
     outline = rules_used(tree)
@@ -68,7 +75,7 @@ def test_a_dead_sidecar_is_restarted():
     neo4j_parser.parse("RETURN 1")
     neo4j_parser._SIDECAR._process.kill()
     neo4j_parser._SIDECAR._process.wait()
-    assert "tree" in neo4j_parser.parse("RETURN 2")
+    assert neo4j_parser.parse("RETURN 2")["clauses"] == ["returnClause"]
     assert neo4j_parser.startup_seconds() is not None and neo4j_parser.startup_seconds() < 30
 
 
@@ -185,9 +192,8 @@ def test_an_accepted_query_holds_only_reading_rules_for_neo4j(prefix, before, fo
     if "error" in answer:
         return  # Neo4j would not run the raw text; the guard's canonical text parses (checked by the guard)
     ours = [node.kind for node in parsed.tree.walk() if node.kind in ("match", "with", "return", "unwind", "call", "union_part")]
-    theirs = [{"matchClause": "match", "withClause": "with", "returnClause": "return"}.get(rule, rule)
-              for rule in rules_used(answer["tree"]) if rule in ("matchClause", "withClause", "returnClause")]
-    assert [kind for kind in ours if kind != "union_part"] == theirs, cypher
+    theirs = [{"matchClause": "match", "withClause": "with", "returnClause": "return", "UNION": "union_part"}.get(rule, rule) for rule in answer["clauses"]]
+    assert ours == theirs, cypher
 
 
 # -- without Java: fail closed ----------------------------------------------------------------------------
