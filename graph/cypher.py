@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import QueryError, ReadOnlyViolation
@@ -380,8 +381,9 @@ class Parsed:
     tokens: list[Token]
     tree: Node
 
-    @property
+    @cached_property
     def canonical(self) -> str:
+        """The accepted tokens re-serialised: comments dropped, strings re-quoted, no escapes (computed once)."""
         return render(self.tokens)
 
     def where(self, token_index: int) -> str:
