@@ -480,3 +480,80 @@ def test_country_page_brief_and_compare_on_both_stores(browser, seeded_store, re
         shot(pg, f"store-{seeded_store.kind}-compare")
         pg.context.close()
         assert not pg.errors and not pg.outside, (pg.errors, pg.outside)
+
+
+def wait_ready(page, hash_prefix: str) -> None:
+    """Wait until the explorer has finished opening a view whose URL fragment starts with ``hash_prefix``."""
+    page.wait_for_function("(prefix) => window.koppelReady && window.koppelReady.startsWith(prefix)", arg=hash_prefix)
+
+
+def test_known_by_date_withholds_later_data_and_stays_in_the_url(page):
+    """Kennisstand 2024-01-01 on the default load: the Eurostat series (dated 2024-09-20) is withheld on the page,
+    every request carries known_by, the URL keeps it, a reload restores it, and clearing it brings the chart back."""
+    page.goto(page.base + "/#/country/IRQ")
+    wait_ready(page, "#/country/IRQ")
+    returns = page.locator(tid("returns"))
+    expect(returns.locator("svg.returns-chart")).to_be_visible()
+    field = page.locator(tid("known-by-input"))
+    expect(field).to_have_value("")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/" in r.url else None)
+    field.fill("2024-01-01")  # a date field: fill() sets the value and fires input and change, as a person's pick does
+    wait_ready(page, "#/country/IRQ?known_by=2024-01-01")
+    assert "known_by=2024-01-01" in page.url
+    expect(returns.locator("svg.returns-chart")).to_have_count(0)
+    expect(returns).to_contain_text("Geen terugkeercijfers")
+    expect(page.locator(tid("candidate")).first).to_be_visible()  # the letter (2014) is known by then
+    country_calls = [u for u in asked if "/api/countries/IRQ" in u or "/api/graph/" in u]
+    assert country_calls and all("known_by=2024-01-01" in u for u in country_calls), country_calls
+    expect(page.locator(tid("brief-link"))).to_have_attribute("href", re.compile(r"known_by=2024-01-01"))
+    shot(page, "known-by-2024")
+
+    page.reload()
+    wait_ready(page, "#/country/IRQ?known_by=2024-01-01")
+    expect(page.locator(tid("known-by-input"))).to_have_value("2024-01-01")
+    expect(page.locator(tid("returns"))).to_contain_text("Geen terugkeercijfers")
+    expect(page.locator(tid("returns")).locator("svg.returns-chart")).to_have_count(0)
+
+    page.locator("#known-by-clear").click()
+    page.wait_for_function("() => window.koppelReady && window.koppelReady.startsWith('#/country/IRQ') && !window.koppelReady.includes('known_by')")
+    assert "known_by" not in page.url
+    expect(page.locator(tid("known-by-input"))).to_have_value("")
+    expect(page.locator(tid("returns")).locator("svg.returns-chart")).to_be_visible()
+
+
+def test_known_by_date_on_both_stores(browser, seeded_store, request, tmp_path):
+    """Kennisstand before the letter (2014-02-25) on the seed graph, served from each store: Iraq's assessment and
+    candidates, first reported in the letter, are gone; the URL keeps the date and a fresh page opened at it agrees."""
+    env = {"KOPPEL_VIEWS_FILE": str(tmp_path / "views.json")}
+    if seeded_store.kind == "neo4j":
+        env.update(request.getfixturevalue("neo4j_env"))
+    with serve(seeded_store.location, env) as base:
+        pg = new_page(browser, base, 1440, "nl")
+        pg.goto(base + "/#/country/IRQ")
+        wait_ready(pg, "#/country/IRQ")
+        rc = pg.locator(tid("return-cooperation"))
+        expect(rc).to_contain_text("moeizaam")
+        expect(pg.locator(tid("candidate")).first).to_be_visible()
+        pg.locator(tid("known-by-input")).fill("2014-01-01")
+        wait_ready(pg, "#/country/IRQ?known_by=2014-01-01")
+        expect(rc).not_to_contain_text("moeizaam")
+        expect(rc).to_contain_text("Geen beoordeling bekend")
+        expect(pg.locator(tid("candidate"))).to_have_count(0)
+        shot(pg, f"store-{seeded_store.kind}-known-by")
+        # The day of the letter: known again.
+        pg.locator(tid("known-by-input")).fill("2014-02-25")
+        wait_ready(pg, "#/country/IRQ?known_by=2014-02-25")
+        expect(rc).to_contain_text("moeizaam")
+        url = pg.url
+        pg.context.close()
+        assert not pg.errors and not pg.outside, (pg.errors, pg.outside)
+
+        fresh = new_page(browser, base, 1440, "nl")
+        fresh.goto(url.replace("2014-02-25", "2014-01-01"))
+        wait_ready(fresh, "#/country/IRQ?known_by=2014-01-01")
+        expect(fresh.locator(tid("known-by-input"))).to_have_value("2014-01-01")
+        expect(fresh.locator(tid("return-cooperation"))).to_contain_text("Geen beoordeling bekend")
+        expect(fresh.locator(tid("candidate"))).to_have_count(0)
+        fresh.context.close()
+        assert not fresh.errors and not fresh.outside, (fresh.errors, fresh.outside)

@@ -26,7 +26,10 @@ const local = {
 export function initAnalyst(app) {
   local.token = sessionStorage.getItem('koppel.token') ?? '';
   renderAnalyst(app);
-  document.getElementById('tab-analyst').addEventListener('click', () => loadQueries(app));
+  const tab = document.getElementById('tab-analyst');
+  tab.addEventListener('click', () => loadQueries(app));
+  // Loaded lazily: the tab may already be open (the click that loaded this module).
+  if (tab.getAttribute('aria-selected') === 'true') loadQueries(app);
 }
 
 async function loadQueries(app) {

@@ -1,8 +1,12 @@
 // The graph canvas: Cytoscape.js with the fCoSE layout. Holds no rules of
 // its own; merging, filtering and highlighting come from graph.js.
+//
+// fCoSE (with cose-base and layout-base, about a third of the explorer's
+// JavaScript) is not needed for a country page's first view (a ring, drawn
+// by Cytoscape's own concentric layout), so it is a separate chunk loaded on
+// first use or when the browser is idle (loadFcose).
 
 import cytoscape from 'cytoscape';
-import fcose from 'cytoscape-fcose';
 import {
   computeHidden,
   cyStylesheet,
@@ -15,7 +19,14 @@ import {
   shortLabels,
 } from './graph.js';
 
-cytoscape.use(fcose);
+let fcoseLoaded = null;
+let fcoseReady = false;
+
+/** Load and register the fCoSE layout once; resolves when `layout({name: 'fcose'})` can run. */
+export function loadFcose() {
+  fcoseLoaded ??= import('cytoscape-fcose').then((m) => cytoscape.use(m.default));
+  return fcoseLoaded;
+}
 
 const MAX_ZOOM = 4;
 /** Fitting a few nodes never zooms in further than this. */
@@ -319,13 +330,16 @@ export class Canvas {
     if (!n) return;
     const visible = this.cy.elements().not('.hidden');
     this.cy.stop();
+    const token = (this.layoutToken = (this.layoutToken ?? 0) + 1);
     const hub = centre ? this.cy.getElementById(centre) : null;
     if (hub && hub.nonempty() && isStar(visible.nodes(), hub)) {
       // A fresh view of one node and its neighbours (a country page): rings
       // around it, one ring per kind of neighbour. Drawn at once, without the
       // force layout's iterations; "Re-layout" still runs the force layout.
       // Neighbours of one kind side by side, so the ring reads by kind.
-      const byKind = (a, b) => String(a.data('type') ?? '').localeCompare(String(b.data('type') ?? '')) || String(a.id()).localeCompare(String(b.id()));
+      // Plain code-unit order: localeCompare builds a collator per call, which costs more than the ring.
+      const cmp = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+      const byKind = (a, b) => cmp(String(a.data('type') ?? ''), String(b.data('type') ?? '')) || cmp(String(a.id()), String(b.id()));
       const ring = visible.nodes().not(hub).sort(byKind);
       this.cy.maxZoom(FIT_MAX_ZOOM);
       hub.union(ring).union(visible.edges()).layout({
@@ -352,8 +366,25 @@ export class Canvas {
       numIter: 2500,
       packComponents: true,
     };
-    this.cy.maxZoom(FIT_MAX_ZOOM); // restored on layoutstop
-    (visible.nonempty() ? visible : this.cy.elements()).layout(opts).run();
+    const run = () => {
+      if (token !== this.layoutToken || !this.cy.nodes().length) {
+        this.layouting = false;
+        return;
+      }
+      this.cy.maxZoom(FIT_MAX_ZOOM); // restored on layoutstop
+      const again = this.cy.elements().not('.hidden');
+      (again.nonempty() ? again : this.cy.elements()).layout(opts).run();
+    };
+    if (fcoseReady) {
+      run();
+      return;
+    }
+    // busy() is true while the layout's chunk loads; a newer layout() call supersedes this one.
+    this.layouting = true;
+    loadFcose().then(() => {
+      fcoseReady = true;
+      run();
+    });
   }
 
   fit() {

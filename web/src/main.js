@@ -4,16 +4,34 @@
 
 import './style.css';
 import { api } from './api.js';
-import { Canvas } from './canvas.js';
+import { Canvas, loadFcose } from './canvas.js';
 import { h, mount, svg } from './dom.js';
 import { History, cyStylesheet, displayName, edgeStyle, groupExpansion, hashToView, keysToFetchForPath, labelName, legendItems, legendShapeSvg, pathHighlight, pickElements, relName, setSchema, styleFor, viewToHash, withKnownBy } from './graph.js';
 import { getLang, setLang, t, tv, fmtDate } from './i18n.js';
 import { initSearch } from './search.js';
 import { renderPage, rerenderEvidence } from './pages.js';
-import { initAnalyst, renderAnalyst } from './analyst.js';
 import { initViews, renderViews } from './views.js';
 
 const $ = (id) => document.getElementById(id);
+
+// The analyst panel is a separate chunk, loaded when its tab is first opened
+// (or when the browser is idle after the first page): a country page does not need it.
+let analystChunk = null;
+let analystStarted = false;
+function loadAnalyst() {
+  analystChunk ??= import('./analyst.js');
+  return analystChunk;
+}
+/** Render the analyst panel if its chunk is in (starting it on the first call with `start`). */
+function renderAnalyst(app, { start = false } = {}) {
+  if (!analystStarted && !start) return;
+  loadAnalyst().then((m) => {
+    if (!analystStarted) {
+      analystStarted = true;
+      m.initAnalyst(app);
+    } else m.renderAnalyst(app);
+  });
+}
 
 const state = {
   route: { kind: 'home' },
@@ -76,6 +94,9 @@ async function start() {
       showError(err);
     },
   );
+  // index.html asked for the schema already; waiting for it (briefly) lets Cytoscape
+  // parse one stylesheet, made from the schema, instead of a neutral one and then that.
+  await Promise.race([app.schemaReady, new Promise((resolve) => setTimeout(resolve, 300))]);
   app.canvas = new Canvas($('cy'), {
     onSelect: (data, how) => {
       state.selected = data;
@@ -89,8 +110,7 @@ async function start() {
       renderFilters();
       updateUndo();
     },
-  });
-  app.canvas.cy.style(cyStylesheet());
+  }); // its stylesheet is cyStylesheet(), the schema's when it has come
   app.canvas.lang = getLang();
   app.canvas.groupLabel = (d) => t('canvas.group', { n: d.count, label: labelName(d.groupType, getLang()) });
 
@@ -122,6 +142,7 @@ async function start() {
   $('export-json').addEventListener('click', (e) => {
     swapHref(e.currentTarget, new Blob([JSON.stringify(app.canvas.json(), null, 2)], { type: 'application/json' }));
   });
+  dateFields($('date-fields'));
   const asOf = $('as-of-input');
   asOf.addEventListener('change', () => setAsOf(asOf.value));
   $('as-of-clear').addEventListener('click', () => {
@@ -136,10 +157,9 @@ async function start() {
 
   setupTabs();
   initSearch(app);
-  initAnalyst(app);
   initViews(app);
   window.addEventListener('hashchange', route);
-  render();
+  // route() renders the whole page at once (its loading state first).
   api.capabilities().then(
     (c) => {
       state.capabilities = c;
@@ -148,6 +168,37 @@ async function start() {
     () => {},
   );
   route();
+}
+
+/**
+ * The filter column's date fields, one markup for both: as-of (what held on
+ * that date) and known-by (only what sources dated by then stated). Each is a
+ * label, a date input `#<id>-input`, a clear button `#<id>-clear` and a hint;
+ * their words come from i18n (`<words>.label`, `.clear`, `.hint`) on render().
+ */
+const DATE_FIELDS = [
+  { id: 'as-of', words: 'asof', cls: 'asof' },
+  { id: 'known-by', words: 'knownby', cls: 'asof knownby' },
+];
+
+function dateFields(root) {
+  mount(
+    root,
+    DATE_FIELDS.map(({ id, words, cls }) =>
+      h(
+        'div',
+        { class: cls },
+        h('label', { for: `${id}-input`, dataset: { i18n: `${words}.label` } }),
+        h(
+          'div',
+          { class: 'asof-row' },
+          h('input', { id: `${id}-input`, type: 'date', testid: `${id}-input`, min: '1900-01-01', max: '2100-12-31' }),
+          h('button', { id: `${id}-clear`, type: 'button', class: 'icon', dataset: { i18nAttr: `aria-label:${words}.clear,title:${words}.clear` } }, '×'),
+        ),
+        h('p', { class: 'hint', dataset: { i18n: `${words}.hint` } }),
+      ),
+    ),
+  );
 }
 
 function nodeTypeName(data) {
@@ -204,6 +255,7 @@ function setupTabs() {
       $(other.getAttribute('aria-controls')).hidden = !on;
     }
     state.tab = tab === tabs[1] ? 'analyst' : 'page';
+    if (state.tab === 'analyst') renderAnalyst(app, { start: true });
     updateLayout();
   };
   app.selectTab = (name) => select(name === 'analyst' ? tabs[1] : tabs[0]);
@@ -315,7 +367,7 @@ async function route() {
       state.linkages = linkages;
       state.returns = country.returns ?? null;
       if (!state.returns) {
-        api.returns(view.key).then(
+        api.returns(view.key, state.knownBy).then(
           (r) => {
             if (token !== app.navToken) return;
             state.returns = r;
@@ -379,6 +431,12 @@ async function route() {
   document.querySelector('#page h2')?.focus({ preventScroll: true });
   performance.mark?.(`koppel:ready:${view.kind}`);
   window.koppelReady = location.hash;
+  // What the first page did not need, fetched and compiled while the reader reads.
+  const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 200));
+  idle(() => {
+    loadFcose();
+    loadAnalyst();
+  });
 }
 
 // -- actions -----------------------------------------------------------------------------
