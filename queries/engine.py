@@ -32,29 +32,7 @@ from koppel.graph.errors import KoppelError, ValidationError
 from koppel.graph.factory import StoreConfig
 from koppel.graph.schema import DISPLAY_LANGUAGES, SCHEMA, Property, Schema
 
-from .answers import (
-    BrokersAnswer,
-    Catalogue,
-    CentralityAnswer,
-    CheckAnswer,
-    Countries,
-    Elements,
-    EvidenceAnswer,
-    LabelInfo,
-    LinkageAnswer,
-    LoadAnswer,
-    NodeAnswer,
-    Profile,
-    PropertyInfo,
-    QueryInfo,
-    RelTypeInfo,
-    Rows,
-    SchemaAnswer,
-    StatementsAnswer,
-    SearchAnswer,
-    SimilarAnswer,
-    Stats,
-)
+from . import answers  # the answer classes, each topic's imported on first use (koppel.queries.answers)
 
 if TYPE_CHECKING:
     from koppel.graph.settings import Settings
@@ -63,7 +41,32 @@ if TYPE_CHECKING:
 
     from koppel.loaders.ingest.pipeline import Workspace
 
-    from .answers import DecisionsAnswer, IngestAnswer, ReviewAnswer
+    from .answers import (
+        BrokersAnswer,
+        Catalogue,
+        CentralityAnswer,
+        CheckAnswer,
+        Countries,
+        DecisionsAnswer,
+        Elements,
+        EvidenceAnswer,
+        IngestAnswer,
+        LabelInfo,
+        LinkageAnswer,
+        LoadAnswer,
+        NodeAnswer,
+        Profile,
+        PropertyInfo,
+        QueryInfo,
+        RelTypeInfo,
+        ReviewAnswer,
+        Rows,
+        SchemaAnswer,
+        SearchAnswer,
+        SimilarAnswer,
+        StatementsAnswer,
+        Stats,
+    )
     from .search import SearchIndex
 
 T = TypeVar("T")
@@ -122,21 +125,21 @@ OPERATIONS: tuple[Operation, ...] = (
 
 def _properties(props: dict[str, Property]) -> list[PropertyInfo]:
     return [
-        PropertyInfo(name=p.name, type=p.type, required=p.required, description=p.description, values=list(p.values) if p.values else None)
+        answers.PropertyInfo(name=p.name, type=p.type, required=p.required, description=p.description, values=list(p.values) if p.values else None)
         for p in props.values()
     ]
 
 
 def describe_schema(schema: Schema = SCHEMA) -> SchemaAnswer:
     """The schema as the faces show it: every label and relationship type with display names, style and properties."""
-    return SchemaAnswer(
+    return answers.SchemaAnswer(
         languages=list(DISPLAY_LANGUAGES),
         labels=[
-            LabelInfo(label=n.label, names=n.names, style=n.style, searchable=n.searchable, description=n.description, properties=_properties(n.properties))
+            answers.LabelInfo(label=n.label, names=n.names, style=n.style, searchable=n.searchable, description=n.description, properties=_properties(n.properties))
             for n in schema.nodes.values()
         ],
         relationship_types=[
-            RelTypeInfo(type=r.type, names=r.names, style=r.style, description=r.description, endpoints=list(r.endpoints), properties=_properties(r.properties))
+            answers.RelTypeInfo(type=r.type, names=r.names, style=r.style, description=r.description, endpoints=list(r.endpoints), properties=_properties(r.properties))
             for r in schema.relationships.values()
         ],
     )
@@ -148,8 +151,8 @@ def describe_catalogue() -> Catalogue:
 
     from .catalogue import load_catalogue
 
-    return Catalogue(queries=[
-        QueryInfo(name=q.name, question=q.question, parameters=[asdict(p) for p in q.parameters], columns=[asdict(c) for c in q.columns])
+    return answers.Catalogue(queries=[
+        answers.QueryInfo(name=q.name, question=q.question, parameters=[asdict(p) for p in q.parameters], columns=[asdict(c) for c in q.columns])
         for q in load_catalogue()
     ])
 
@@ -247,7 +250,7 @@ class Koppel:
 
     def stats(self) -> Stats:
         """Node count per label, relationship count per type, and where the store is (zeros on an emptied store)."""
-        return Stats(**self.store.stats())
+        return answers.Stats(**self.store.stats())
 
     def ready(self) -> dict[str, str]:
         """``{"status": "ready", "store", "location"}`` once the store answers a query; raises ``StoreUnavailable`` otherwise."""
@@ -263,8 +266,8 @@ class Koppel:
         date, known = parse_date(as_of), parse_date(known_by, "known_by")
         stamp = {"as_of": date.isoformat() if date else None, "known_by": known.isoformat() if known else None} if date or known else {}
         if self._with_schema(lambda: True):
-            return Countries(countries=[], **stamp)
-        return Countries(countries=country_summaries(self.store, self.timeline(date, known) if stamp else None), **stamp)
+            return answers.Countries(countries=[], **stamp)
+        return answers.Countries(countries=country_summaries(self.store, self.timeline(date, known) if stamp else None), **stamp)
 
     def profile(self, iso3: str, *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Profile:
         """A country's profile (see :func:`koppel.queries.profile.country_profile`); ``NotFound`` for an unknown country.
@@ -275,7 +278,7 @@ class Koppel:
 
         date, known = parse_date(as_of), parse_date(known_by, "known_by")
         iso3 = self._country_key(iso3)
-        return Profile(**country_profile(self.store, iso3, as_of=date, known_by=known))
+        return answers.Profile(**country_profile(self.store, iso3, as_of=date, known_by=known))
 
     def linkages(
         self, iso3: str, *, as_of: str | dt.date | None = None, weights: Path | str | dict[str, Any] | None = None, known_by: str | dt.date | None = None
@@ -291,7 +294,7 @@ class Koppel:
         date, known = parse_date(as_of), parse_date(known_by, "known_by")
         chosen = self._weights(weights, load_weights)
         iso3 = self._country_key(iso3)
-        return LinkageAnswer(**linkages(self.store, iso3, as_of=date, weights=chosen, known_by=known))
+        return answers.LinkageAnswer(**linkages(self.store, iso3, as_of=date, weights=chosen, known_by=known))
 
     @staticmethod
     def _weights(weights: Path | str | dict[str, Any] | None, load_weights: Callable[[Any], Any]) -> Any:
@@ -327,8 +330,8 @@ class Koppel:
         if not 1 <= limit <= 200:
             raise ValidationError(f"limit {limit} is not between 1 and 200")
         if not self.store.has_schema():
-            return SearchAnswer(query=text, results=[])
-        return SearchAnswer(query=text, results=self.search_index().search(text, limit=limit))
+            return answers.SearchAnswer(query=text, results=[])
+        return answers.SearchAnswer(query=text, results=self.search_index().search(text, limit=limit))
 
     def search_index(self) -> SearchIndex:
         """The store's names, read once and kept as long as answers are (:attr:`answers_lifetime`)."""
@@ -345,7 +348,7 @@ class Koppel:
         """The passage a locator cites, de-hyphenated, from the sources folder of the settings (needs no store)."""
         from koppel.loaders.sources import evidence, sources_dir
 
-        return EvidenceAnswer(**evidence(locator, sources_dir(self.settings.sources)).as_dict())
+        return answers.EvidenceAnswer(**evidence(locator, sources_dir(self.settings.sources)).as_dict())
 
     # -- the catalogue and Cypher ----------------------------------------------------------------
     def catalogue(self) -> Catalogue:
@@ -416,14 +419,14 @@ class Koppel:
         from .explore import node
 
         node_props, elements = node(self.store, label, key, timeline=self.timeline(as_of, known_by))
-        return NodeAnswer(node=node_props, elements=Elements(**elements))
+        return answers.NodeAnswer(node=node_props, elements=answers.Elements(**elements))
 
     def statements(self, key: str) -> StatementsAnswer:
         """Every source's statements about the node ``key`` and its relationships, with certainty and where sources disagree.
 
         Shape as :meth:`koppel.graph.store.GraphStore.statements` (``koppel evidence KEY``); ``NotFound`` for an unknown key.
         """
-        return StatementsAnswer(**self.store.statements(key))
+        return answers.StatementsAnswer(**self.store.statements(key))
 
     def neighbourhood(
         self, key: str, *, depth: int = 1, labels: Iterable[str] | None = None, limit: int = 200,
@@ -432,7 +435,7 @@ class Koppel:
         """Nodes within ``depth`` (1-3) steps of the node ``key``, at most ``limit``, optionally only of ``labels``, at the :meth:`timeline`."""
         from .explore import neighbourhood
 
-        return Elements(**neighbourhood(self.store, key, depth=depth, labels=labels, limit=limit, timeline=self.timeline(as_of, known_by)))
+        return answers.Elements(**neighbourhood(self.store, key, depth=depth, labels=labels, limit=limit, timeline=self.timeline(as_of, known_by)))
 
     def path(self, source: str, target: str, *, max_steps: int = 4, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Elements:
         """A shortest connection between two nodes (at most ``max_steps`` relationships), as elements in path order; empty if none.
@@ -441,7 +444,7 @@ class Koppel:
         """
         from .explore import path
 
-        return Elements(**path(self.store, source, target, max_steps=max_steps, timeline=self.timeline(as_of, known_by)))
+        return answers.Elements(**path(self.store, source, target, max_steps=max_steps, timeline=self.timeline(as_of, known_by)))
 
     def timeline(self, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Timeline:
         """The one rule of as-of (valid time) and known-by (known time) every view applies (:class:`koppel.graph.validity.Timeline`).
@@ -459,7 +462,7 @@ class Koppel:
 
         timeline = self.timeline(as_of, known_by)
         iso3 = self._country_key(iso3)
-        return BrokersAnswer(**brokers(self.store, iso3, k=k, timeline=timeline))
+        return answers.BrokersAnswer(**brokers(self.store, iso3, k=k, timeline=timeline))
 
     def similar(self, iso3: str, *, top: int = 10, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> SimilarAnswer:
         """Countries with a similar linkage profile (Jaccard similarity, networkx), at the :meth:`timeline`."""
@@ -467,7 +470,7 @@ class Koppel:
 
         timeline = self.timeline(as_of, known_by)
         iso3 = self._country_key(iso3)
-        return SimilarAnswer(**similar(self.store, iso3, top=top, timeline=timeline))
+        return answers.SimilarAnswer(**similar(self.store, iso3, top=top, timeline=timeline))
 
     def centrality(
         self, *, label: str | None = None, k: int | None = None, top: int = 20, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None
@@ -478,7 +481,7 @@ class Koppel:
         timeline = self.timeline(as_of, known_by)
         if label is not None and label not in self.store.schema.nodes:
             raise ValidationError(f"unknown label {label!r}; known: {', '.join(self.store.schema.labels)}")
-        return CentralityAnswer(**centrality(self.store, label=label, k=k, top=top, timeline=timeline))
+        return answers.CentralityAnswer(**centrality(self.store, label=label, k=k, top=top, timeline=timeline))
 
     # -- export ----------------------------------------------------------------------------------
     def export(self, fmt: str = "json", *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> str:
@@ -592,7 +595,7 @@ class Koppel:
 
         paths = [Path(f) for f in files]
         facts = parse_facts(paths)
-        return CheckAnswer(files=[str(p) for p in paths], nodes=len(facts.nodes), relationships=len(facts.relationships))
+        return answers.CheckAnswer(files=[str(p) for p in paths], nodes=len(facts.nodes), relationships=len(facts.relationships))
 
     def load(self, files: Iterable[Path] | None = None, *, progress: Progress | None = None, on_start: Callable[[int, int], None] | None = None) -> LoadAnswer:
         """Validate facts files (none: the seed graph), then write them all or nothing; loading twice changes nothing.
@@ -609,7 +612,7 @@ class Koppel:
         store = self.store
         report = store.upsert(facts.nodes, facts.relationships, progress=progress)
         self._index = None
-        return LoadAnswer(store=store.location, files=[str(p) for p in paths], **report.as_dict())
+        return answers.LoadAnswer(store=store.location, files=[str(p) for p in paths], **report.as_dict())
 
     def clear(self, *, drop_schema: bool = False) -> str:
         """Delete every node and relationship (``drop_schema``: also tables, constraints, indexes); the store's location."""
@@ -629,11 +632,11 @@ def _rows_of(columns: list[str], rows: list[list[Any]], truncated: bool) -> Rows
     from .elements import from_rows
 
     elements = from_rows(columns, rows)
-    return Rows(
+    return answers.Rows(
         columns=columns,
         rows=[dict(zip(columns, row)) for row in rows],
         truncated=truncated,
-        elements=Elements(**elements) if elements else None,
+        elements=answers.Elements(**elements) if elements else None,
     )
 
 
