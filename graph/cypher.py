@@ -39,6 +39,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Callable
 from typing import Any
 
 from .errors import QueryError, ReadOnlyViolation
@@ -1247,17 +1248,25 @@ class Parser:
         return Node("reduce", start, at, children=[accumulator, initial, variable, items, step])
 
 
-def parse(cypher: str) -> Parsed:
+def parse(cypher: str, lexed: Callable[[str], None] | None = None) -> Parsed:
     """Parse one read-only Neo4j 5 Cypher statement.
 
-    Raises :class:`ReadOnlyViolation` when the text holds a clause that is not
-    a read (named, with line and column) and :class:`QueryError` when it does
-    not parse (line, column, what was expected, and the offending line quoted).
+    ``lexed``, when given, is called with the canonical text (see
+    :attr:`Parsed.canonical`) as soon as the text is lexed and holds no
+    clause word, before the parse proper (the guard hands it to Neo4j's
+    parser then, which works on it in parallel). Raises
+    :class:`ReadOnlyViolation` when the text holds a clause that is not a read
+    (named, with line and column) and :class:`QueryError` when it does not
+    parse (line, column, what was expected, and the offending line quoted).
     """
     if not cypher.strip():
         raise ReadOnlyViolation("refused: the query is empty")
     parser = Parser(cypher)
     _refuse_clause_words(parser)
+    canonical = None
+    if lexed is not None:
+        canonical = render(parser.tokens)
+        lexed(canonical)
     try:
         tree = parser.statement()
     except _Failure as failure:
@@ -1265,7 +1274,10 @@ def parse(cypher: str) -> Parsed:
         raise _syntax_error(parser, index, expected) from None
     except RecursionError:
         raise QueryError(f"the query nests too deeply to check; simplify it (at most {MAX_NESTING} levels)") from None
-    return Parsed(cypher, parser.tokens, tree)
+    parsed = Parsed(cypher, parser.tokens, tree)
+    if canonical is not None:
+        parsed.__dict__["canonical"] = canonical  # the cached property, already rendered
+    return parsed
 
 
 def _refuse_clause_words(parser: Parser) -> None:

@@ -100,8 +100,18 @@ def check_read_only(cypher: str, params: dict[str, Any] | None = None, *, neo4j_
     :class:`~koppel.graph.neo4j_parser.GrammarUnavailable` (HTTP 503, exit 2)
     when Neo4j's parser cannot run here.
     """
-    parsed = parse(cypher)
-    params = params or {}
+    if not neo4j_grammar:
+        return _check(parse(cypher), params or {})
+    from . import neo4j_parser
+
+    # Neo4j's parser works on the canonical text (sent as soon as it is lexed) while koppel's parses and checks.
+    with neo4j_parser.pending() as request:
+        parsed = _check(parse(cypher, request.send), params or {})
+        check_neo4j_grammar(parsed, request.answer())
+    return parsed
+
+
+def _check(parsed: Parsed, params: dict[str, Any]) -> Parsed:
     for node in parsed.tree.walk():
         kind = node.kind
         if kind == "function":
@@ -115,8 +125,6 @@ def check_read_only(cypher: str, params: dict[str, Any] | None = None, *, neo4j_
         elif kind == "reduce" or (kind == "lambda" and len(node.children) == 3):
             _check_reduce(parsed, node)
     check_sizes(parsed, params)
-    if neo4j_grammar:
-        check_neo4j_grammar(parsed)
     return parsed
 
 
@@ -204,7 +212,7 @@ def _short(message: str) -> str:
     return message[:300]
 
 
-def check_neo4j_grammar(parsed: Parsed) -> None:
+def check_neo4j_grammar(parsed: Parsed, answer: dict[str, Any] | None = None) -> None:
     """Parse ``parsed.canonical`` (the text the engine runs) with Neo4j 5.26's own Cypher 5 parser and check it.
 
     Refused: text Neo4j's grammar cannot parse (:class:`QueryError`, with
@@ -216,14 +224,17 @@ def check_neo4j_grammar(parsed: Parsed) -> None:
     and koppel's on what the cost and size checks rely on (the clauses in
     order, the functions called with their argument counts, the
     variable-length and quantified patterns, the ``=~`` operators), so a
-    lexing difference can never hide anything from those checks. Raises
+    lexing difference can never hide anything from those checks. ``answer``:
+    Neo4j's parse of ``parsed.canonical`` when the caller already has it
+    (:func:`koppel.graph.neo4j_parser.parse`). Raises
     :class:`~koppel.graph.neo4j_parser.GrammarUnavailable` when the parser
     cannot run.
     """
-    from . import neo4j_parser
-
     text = parsed.canonical
-    answer = neo4j_parser.parse(text)
+    if answer is None:
+        from . import neo4j_parser
+
+        answer = neo4j_parser.parse(text)
     if "error" in answer:
         raise QueryError(
             f"Neo4j's Cypher 5 parser cannot parse this query (line {answer.get('line')}, column {answer.get('column')} "

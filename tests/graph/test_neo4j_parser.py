@@ -177,6 +177,7 @@ def test_the_read_allow_list_names_rules_of_neo4j_s_grammar():
 @example(prefix="", before="//\r", forbidden="SHOW SETTINGS", after="", suffix="")
 @example(prefix="MATCH (c:Country) ", before="//\\u000a", forbidden="DETACH DELETE c", after="", suffix="")
 @example(prefix="MATCH (c:Country) RETURN c.key AS k ", before="/*\u2028*/", forbidden="UNION MATCH (c) RETURN c.key AS k", after="", suffix="")
+@example(prefix="MATCH (c:Country) ", before="//", forbidden="CREATE (h:Forum {key: 'hypothesis'})", after="\u2028", suffix=" RETURN 1 AS x")
 def test_an_accepted_query_holds_only_reading_rules_for_neo4j(prefix, before, forbidden, after, suffix):
     """Whatever comments, escapes and line terminators surround a clause: when the guard accepts the raw
     text, Neo4j's parser reads that raw text as reading rules only, with the guard's clauses in the guard's
@@ -193,7 +194,13 @@ def test_an_accepted_query_holds_only_reading_rules_for_neo4j(prefix, before, fo
         return  # Neo4j would not run the raw text; the guard's canonical text parses (checked by the guard)
     ours = [node.kind for node in parsed.tree.walk() if node.kind in ("match", "with", "return", "unwind", "call", "union_part")]
     theirs = [{"matchClause": "match", "withClause": "with", "returnClause": "return", "UNION": "union_part"}.get(rule, rule) for rule in answer["clauses"]]
-    assert ours == theirs, cypher
+    if any(terminator in cypher for terminator in "\x85\u2028\u2029"):
+        # These end a // comment for koppel's lexer but not for Neo4j's: the guard may see more, never less
+        # (and what runs is the canonical text, which Neo4j's parser checked).
+        remaining = iter(ours)
+        assert all(kind in remaining for kind in theirs), cypher
+    else:
+        assert ours == theirs, cypher
 
 
 # -- without Java: fail closed ----------------------------------------------------------------------------
@@ -212,8 +219,13 @@ def test_without_java_the_guard_refuses_with_what_is_missing(no_java):
     with pytest.raises(GrammarUnavailable, match="KOPPEL_JAVA=/nonexistent/java is not an executable java"):
         check_read_only("RETURN 1 AS one")
     assert "KOPPEL_JAVA" in neo4j_parser.status()
-    with pytest.raises(ReadOnlyViolation):  # what koppel's own parser refuses is still refused by name first
+    with pytest.raises(ReadOnlyViolation):  # what koppel's own checks refuse is still refused as before
         check_read_only("SHOW SETTINGS")
+    with pytest.raises(QueryError, match="does not parse at line 1, column 11") as caught:
+        check_read_only("RETURN 1 +")
+    assert not isinstance(caught.value, GrammarUnavailable)
+    with pytest.raises(QueryError, match="has no upper bound"):
+        check_read_only("MATCH (a)-[*]->(b) RETURN b")
 
 
 def test_without_java_http_answers_503(no_java, seeded_store):
