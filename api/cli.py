@@ -195,10 +195,18 @@ def parse_param(text: str) -> tuple[str, Any]:
 def check(
     files: Annotated[list[Path] | None, typer.Argument(help="Facts files (YAML or JSON).")] = None,
     stale_sources: Annotated[bool, typer.Option("--sources", help="Check the store's evidence instead: report locators into source files whose hash changed since they were loaded.")] = False,
+    cypher_parser: Annotated[bool, typer.Option("--cypher-parser", help="Check that Neo4j's Cypher parser runs here (Java; ad-hoc Cypher is refused without it).")] = False,
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate facts files (schema, values, locators) without writing anything; ``--sources`` checks the store's evidence."""
+    if cypher_parser:
+        from koppel.graph.neo4j_parser import parse as neo4j_parse
+
+        neo4j_parse("RETURN 1")  # GrammarUnavailable (exit 2) names what is missing
+        err.print("ok: Neo4j's Cypher parser runs here; ad-hoc Cypher can be checked")
+        if not files and not stale_sources:
+            return
     if stale_sources:
         from koppel.loaders.evidence_check import stale_evidence
 

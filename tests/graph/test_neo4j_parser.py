@@ -250,3 +250,10 @@ def test_without_java_on_path_the_cli_gives_one_line(store_spec, tmp_path):
     # --write does not go through the guard
     written = koppel("query", "--cypher", "MATCH (c:Country) RETURN count(c) AS n", "--write", "--store", store_spec, check=False, env={**env_without, **env})
     assert written.returncode == 0, written.stderr
+
+
+def test_koppel_check_reports_whether_the_parser_runs(tmp_path):
+    ready = koppel("check", "--cypher-parser")
+    assert "ok: Neo4j's Cypher parser runs here" in ready.stderr
+    missing = koppel("check", "--cypher-parser", check=False, env={"KOPPEL_JAVA": str(tmp_path / "no-java")})
+    assert missing.returncode == 2 and "is not an executable java" in one_clear_line(missing)
