@@ -29,6 +29,17 @@ The caller then runs :attr:`~koppel.graph.cypher.Parsed.canonical`, the
 accepted tokens re-serialised, never the raw text: comments and escapes the
 engine might read differently are gone before the engine sees the query.
 
+That canonical text is also parsed by Neo4j 5.26's own Cypher 5 parser
+(:mod:`koppel.graph.neo4j_parser`, a JVM sidecar) and the decision is taken on
+Neo4j's tree too (:func:`check_neo4j_grammar`): what that parser cannot parse
+is refused (400); a parse using any rule outside :data:`READ_RULES` (writes,
+commands, procedure calls, ``LOAD CSV``, ``USE``, ``FOREACH``) is refused
+(403) by rule name; every function Neo4j reads must be on the lists; and
+Neo4j's tree must agree with koppel's on the clauses, the function calls, the
+variable-length and quantified patterns and the ``=~`` operators, which the
+cost and size checks above rely on. Without Java the guard refuses with
+:class:`~koppel.graph.neo4j_parser.GrammarUnavailable` (503).
+
 Read-only transactions are not enough on their own: measured on ladybug 0.22,
 a read-only database still let ``LOAD FROM`` read /etc/passwd, ``COPY ... TO``
 and ``EXPORT DATABASE`` write files, ``INSTALL`` reach the network, and
