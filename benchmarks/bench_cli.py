@@ -15,7 +15,7 @@ recorded, and the median of ``--runs`` is reported. Rows:
   ``koppel stats --json``;
 * opening and closing the embedded store read-only, alone (``python -c``).
 
-``--baseline-tree DIR`` adds the same ``stats`` and ``linkages`` rows run by
+``--baseline-tree DIR`` adds the same ``--help``, ``stats`` and ``linkages`` rows run by
 another koppel source tree (a folder holding ``graph/``, ``loaders/``,
 ``queries/``, ``api/``, e.g. ``git archive <commit> graph loaders queries api |
 tar -x -C DIR``), imported ahead of the installed one, on a copy of the store
@@ -25,6 +25,13 @@ of an earlier commit.
 
 ``--importtime`` also prints the ten largest cumulative imports of
 ``koppel linkages AFG --json`` (``python -X importtime``).
+
+``--phases`` also prints where the CPU of ``koppel linkages AFG --json`` goes
+(medians of ``--runs`` fresh processes): the CLI run as usual, with a CPU clock
+(``time.process_time``, all threads) around the store's open, statements and
+close, typer's building of the command tree and of its parameter converters,
+the linkage computation and the answer's model; imports are what precedes the
+command (the interpreter's own start-up apart).
 
 Bytecode caches, and the parse cache of koppel's own YAML files (the schema and
 the default weights, ``$XDG_CACHE_HOME/koppel/yaml``: :mod:`koppel.graph.yamlcache`),
@@ -61,6 +68,46 @@ OPEN = (
     "import os\nfrom koppel.graph.embedded_store import EmbeddedStore\n"
     "EmbeddedStore(os.environ['KOPPEL_STORE'].removeprefix('embedded:'), read_only=True).close()"
 )
+
+
+# `koppel linkages AFG --json` in a process of its own, with CPU clocks around its phases (see --phases); prints JSON.
+PHASES = r"""
+import functools, json, sys, time
+clock = time.process_time
+spent = {"interpreter start-up": clock()}
+import koppel.api.cli as cli, koppel.graph.embedded_store as es, koppel.queries.engine as engine, koppel.queries.linkage as linkage
+import typer.core, typer.main
+from koppel.queries.answers import linkage as answer
+spent["imports"] = clock() - spent["interpreter start-up"]
+
+def clocked(owner, name, phase):
+    real = getattr(owner, name)
+    @functools.wraps(real)
+    def run(*args, **kwargs):
+        start = clock()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[phase] = spent.get(phase, 0.0) + clock() - start
+    setattr(owner, name, run)
+
+clocked(typer.main, "get_command", "typer: command tree")
+clocked(typer.core._TyperParameter, "get_runtime_param", "typer: parameter converters")
+clocked(es.EmbeddedStore, "__init__", "store: open")
+clocked(es.EmbeddedStore, "_execute", "store: statements")
+clocked(es.EmbeddedStore, "close", "store: close")
+clocked(engine.Koppel, "_country_key", "engine: country key (the store opened on first use, statements included)")
+clocked(linkage, "linkages", "linkage: read + compute (statements included)")
+clocked(answer.LinkageAnswer, "__init__", "answer: model (schema built, validated)")
+clocked(cli, "_print_json", "answer: dump + print")
+sys.argv = ["koppel", "linkages", "AFG", "--json"]
+try:
+    cli.main()
+except SystemExit:
+    pass
+spent["whole process"] = clock()
+print(json.dumps(spent), file=sys.stderr)
+"""
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -106,6 +153,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--store", help="An embedded store holding a graph with AFG (default: the seed graph in a temporary folder).")
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--phases", action="store_true", help="Also print where the CPU of `koppel linkages AFG --json` goes.")
     parser.add_argument("--baseline-tree", type=Path, help="Another koppel source tree (graph/, loaders/, queries/, api/) to time the same read commands with.")
     args = parser.parse_args()
 
@@ -136,7 +184,7 @@ def main() -> None:
     if args.baseline_tree:
         base_env, base_folder = baseline(args.baseline_tree, args.store, env)
         for name, argv in list(rows):
-            if name.startswith(("koppel stats", "koppel linkages", "open + close")):
+            if name.startswith(("koppel --help", "koppel stats", "koppel linkages", "open + close")):
                 rows.append((f"baseline tree: {name}", argv))
                 envs[f"baseline tree: {name}"] = base_env
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in rows}
@@ -166,6 +214,17 @@ def main() -> None:
         print("largest top-level imports of `koppel linkages AFG --json` (python -X importtime, cumulative, one run, ms):")
         for cumulative, name in sorted(rows_, reverse=True)[:10]:
             print(f"  {cumulative / 1000:7.1f}  {name}")
+    if args.phases:
+        import json
+
+        runs = []
+        for _ in range(args.runs):
+            done = subprocess.run([python, "-c", PHASES], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+            runs.append(json.loads(done.stderr.strip().splitlines()[-1]))
+        print()
+        print(f"where the CPU of `koppel linkages AFG --json` goes (medians of {args.runs} processes, s; nested rows overlap):")
+        for phase in runs[0]:
+            print(f"  {statistics.median(r.get(phase, 0.0) for r in runs):6.3f}  {phase}")
     if folder:
         folder.cleanup()
     if args.baseline_tree:
