@@ -1077,3 +1077,5 @@ def check_sizes(parsed: Parsed, params: dict[str, Any] | None = None) -> None:
         else:
             what = _CONSTRUCTS.get(node.kind, node.kind.replace("_", " "))
         raise QueryError(f"refused: the {what} at {parsed.where(node.token)} {unbounded.why}") from None
+    except RecursionError:  # e.g. a sum of thousands of terms: a left-deep tree deeper than Python's stack
+        raise QueryError("refused: the query's expressions are too long to bound (thousands of operators in a chain); split it") from None
