@@ -6,7 +6,8 @@ page waits for, cold, timed with urllib), and with ``--baseline-tree`` one
 more running another checkout of koppel (e.g. a ``git worktree`` of the
 previous commit, its explorer built) so the same run compares before and
 after. Each country is opened once cold (its answers not yet in that
-server's response cache) and once warm, on each server in turn. Times come
+server's response cache) and once warm, on each server in turn (which
+server goes first alternates from country to country). Times come
 from the page's own clock (``performance.now()`` at the moment the page is
 interactive: the country's panel, its candidates and the canvas are there,
 checked in the page at every animation frame; for the brief,
@@ -149,9 +150,11 @@ def main() -> None:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-                for key in keys:
+                for i, key in enumerate(keys):
                     rows["API: 3 calls of the country page, cold (urllib)"].append(api_baseline(api_base, key))
-                    for prefix, (_proc, base) in servers.items():
+                    # Servers in turn, the first one alternating per country: neither tree always goes first on a country.
+                    order = list(servers.items())
+                    for prefix, (_proc, base) in (order if i % 2 == 0 else order[::-1]):
                         cold, cold_seen = country_page(browser, base, key)
                         warm, warm_seen = country_page(browser, base, key)
                         for name, value in ((f"{prefix}country page, cold", cold),

@@ -555,5 +555,13 @@ def test_known_by_date_on_both_stores(browser, seeded_store, request, tmp_path):
         expect(fresh.locator(tid("known-by-input"))).to_have_value("2014-01-01")
         expect(fresh.locator(tid("return-cooperation"))).to_contain_text("Geen beoordeling bekend")
         expect(fresh.locator(tid("candidate"))).to_have_count(0)
+        # The comparison reads at the known-by date too (profile, linkages, similar countries, brokers).
+        fresh.goto(base + "/#/compare/IRQ,AFG")
+        wait_ready(fresh, "#/compare/IRQ,AFG")
+        expect(fresh.locator(tid("compare-col")).first).to_contain_text("moeizaam")
+        fresh.goto(base + "/#/compare/IRQ,AFG?known_by=2014-01-01")
+        wait_ready(fresh, "#/compare/IRQ,AFG?known_by=2014-01-01")
+        expect(fresh.locator(tid("compare-col"))).to_have_count(2)
+        expect(fresh.locator(tid("compare-col")).first).not_to_contain_text("moeizaam")
         fresh.context.close()
         assert not fresh.errors and not fresh.outside, (fresh.errors, fresh.outside)

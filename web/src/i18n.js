@@ -495,21 +495,31 @@ export function tv(kind, value, lang = current) {
   return s ?? String(value).replace(/_/g, ' ');
 }
 
+// Intl formatters are costly to make (toLocale*String with options makes one per call): one per language and kind.
+const formatters = new Map();
+function formatter(kind, lang, digits) {
+  const id = `${kind}:${lang}:${digits ?? ''}`;
+  let f = formatters.get(id);
+  if (!f) {
+    const locale = lang === 'nl' ? 'nl-NL' : 'en-GB';
+    f = kind === 'date'
+      ? new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
+      : new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+    formatters.set(id, f);
+  }
+  return f;
+}
+
 /** A date in the interface's language (ISO in, e.g. "25 feb. 2014" out). */
 export function fmtDate(iso, lang = current) {
   if (!iso) return '';
   const d = new Date(`${String(iso).slice(0, 10)}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleDateString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
+  return formatter('date', lang).format(d);
 }
 
 /** A number in the interface's language. */
 export function fmtNumber(n, lang = current, digits = 2) {
   if (typeof n !== 'number') return String(n ?? '');
-  return n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', { maximumFractionDigits: digits });
+  return formatter('number', lang, digits).format(n);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import WORDS from '../../graph/words.json';
-import { DICT, enumWords, fmtDate, setLang, t, tv } from './i18n.js';
+import { DICT, enumWords, fmtDate, fmtNumber, setLang, t, tv } from './i18n.js';
 
 describe('dictionary', () => {
   test('Dutch and English have the same keys and no empty strings', () => {
@@ -41,5 +41,11 @@ describe('dictionary', () => {
     expect(fmtDate('2014-02-25', 'en')).toBe('25 Feb 2014');
     expect(fmtDate('2014-02-25', 'nl')).toMatch(/^25 feb\.? 2014$/);
     expect(fmtDate('', 'nl')).toBe('');
+    // Formatters are kept per language and number of digits: each call still gets its own.
+    expect(fmtDate('2014-02-25', 'en')).toBe('25 Feb 2014');
+    expect(fmtNumber(1234.567, 'nl')).toBe('1.234,57');
+    expect(fmtNumber(1234.567, 'en')).toBe('1,234.57');
+    expect(fmtNumber(1234.567, 'en', 0)).toBe('1,235');
+    expect(fmtNumber(null, 'nl')).toBe('');
   });
 });

@@ -13,6 +13,7 @@ import { renderPage, rerenderEvidence } from './pages.js';
 import { initViews, renderViews } from './views.js';
 
 const $ = (id) => document.getElementById(id);
+let quietCanvas = false; // true while route() fills the canvas: its onChange is left to the render() that follows
 
 // The analyst panel is a separate chunk, loaded when its tab is first opened
 // (or when the browser is idle after the first page): a country page does not need it.
@@ -106,6 +107,7 @@ async function start() {
     onHide: (data) => hideNode(data.id),
     onKbdFocus: (data) => setStatus(t('canvas.focused', { name: data.full ?? displayName(data, getLang()), label: nodeTypeName(data) })),
     onChange: () => {
+      if (quietCanvas) return; // route() draws the count and legend once, with the page
       renderCount();
       renderFilters();
       updateUndo();
@@ -384,7 +386,12 @@ async function route() {
       const grouped = groupExpansion(start, new Set([view.key]), view.key, { threshold: 40 });
       app.canvas.groups.clear();
       if (grouped.groups.length) app.canvas.addGroups(grouped.groups, grouped.members);
-      app.canvas.set(grouped.elements, { focus: view.key });
+      quietCanvas = true;
+      try {
+        app.canvas.set(grouped.elements, { focus: view.key });
+      } finally {
+        quietCanvas = false;
+      }
       performance.mark('koppel:canvas');
     } else if (view.kind === 'compare') {
       const [countries] = await Promise.all([state.countries ?? api.countries().then((r) => r.countries ?? []), app.schemaReady]);
@@ -392,10 +399,10 @@ async function route() {
       const items = await Promise.all(
         view.keys.map(async (key) => {
           const [country, linkages, similar, brokers] = await Promise.all([
-            api.country(key).catch((err) => ({ error: err })),
-            api.linkages(key, state.asOf).catch((err) => ({ error: err })),
-            api.similar(key).catch((err) => ({ error: err })),
-            api.brokers(key).catch((err) => ({ error: err })),
+            api.country(key, state.knownBy).catch((err) => ({ error: err })),
+            api.linkages(key, state.asOf, state.knownBy).catch((err) => ({ error: err })),
+            api.similar(key, state.knownBy).catch((err) => ({ error: err })),
+            api.brokers(key, state.knownBy).catch((err) => ({ error: err })),
           ]);
           return { key, country, linkages, similar, brokers };
         }),
@@ -468,7 +475,7 @@ function setAsOf(value) {
         render();
       });
   } else if (state.route.kind === 'compare' && state.compare) {
-    Promise.all(state.compare.items.map((it) => api.linkages(it.key, state.asOf).catch((err) => ({ error: err })))).then((all) => {
+    Promise.all(state.compare.items.map((it) => api.linkages(it.key, state.asOf, state.knownBy).catch((err) => ({ error: err })))).then((all) => {
       if (token !== app.navToken) return;
       all.forEach((l, i) => (state.compare.items[i].linkages = l));
       render();
@@ -514,7 +521,7 @@ async function focusItem(item) {
   if (canvas.cy.getElementById(key).empty()) {
     try {
       setStatus(t('canvas.expanding'));
-      const res = await api.node(item.label ?? item.type, key);
+      const res = await api.node(item.label ?? item.type, key, state.knownBy);
       record();
       canvas.merge(res.elements, { around: state.route.key });
       setStatus('');
@@ -534,7 +541,7 @@ async function focusItem(item) {
 async function expand(key, { record: remember = true } = {}) {
   setStatus(t('canvas.expanding'));
   try {
-    const res = await api.neighbourhood(key, { depth: 1, limit: 200 });
+    const res = await api.neighbourhood(key, { depth: 1, limit: 200, knownBy: state.knownBy });
     const before = { snap: app.canvas.snapshot(), expanded: [...state.expanded] };
     const grouped = groupExpansion(res, app.canvas.ids(), key);
     if (grouped.groups.length) app.canvas.addGroups(grouped.groups, grouped.members);
@@ -593,7 +600,7 @@ async function highlightPath(path) {
   const keys = keysToFetchForPath(path, canvas.ids());
   if (keys.length) {
     const wanted = new Set(pathHighlight(path).ids);
-    const results = await Promise.all(keys.map((k) => api.neighbourhood(k, { depth: 1, limit: 500 }).catch(() => null)));
+    const results = await Promise.all(keys.map((k) => api.neighbourhood(k, { depth: 1, limit: 500, knownBy: state.knownBy }).catch(() => null)));
     record();
     // Nodes first, then edges, so edges find both endpoints.
     for (const res of results) if (res) canvas.merge({ nodes: pickElements(res, wanted).nodes, edges: [] }, { layout: false });

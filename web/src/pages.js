@@ -345,6 +345,14 @@ function countryPage(app) {
 }
 
 /** A select of other countries of origin and a button that opens the comparison. */
+const collators = new Map();
+/** Compare `[name, ...]` pairs by name in a language's alphabetical order (one Intl.Collator per language). */
+function nameOrder(lang) {
+  if (!collators.has(lang)) collators.set(lang, new Intl.Collator(lang === 'nl' ? 'nl' : 'en'));
+  const collator = collators.get(lang);
+  return (a, b) => collator.compare(a[0], b[0]);
+}
+
 function comparePicker(app, keys) {
   const lang = getLang();
   const options = (app.state.countries ?? []).filter(isOrigin).filter((c) => !keys.includes(c.key));
@@ -363,11 +371,19 @@ function comparePicker(app, keys) {
       onsubmit: (e) => {
         e.preventDefault();
         const key = e.target.querySelector('select').value;
-        if (key) location.hash = viewToHash({ kind: 'compare', keys: [...keys, key], asOf: app.state.asOf });
+        if (key) location.hash = viewToHash({ kind: 'compare', keys: [...keys, key], asOf: app.state.asOf, knownBy: app.state.knownBy || undefined });
       },
     },
     h('label', { for: id }, keys.length > 1 ? t('compare.add') : t('country.compare.with')),
-    h('select', { id, testid: 'compare-select' }, options.sort((a, b) => displayName(a, lang).localeCompare(displayName(b, lang))).map((c) => h('option', { value: c.key }, displayName(c, lang)))),
+    h(
+      'select',
+      { id, testid: 'compare-select' },
+      // Names worked out once and sorted with one collator (a country page draws this list each time).
+      options
+        .map((c) => [displayName(c, lang), c.key])
+        .sort(nameOrder(lang))
+        .map(([name, key]) => h('option', { value: key }, name)),
+    ),
     h('button', { type: 'submit', testid: 'compare-go' }, t('country.compare.go')),
   );
 }
@@ -726,8 +742,8 @@ function comparePage(app) {
       h(
         'h3',
         {},
-        h('a', { href: viewToHash({ kind: 'country', key: it.key, asOf: state.asOf }) }, displayName(node, lang)),
-        cmp.keys.length > 2 ? h('a', { class: 'icon remove', href: viewToHash({ kind: 'compare', keys: remove, asOf: state.asOf }), 'aria-label': t('compare.remove', { name: displayName(node, lang) }) }, '×') : null,
+        h('a', { href: viewToHash({ kind: 'country', key: it.key, asOf: state.asOf, knownBy: state.knownBy || undefined }) }, displayName(node, lang)),
+        cmp.keys.length > 2 ? h('a', { class: 'icon remove', href: viewToHash({ kind: 'compare', keys: remove, asOf: state.asOf, knownBy: state.knownBy || undefined }), 'aria-label': t('compare.remove', { name: displayName(node, lang) }) }, '×') : null,
       ),
       h('h4', {}, t('rc.heading')),
       rc ? h('p', {}, levelChip(rc.level), ' ', `${TREND_ARROW[rc.trend] ?? ''} ${tv('trend', rc.trend)}`, ' · ', t('rc.asof', { date: fmtDate(rc.as_of) })) : h('p', { class: 'hint gap' }, t('rc.none')),
