@@ -73,7 +73,7 @@ of parses and CPU to compile first, which an analyst's trickle of queries never 
 
 _SOURCE = Path(__file__).with_name("CypherOutline.java")
 _DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
-_SETUP = "run scripts/setup (it needs Java 17+ and Maven once, to fetch Neo4j's parser from Maven Central)"
+_SETUP = "run scripts/setup, which needs Java 17+ and, once, Maven to fetch Neo4j's parser from Maven Central"
 
 
 class GrammarUnavailable(ConfigError):
@@ -98,7 +98,7 @@ def java() -> str:
         return chosen
     found = shutil.which("java")
     if not found:
-        raise GrammarUnavailable(f"no java on PATH; ad-hoc Cypher needs Java 17+ to check queries with Neo4j's parser ({_SETUP}, or set KOPPEL_JAVA)")
+        raise GrammarUnavailable(f"no java on PATH; ad-hoc Cypher needs Java 17+ to check queries with Neo4j's parser (install a JDK 17+ and {_SETUP}; or set KOPPEL_JAVA to a java)")
     return found
 
 
