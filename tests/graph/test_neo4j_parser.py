@@ -257,3 +257,16 @@ def test_koppel_check_reports_whether_the_parser_runs(tmp_path):
     assert "ok: Neo4j's Cypher parser runs here" in ready.stderr
     missing = koppel("check", "--cypher-parser", check=False, env={"KOPPEL_JAVA": str(tmp_path / "no-java")})
     assert missing.returncode == 2 and "is not an executable java" in one_clear_line(missing)
+
+
+def test_every_catalogue_query_passes_both_parsers():
+    """The catalogue's Neo4j text (header comments included) is read alike by koppel's parser and Neo4j's."""
+    import glob
+    from pathlib import Path
+
+    from koppel.graph import dialect
+
+    files = sorted(glob.glob(str(Path(__file__).resolve().parents[2] / "queries/catalogue/*.cypher")))
+    assert len(files) >= 20
+    for file in files:
+        check_read_only(dialect.translate(Path(file).read_text(), "neo4j"))
