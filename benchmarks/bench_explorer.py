@@ -17,7 +17,7 @@ before 2026-11-30 10:30 UTC), which adds the round trip to the driver.
 
     .venv/bin/python benchmarks/bench_explorer.py --store /tmp/store   # an embedded store made by `koppel load`
     git worktree add --detach /tmp/before HEAD~1 && (cd /tmp/before/web && npm ci && npm run build)
-    .venv/bin/python benchmarks/bench_explorer.py --store /tmp/store --baseline-tree /tmp/before
+    .venv/bin/python benchmarks/bench_explorer.py --store /tmp/store --baseline-tree /tmp/before --warm-visits 3
 
 Prints a Markdown table of medians (and min/max) over the countries, and the
 1-minute load average (the machine may be shared).
@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--store", required=True, help="folder of an embedded store made by `koppel load`")
     parser.add_argument("--countries", default=",".join(COUNTRIES))
     parser.add_argument("--baseline-tree", type=Path, help="another checkout of koppel (its explorer built) to measure in the same run")
+    parser.add_argument("--warm-visits", type=int, default=1, help="warm visits of each country's page per server (more samples on a noisy machine)")
     args = parser.parse_args()
     keys = args.countries.split(",")
     store = f"embedded:{args.store}"
@@ -156,11 +157,12 @@ def main() -> None:
                     order = list(servers.items())
                     for prefix, (_proc, base) in (order if i % 2 == 0 else order[::-1]):
                         cold, cold_seen = country_page(browser, base, key)
-                        warm, warm_seen = country_page(browser, base, key)
+                        for _ in range(args.warm_visits):
+                            warm, warm_seen = country_page(browser, base, key)
+                            rows.setdefault(f"{prefix}country page, warm", []).append(warm)
+                            rows.setdefault(f"{prefix}country page, warm, seen by Playwright", []).append(warm_seen)
                         for name, value in ((f"{prefix}country page, cold", cold),
-                                            (f"{prefix}country page, warm", warm),
                                             (f"{prefix}country page, cold, seen by Playwright", cold_seen),
-                                            (f"{prefix}country page, warm, seen by Playwright", warm_seen),
                                             (f"{prefix}brief page, cold", brief_page(browser, base, key)),
                                             (f"{prefix}brief page, warm", brief_page(browser, base, key))):
                             rows.setdefault(name, []).append(value)
@@ -174,7 +176,7 @@ def main() -> None:
                 proc.terminate()
                 proc.wait(timeout=20)
     load = os.getloadavg()[0]
-    print(f"countries: {', '.join(keys)}; 1-minute load average at the end: {load:.1f}\n")
+    print(f"countries: {', '.join(keys)}; warm visits per country: {args.warm_visits}; 1-minute load average at the end: {load:.1f}\n")
     print("| what | median ms | min ms | max ms |")
     print("|---|---:|---:|---:|")
     for name, values in sorted(rows.items(), key=lambda kv: (kv[0].startswith("baseline"), kv[0])):
