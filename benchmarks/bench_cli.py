@@ -21,7 +21,9 @@ another koppel source tree (a folder holding ``graph/``, ``loaders/``,
 tar -x -C DIR``), imported ahead of the installed one, on a copy of the store
 whose checksum file that tree can read (the digest line alone for trees before the file-state line; for later
 trees the copy's own file state, so neither side re-reads the whole database file on open): a same-run baseline
-of an earlier commit.
+of an earlier commit. ``--tree DIR`` runs this tree's rows the same way from
+another checkout (e.g. ``git worktree add DIR HEAD``), so that neither side
+gains from how it is imported (the editable install's finder, or the links).
 
 ``--importtime`` also prints the ten largest cumulative imports of
 ``koppel linkages AFG --json`` (``python -X importtime``).
@@ -154,6 +156,7 @@ def main() -> None:
     parser.add_argument("--store", help="An embedded store holding a graph with AFG (default: the seed graph in a temporary folder).")
     parser.add_argument("--importtime", action="store_true")
     parser.add_argument("--phases", action="store_true", help="Also print where the CPU of `koppel linkages AFG --json` goes.")
+    parser.add_argument("--tree", type=Path, help="Run this tree's rows from another checkout (e.g. a worktree of HEAD), through the same links as --baseline-tree, so both sides start alike.")
     parser.add_argument("--baseline-tree", type=Path, help="Another koppel source tree (graph/, loaders/, queries/, api/) to time the same read commands with.")
     args = parser.parse_args()
 
@@ -181,6 +184,10 @@ def main() -> None:
         ("open + close the store read-only (python -c)", [python, "-c", OPEN]),
     ]
     envs = {name: env for name, _ in rows}
+    tree_folder = None
+    if args.tree:  # this tree's rows run from another checkout too, the way the baseline tree's do
+        env, tree_folder = baseline(args.tree, args.store, env)
+        envs = {name: env for name, _ in rows}
     if args.baseline_tree:
         base_env, base_folder = baseline(args.baseline_tree, args.store, env)
         for name, argv in list(rows):
@@ -229,6 +236,8 @@ def main() -> None:
         folder.cleanup()
     if args.baseline_tree:
         base_folder.cleanup()
+    if tree_folder:
+        tree_folder.cleanup()
 
 
 if __name__ == "__main__":
