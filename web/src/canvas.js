@@ -381,10 +381,17 @@ export class Canvas {
     }
     // busy() is true while the layout's chunk loads; a newer layout() call supersedes this one.
     this.layouting = true;
-    loadFcose().then(() => {
-      fcoseReady = true;
-      run();
-    });
+    loadFcose().then(
+      () => {
+        fcoseReady = true;
+        run();
+      },
+      () => {
+        // The chunk did not load (server gone): the nodes keep their places; a later layout() asks again.
+        fcoseLoaded = null;
+        if (token === this.layoutToken) this.layouting = false;
+      },
+    );
   }
 
   fit() {

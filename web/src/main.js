@@ -20,18 +20,24 @@ let quietCanvas = false; // true while route() fills the canvas: its onChange is
 let analystChunk = null;
 let analystStarted = false;
 function loadAnalyst() {
-  analystChunk ??= import('./analyst.js');
+  analystChunk ??= import('./analyst.js').catch((err) => {
+    analystChunk = null; // asked again next time
+    throw err;
+  });
   return analystChunk;
 }
 /** Render the analyst panel if its chunk is in (starting it on the first call with `start`). */
 function renderAnalyst(app, { start = false } = {}) {
   if (!analystStarted && !start) return;
-  loadAnalyst().then((m) => {
-    if (!analystStarted) {
-      analystStarted = true;
-      m.initAnalyst(app);
-    } else m.renderAnalyst(app);
-  });
+  loadAnalyst().then(
+    (m) => {
+      if (!analystStarted) {
+        analystStarted = true;
+        m.initAnalyst(app);
+      } else m.renderAnalyst(app);
+    },
+    (err) => showError(err),
+  );
 }
 
 const state = {
@@ -441,8 +447,8 @@ async function route() {
   // What the first page did not need, fetched and compiled while the reader reads.
   const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 200));
   idle(() => {
-    loadFcose();
-    loadAnalyst();
+    loadFcose().catch(() => {}); // a failure is met again, and said, where the chunk is needed
+    loadAnalyst().catch(() => {});
   });
 }
 
