@@ -51,7 +51,7 @@ public final class CypherOutline {
     static String answer(String query, boolean withTree) {
         try {
             CommonTokenStream stream = tokens(query);
-            Cypher5Parser parser = new Cypher5Parser(stream);
+            OutlineParser parser = new OutlineParser(stream);
             parser.removeErrorListeners();
             parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
             parser.setErrorHandler(new BailErrorStrategy());
@@ -61,6 +61,7 @@ public final class CypherOutline {
             } catch (ParseCancellationException e) {
                 stream.seek(0);
                 parser.reset();
+                parser.summary = new Summary();  // what the failed SLL attempt saw is dropped
                 parser.setInputStream(stream);
                 parser.getInterpreter().setPredictionMode(PredictionMode.LL);
                 parser.setErrorHandler(new DefaultErrorStrategy());
@@ -71,15 +72,16 @@ public final class CypherOutline {
                 Token t = parser.getCurrentToken();
                 throw new Failed("unexpected input after the statements: " + t.getText(), t.getLine(), t.getCharPositionInLine());
             }
-            Summary summary = new Summary();
-            summary.visit(tree);
+            Summary summary = parser.summary;
+            summary.finish();
             StringBuilder out = new StringBuilder(256);
             out.append("{\"rules\":[");
             boolean first = true;
-            for (String rule : summary.rules) {
+            for (int rule : BY_NAME) {
+                if (!summary.used[rule]) continue;
                 if (!first) out.append(',');
                 first = false;
-                string(rule, out);
+                string(RULES[rule], out);
             }
             out.append("],\"clauses\":[");
             for (int i = 0; i < summary.clauses.size(); i++) {
@@ -118,50 +120,103 @@ public final class CypherOutline {
         "orderBySkipLimitClause", "useClause", "finishClause", "createClause", "insertClause", "setClause", "removeClause",
         "deleteClause", "mergeClause", "callClause", "loadCSVClause", "foreachClause");
     static final Set<String> FORMS = Set.of("countStar", "reduceExpression", "normalizeFunction", "trimFunction");
+    static final String[] RULES = Cypher5Parser.ruleNames;
+    /** Per rule index: 1 a clause rule, 2 one of FORMS, 0 anything else. */
+    static final byte[] KIND = new byte[RULES.length];
+    /** Rule indexes in the order of their names (String.compareTo), for the sorted "rules" answer. */
+    static final int[] BY_NAME = new int[RULES.length];
+    static {
+        Integer[] order = new Integer[RULES.length];
+        for (int i = 0; i < RULES.length; i++) {
+            order[i] = i;
+            KIND[i] = (byte) (CLAUSES.contains(RULES[i]) ? 1 : FORMS.contains(RULES[i]) ? 2 : 0);
+        }
+        Arrays.sort(order, Comparator.comparing(i -> RULES[i]));
+        for (int i = 0; i < RULES.length; i++) BY_NAME[i] = order[i];
+    }
 
-    /** What the guard compares with its own parse, collected in one pre-order walk of the full tree. */
+    /** What the guard compares with its own parse, collected while the parser builds the tree (see OutlineParser):
+     * the rules entered, clause rules and UNION in text order, calls in text order (function names and argument
+     * counts read from their finished subtrees at the end), pathLength/quantifier rules and =~ tokens. */
     static final class Summary {
-        final TreeSet<String> rules = new TreeSet<>();
+        final boolean[] used = new boolean[RULES.length];
         final List<String> clauses = new ArrayList<>();
         final List<String> calls = new ArrayList<>();
         final List<Integer> arguments = new ArrayList<>();
+        final List<ParserRuleContext> open = new ArrayList<>();  // functionInvocation / listItemsPredicate, in text order
+        final List<Integer> slots = new ArrayList<>();  // their places in calls
         int hops, regexes;
 
-        void visit(ParseTree node) {
-            if (node instanceof TerminalNode terminal) {
-                String text = terminal.getSymbol().getText();
-                if (terminal.getSymbol().getType() == Cypher5Lexer.UNION) clauses.add("UNION");
-                else if (text.equals("=~")) regexes++;
-                return;
-            }
-            ParserRuleContext ctx = (ParserRuleContext) node;
-            String rule = Cypher5Parser.ruleNames[ctx.getRuleIndex()];
-            rules.add(rule);
-            if (CLAUSES.contains(rule)) clauses.add(rule);
-            else if (rule.equals("pathLength") || rule.equals("quantifier")) hops++;
-            else if (rule.equals("functionInvocation")) {
-                Cypher5Parser.FunctionInvocationContext call = (Cypher5Parser.FunctionInvocationContext) ctx;
-                StringBuilder name = new StringBuilder();
-                for (Cypher5Parser.SymbolicNameStringContext part : call.functionName().namespace().symbolicNameString()) {
-                    name.append(symbolicName(part)).append('.');
+        void enter(ParserRuleContext ctx, int rule) {
+            used[rule] = true;
+            byte kind = KIND[rule];
+            if (kind == 0) {
+                if (rule == Cypher5Parser.RULE_pathLength || rule == Cypher5Parser.RULE_quantifier) hops++;
+                else if (rule == Cypher5Parser.RULE_functionInvocation || rule == Cypher5Parser.RULE_listItemsPredicate) {
+                    open.add(ctx);
+                    slots.add(calls.size());
+                    calls.add(null);
+                    arguments.add(-1);
                 }
-                name.append(symbolicName(call.functionName().symbolicNameString()));
-                calls.add(name.toString());
-                arguments.add(call.functionArgument().size());
-            } else if (FORMS.contains(rule)) {
-                calls.add(rule);
-                arguments.add(-1);
-            } else if (rule.equals("listItemsPredicate")) {
-                calls.add(ctx.getChild(0).getText().toLowerCase(Locale.ROOT));
+            } else if (kind == 1) clauses.add(RULES[rule]);
+            else {
+                calls.add(RULES[rule]);
                 arguments.add(-1);
             }
-            for (int i = 0; i < ctx.getChildCount(); i++) visit(ctx.getChild(i));
+        }
+
+        void token(int type) {
+            if (type == Cypher5Lexer.UNION) clauses.add("UNION");
+            else if (type == Cypher5Lexer.REGEQ) regexes++;  // the only token whose text is =~
+        }
+
+        /** Fill in the calls once the tree is complete (the rules have no labelled alternatives, so each
+         * context given to enterRule is the one in the tree). */
+        void finish() {
+            for (int i = 0; i < open.size(); i++) {
+                ParserRuleContext ctx = open.get(i);
+                int slot = slots.get(i);
+                if (ctx instanceof Cypher5Parser.FunctionInvocationContext call) {
+                    StringBuilder name = new StringBuilder();
+                    for (Cypher5Parser.SymbolicNameStringContext part : call.functionName().namespace().symbolicNameString()) {
+                        name.append(symbolicName(part)).append('.');
+                    }
+                    name.append(symbolicName(call.functionName().symbolicNameString()));
+                    calls.set(slot, name.toString());
+                    arguments.set(slot, call.functionArgument().size());
+                } else {
+                    calls.set(slot, ctx.getChild(0).getText().toLowerCase(Locale.ROOT));
+                }
+            }
         }
 
         static String symbolicName(ParserRuleContext name) {
             String text = name.getText();
             if (text.length() > 1 && text.startsWith("`") && text.endsWith("`")) return text.substring(1, text.length() - 1).replace("``", "`");
             return text;
+        }
+    }
+
+    /** Neo4j's generated parser, telling a Summary of every rule it enters and every token it consumes: each
+     * becomes a node of the parse tree (an error throws), so the summary is that of the tree, without a
+     * second walk over it. */
+    static final class OutlineParser extends Cypher5Parser {
+        Summary summary = new Summary();
+
+        OutlineParser(TokenStream input) {
+            super(input);
+        }
+
+        @Override
+        public void enterRule(ParserRuleContext localctx, int state, int ruleIndex) {
+            super.enterRule(localctx, state, ruleIndex);
+            summary.enter(localctx, ruleIndex);
+        }
+
+        @Override
+        public Token consume() {
+            summary.token(getCurrentToken().getType());
+            return super.consume();
         }
     }
 
@@ -195,6 +250,11 @@ public final class CypherOutline {
     }
 
     public static void main(String[] args) throws IOException {
+        // Load now every class an answer may need (an error's too): the compiled classes on disk may be
+        // replaced while this process runs (koppel updated), and the parser's caches start warm.
+        for (String text : new String[] {"MATCH (a)-[r*1..2]->(b) WHERE a.x =~ 'y' RETURN count(*), f(a) UNION RETURN 1", "RETURN (", "RETURN '\\u00zz'"}) {
+            answer(text, true);
+        }
         BufferedInputStream in = new BufferedInputStream(System.in, 1 << 16);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         while (true) {

@@ -62,17 +62,37 @@ _LINE_TERMINATORS = "\n\r\x85\u2028\u2029"
 _PUNCT3 = ("<--", "-->")
 _PUNCT2 = ("..", "<>", "<=", ">=", "=~", "+=", "||", "::")
 _PUNCT1 = "(){}[]:;.,=<>+-*/%^|!?&$"
-# Plain ASCII white space, ASCII words not followed by other word characters, and punctuation
-# that cannot start a longer token: the common case, lexed in one step (the careful code below
-# handles everything else).
-_FAST = re.compile(r"(?P<ws>[ \t\n]+)(?![\s\x1c-\x1f\x85\xa0])|(?P<word>[A-Za-z_][A-Za-z0-9_]*+)(?![^\x00-\x7f])|(?P<punct>[(){}\[\],;:])(?!:)")
+# Every character _is_space() accepts (Python's str.isspace() plus the Unicode Zs, Zl and Zp categories);
+# tests/graph/test_guard.py checks this class against _is_space over all of Unicode.
+_SPACE_CLASS = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# The common tokens in one pattern: the white space and comments before a token (skipped), then the token.
+# Each alternative matches only where the careful code in tokenize() would lex the same token, so the
+# pattern is a shortcut, not a second definition: ASCII words and parameters not followed by other word
+# characters, strings whose escapes are the one-letter ones, backticked names without a doubled backtick,
+# whole numbers of at most MAX_NUMBER_LENGTH digits not followed by a letter, digit, '_' or '.',
+# punctuation that starts no comment and no number. Anything else matches 'other' and is lexed by the
+# careful code (one token or one character of white space), after which the pattern takes over again.
+_TOKEN = re.compile(
+    rf"""(?:[{_SPACE_CLASS}]++|//[^\n\r\x85\u2028\u2029]*+|/\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/)*+
+    (?:(?P<word>[A-Za-z_][A-Za-z0-9_]*+)(?![^\x00-\x7f])
+      |(?P<punct>\(|\)|\{{|\}}|\[|\]|,|-->|<--|\.\.|<>|<=|>=|=~|\+=|\|\||::|\.(?![0-9])|/(?![/*])|[:;=<>+\-*%^|!?&])
+      |(?P<string>'[^'\\]*+(?:\\[tbnrf'"\\][^'\\]*+)*+'|"[^"\\]*+(?:\\[tbnrf'"\\][^"\\]*+)*+")
+      |(?P<param>\$[A-Za-z0-9_]++)(?![^\x00-\x7f])
+      |(?P<number>[0-9]{{1,{MAX_NUMBER_LENGTH}}}+)(?![0-9A-Za-z_.]|[^\x00-\x7f])
+      |(?P<name>`[^`]*+`)(?!`)
+      |(?P<end>\Z)
+      |(?P<other>(?s:.)))""",
+    re.VERBOSE,
+)
+assert _TOKEN.groupindex == {"word": 1, "punct": 2, "string": 3, "param": 4, "number": 5, "name": 6, "end": 7, "other": 8}  # tokenize() relies on it
+_SIMPLE_ESCAPE = re.compile(r"\\(.)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_COMMENT = re.compile("//[^\n\r\x85\u2028\u2029]*")
 _ESCAPE = re.compile(r"\\(u+)([0-9A-Fa-f]{4})")
 _STRING_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     """One token: ``kind`` is 'word', 'number', 'string', 'name' (backticked), 'param', 'punct' or 'end'.
 
@@ -112,6 +132,10 @@ def decode_unicode_escapes(text: str) -> tuple[str, list[int]]:
         offsets.append(index)
         index += 1
     return "".join(out), offsets
+
+
+def _unescape(escape: re.Match[str]) -> str:
+    return _STRING_ESCAPES[escape.group(1)]
 
 
 def _is_space(char: str) -> bool:
@@ -154,24 +178,49 @@ def tokenize(original: str) -> list[Token]:
         )
     tokens: list[Token] = []
     index, size, space = 0, len(text), False
+    append = tokens.append
 
     def fail(at: int, what: str) -> QueryError:
         return QueryError(f"the query does not parse at {location(original, offsets[at])}: {what}")
 
-    while index < size:
-        fast = _FAST.match(text, index)
-        if fast:
-            if fast.lastgroup == "ws":
-                space = True
-            elif fast.lastgroup == "word":
-                word = fast.group()
-                tokens.append(Token("word", word, offsets[index], space, word.upper()))
-                space = False
-            else:
-                tokens.append(Token("punct", fast.group(), offsets[index], space))
-                space = False
-            index = fast.end()
-            continue
+    while True:
+        # The common tokens, many at a time (see _TOKEN); 'other' hands one step to the careful code below.
+        finished = False
+        for match in _TOKEN.finditer(text, index):
+            group = match.lastindex  # which alternative of _TOKEN matched: 1 word, 2 punct, ... 8 other
+            at, end = match.span(group)
+            before = space or at > match.start()
+            space = False
+            if group == 1:  # word
+                word = text[at:end]
+                append(Token("word", word, offsets[at], before, word.upper()))
+            elif group == 2:  # punct
+                if end - at == 3:  # an arrow is three tokens for the grammar ('<' '-' '-'); keep them apart
+                    append(Token("punct", text[at], offsets[at], before))
+                    append(Token("punct", text[at + 1], offsets[at + 1], False))
+                    append(Token("punct", text[at + 2], offsets[at + 2], False))
+                else:
+                    append(Token("punct", text[at:end], offsets[at], before))
+            elif group == 3:  # string
+                literal = text[at + 1 : end - 1]
+                if "\\" in literal:
+                    literal = _SIMPLE_ESCAPE.sub(_unescape, literal)
+                append(Token("string", literal, offsets[at], before))
+            elif group == 4:  # param
+                append(Token("param", text[at + 1 : end], offsets[at], before))
+            elif group == 5:  # number
+                append(Token("number", text[at:end], offsets[at], before))
+            elif group == 6:  # backticked name
+                append(Token("name", text[at + 1 : end - 1], offsets[at], before))
+            elif group == 7:  # the end of the text
+                finished = True
+                space = before
+                break
+            else:  # 'other': one step of the careful code
+                index, space = at, before
+                break
+        if finished:
+            break
         char = text[index]
         if _is_space(char):
             index, space = index + 1, True
@@ -393,7 +442,15 @@ class Parsed:
 
 
 _CLAUSE_STARTS = {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL", "UNION"}
-_COMPARISONS = {"=", "<>", "<", ">", "<=", ">=", "=~"}
+_ATOM_WORDS = frozenset("TRUE FALSE NULL INF INFINITY NAN CASE EXISTS COUNT COLLECT ANY ALL NONE SINGLE REDUCE SHORTESTPATH ALLSHORTESTPATHS".split())
+"""Words that may open an expression of their own (literals, CASE, subqueries, predicates, reduce(), shortestPath())."""
+_NOT_LEVEL = 4
+_PREDICATE_LEVEL = 6
+_WORD_LEVELS = {"OR": 1, "XOR": 2, "AND": 3, "STARTS": _PREDICATE_LEVEL, "ENDS": _PREDICATE_LEVEL, "CONTAINS": _PREDICATE_LEVEL,
+                "IN": _PREDICATE_LEVEL, "IS": _PREDICATE_LEVEL}
+"""Binding level of each word operator (higher binds tighter); NOT, a prefix, stands at :data:`_NOT_LEVEL`."""
+_PUNCT_LEVELS = {"=": 5, "<>": 5, "<": 5, ">": 5, "<=": 5, ">=": 5, "=~": 5, "+": 7, "-": 7, "||": 7, "*": 8, "/": 8, "%": 8, "^": 9}
+"""Binding level of each operator written with punctuation (above the predicates' :data:`_PREDICATE_LEVEL`: + - ||, * / %, ^)."""
 
 
 class _Depth:
@@ -870,72 +927,61 @@ class Parser:
 
     # -------------------------------------------------------------- expressions
     def expression(self) -> Node:
-        return self.or_expression()
+        """An expression. Operators bind, loosest first: OR, XOR, AND, NOT (prefix), the comparisons,
+        the string and list predicates (STARTS WITH, ENDS WITH, CONTAINS, IN, IS [NOT] NULL), + - ||,
+        * / %, ^, unary + -; binary operators of one level group to the left."""
+        return self.operators(1)
 
-    def _binary(self, kind: str, operators: tuple[str, ...], operand, *, words: bool) -> Node:
-        left = operand()
-        while (self.at_word(*operators) if words else self.at(*operators)):
-            token = self.pos
-            operator = self.peek().text.upper()
-            self.pos += 1
-            left = Node(kind, token, {"op": operator}, [left, operand()])
-        return left
-
-    def or_expression(self) -> Node:
-        return self._binary("binary", ("OR",), self.xor_expression, words=True)
-
-    def xor_expression(self) -> Node:
-        return self._binary("binary", ("XOR",), self.and_expression, words=True)
-
-    def and_expression(self) -> Node:
-        return self._binary("binary", ("AND",), self.not_expression, words=True)
-
-    def not_expression(self) -> Node:
-        if self.at_word("NOT"):
+    def operators(self, level: int) -> Node:
+        """The expression made of operators of ``level`` (see :data:`_PUNCT_LEVELS`, :data:`_WORD_LEVELS`)
+        or tighter, parsed by precedence climbing: one loop per operand instead of one call per level.
+        After an operator of level L, only operators of level L or looser may follow (what binds tighter
+        was taken by its right operand; after IS NULL, which has none, it is a syntax error)."""
+        tokens = self.tokens
+        ceiling = 99
+        if level <= _NOT_LEVEL and tokens[self.pos].upper == "NOT":
             start = self.pos
             self.pos += 1
-            return Node("not", start, children=[self.not_expression()])
-        return self.comparison()
-
-    def comparison(self) -> Node:
-        left = self.predicate()
-        while self.at(*_COMPARISONS):
-            token = self.pos
-            operator = self.peek().text
-            self.pos += 1
-            left = Node("binary", token, {"op": operator}, [left, self.predicate()])
-        return left
-
-    def predicate(self) -> Node:
-        left = self.additive()
+            left = Node("not", start, children=[self.operators(_NOT_LEVEL)])
+            ceiling = _NOT_LEVEL
+        else:
+            token = tokens[self.pos]
+            left = self.unary() if token.kind == "punct" and token.text in ("+", "-") else self.postfix()
         while True:
-            start = self.pos
-            if self.at_word("STARTS", "ENDS") and self.at_word("WITH", ahead=1):
-                operator = self.peek().upper + " WITH"
-                self.pos += 2
-                left = Node("binary", start, {"op": operator}, [left, self.additive()])
-            elif self.at_word("CONTAINS"):
+            token = tokens[self.pos]
+            kind = token.kind
+            if kind == "punct":
+                operator = token.text
+                bind = _PUNCT_LEVELS.get(operator, 0)
+                if bind < level or bind > ceiling:
+                    return left
+                ceiling = bind
+                start = self.pos
                 self.pos += 1
-                left = Node("binary", start, {"op": "CONTAINS"}, [left, self.additive()])
-            elif self.at_word("IN"):
-                self.pos += 1
-                left = Node("binary", start, {"op": "IN"}, [left, self.additive()])
-            elif self.at_word("IS"):
-                self.pos += 1
-                negated = self.accept_word("NOT")
-                self.expect_word("NULL")
-                left = Node("is_null", start, {"not": negated}, [left])
-            else:
+                left = Node("binary", start, {"op": operator}, [left, self.operators(bind + 1)])
+                continue
+            if kind != "word":
                 return left
-
-    def additive(self) -> Node:
-        return self._binary("binary", ("+", "-", "||"), self.multiplicative, words=False)
-
-    def multiplicative(self) -> Node:
-        return self._binary("binary", ("*", "/", "%"), self.power, words=False)
-
-    def power(self) -> Node:
-        return self._binary("binary", ("^",), self.unary, words=False)
+            word = token.upper
+            bind = _WORD_LEVELS.get(word, 0)
+            if bind < level or bind > ceiling:
+                return left
+            ceiling = bind
+            start = self.pos
+            if bind == _PREDICATE_LEVEL:
+                if word == "IS":
+                    self.pos += 1
+                    negated = self.accept_word("NOT")
+                    self.expect_word("NULL")
+                    left = Node("is_null", start, {"not": negated}, [left])
+                    continue
+                if word in ("STARTS", "ENDS"):
+                    if tokens[start + 1].upper != "WITH":
+                        return left
+                    word += " WITH"
+                    self.pos += 1
+            self.pos += 1
+            left = Node("binary", start, {"op": word}, [left, self.operators(bind + 1)])
 
     def unary(self) -> Node:
         if self.at("+", "-"):
@@ -946,12 +992,17 @@ class Parser:
 
     def postfix(self) -> Node:
         node = self.atom()
+        tokens = self.tokens
         while True:
             start = self.pos
-            if self.at(".") and self.peek(1).kind in ("word", "name"):
+            token = tokens[start]
+            if token.kind != "punct":
+                return node
+            punct = token.text
+            if punct == "." and tokens[start + 1].kind in ("word", "name"):
                 self.pos += 1
                 node = Node("property", start, {"key": self.name().attrs["name"]}, [node])
-            elif self.at("["):
+            elif punct == "[":
                 with self.nested():
                     self.pos += 1
                     low = None if self.at("..") else self.expression()
@@ -964,9 +1015,9 @@ class Parser:
                             raise self.fail("an index")
                         node = Node("index", start, children=[node, low])
                     self.expect("]")
-            elif self.at(":") and node.kind == "variable":
+            elif punct == ":" and node.kind == "variable":
                 node = Node("has_labels", start, children=[node, self.label_expression()])
-            elif self.at("{") and node.kind == "variable":
+            elif punct == "{" and node.kind == "variable":
                 node = self.map_projection(node)
             else:
                 return node
@@ -1028,6 +1079,14 @@ class Parser:
         if token.kind != "word":
             raise self.fail("an expression")
         word = token.upper
+        if word not in _ATOM_WORDS:  # the common case: a variable or a function call
+            following = self.tokens[start + 1]
+            if following.kind == "punct" and (following.text == "(" or (following.text == "." and self._namespaced_call_ahead())):
+                return self.function_call()
+            if word in CLAUSE_WORDS:
+                raise ReadOnlyViolation(f"refused: {word} at {location(self.original, token.start)} is not a reading clause")
+            self.pos += 1
+            return Node("variable", start, {"name": token.text})
         if word in ("TRUE", "FALSE"):
             self.pos += 1
             return Node("boolean", start, {"value": word == "TRUE"})

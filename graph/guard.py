@@ -95,6 +95,10 @@ NAMESPACED_FUNCTIONS = frozenset(
 
 _REGEX_FUNCTIONS = {"regexp_matches": 1}
 
+_Outline = tuple[list[str], Counter, int, int]
+"""What the guard compares between koppel's parse and Neo4j's: the clauses in order, the function calls
+(name, argument count; None where forms differ) counted, the variable-length and quantified patterns, the ``=~``."""
+
 
 def check_read_only(cypher: str, params: dict[str, Any] | None = None, *, neo4j_grammar: bool = True) -> Parsed:
     """Parse ``cypher`` and return it when it is one statement that only reads at a bounded cost.
@@ -112,31 +116,61 @@ def check_read_only(cypher: str, params: dict[str, Any] | None = None, *, neo4j_
     when Neo4j's parser cannot run here.
     """
     if not neo4j_grammar:
-        return _check(parse(cypher), params or {})
+        parsed = parse(cypher)
+        _check(parsed, params or {})
+        return parsed
     from . import neo4j_parser
 
     # Neo4j's parser works on the canonical text (sent as soon as it is lexed) while koppel's parses and checks.
     with neo4j_parser.pending() as request:
-        parsed = _check(parse(cypher, request.send), params or {})
-        check_neo4j_grammar(parsed, request.answer())
+        parsed = parse(cypher, request.send)
+        outline = _check(parsed, params or {})
+        _compare_with_neo4j(parsed, request.answer(), outline)
     return parsed
 
 
-def _check(parsed: Parsed, params: dict[str, Any]) -> Parsed:
-    for node in parsed.tree.walk():
+def _check(parsed: Parsed, params: dict[str, Any]) -> _Outline:
+    """Check every node of ``parsed`` (functions, hops, regular expressions, reduce) and bound its sizes, in one
+    walk that also collects what :func:`check_neo4j_grammar` compares with Neo4j's parse (:func:`_our_outline`)."""
+    clauses: list[str] = []
+    calls: Counter = Counter()
+    hops = regexes = 0
+    stack = [parsed.tree]
+    pop, extend = stack.pop, stack.extend
+    while stack:  # depth first, in text order (as Node.walk)
+        node = pop()
+        children = node.children
+        if children:
+            extend(children[::-1])
         kind = node.kind
-        if kind == "function":
+        if kind == "binary":
+            if node.attrs["op"] == "=~":
+                _check_regex(parsed, children[1], params)
+                regexes += 1
+        elif kind == "function":
             _check_function(parsed, node, params)
+            name = node.attrs["name"].lower()
+            calls[(name, None if name in _NAME_ONLY else len(children))] += 1
+        elif kind in _OURS_CLAUSES:
+            clauses.append(kind)
         elif kind == "var_length":
             _check_hops(parsed, node, "variable-length relationship", f"[*..{MAX_HOPS}]")
+            hops += 1
         elif kind == "quantifier":
             _check_hops(parsed, node, "quantified path pattern", f"{{1,{MAX_HOPS}}}")
-        elif kind == "binary" and node.attrs["op"] == "=~":
-            _check_regex(parsed, node.children[1], params)
-        elif kind == "reduce" or (kind == "lambda" and len(node.children) == 3):
+            hops += 1
+        elif kind == "reduce":
             _check_reduce(parsed, node)
+            calls[("reduce", None)] += 1
+        elif kind == "lambda":
+            if len(children) == 3:
+                _check_reduce(parsed, node)
+        elif kind == "count_star":
+            calls[("count(*)", None)] += 1
+        elif kind == "list_predicate":
+            calls[(node.attrs["kind"], None)] += 1
     check_sizes(parsed, params)
-    return parsed
+    return clauses, calls, hops, regexes
 
 
 # ---------------------------------------------------------------- Neo4j's own grammar
@@ -192,7 +226,9 @@ def _neo4j_outline(answer: dict[str, Any]) -> tuple[list[str], Counter, int, int
     return clauses, calls, answer["hops"], answer["regexes"], names
 
 
-def _our_outline(parsed: Parsed) -> tuple[list[str], Counter, int, int]:
+def _our_outline(parsed: Parsed) -> _Outline:
+    """Clauses (in order), function calls (name, arguments), hop patterns and ``=~`` of koppel's parse: what
+    :func:`_check` collects too, in the same terms as :func:`_neo4j_outline`."""
     clauses: list[str] = []
     calls: Counter = Counter()
     hops = regexes = 0
@@ -241,11 +277,16 @@ def check_neo4j_grammar(parsed: Parsed, answer: dict[str, Any] | None = None) ->
     :class:`~koppel.graph.neo4j_parser.GrammarUnavailable` when the parser
     cannot run.
     """
-    text = parsed.canonical
     if answer is None:
         from . import neo4j_parser
 
-        answer = neo4j_parser.parse(text)
+        answer = neo4j_parser.parse(parsed.canonical)
+    _compare_with_neo4j(parsed, answer, _our_outline(parsed))
+
+
+def _compare_with_neo4j(parsed: Parsed, answer: dict[str, Any], ours: _Outline) -> None:
+    """:func:`check_neo4j_grammar` on Neo4j's ``answer``, with koppel's side (``ours``) already collected."""
+    text = parsed.canonical
     if "error" in answer:
         raise QueryError(
             f"Neo4j's Cypher 5 parser cannot parse this query (line {answer.get('line')}, column {answer.get('column')} "
@@ -259,7 +300,6 @@ def check_neo4j_grammar(parsed: Parsed, answer: dict[str, Any] | None = None) ->
         lowered = written.lower()
         if ("." in lowered and lowered not in NAMESPACED_FUNCTIONS) or ("." not in lowered and lowered not in FUNCTIONS):
             raise ReadOnlyViolation(f"refused: Neo4j's parser reads a call of {written!r}, which is not on the read-only function list")
-    ours = _our_outline(parsed)
     for what, neo4j_side, our_side in (
         ("clauses", clauses, ours[0]), ("function calls", calls, ours[1]), ("variable-length or quantified patterns", hops, ours[2]),
         ("=~ operators", regexes, ours[3]),
