@@ -84,6 +84,11 @@ _TOKEN = re.compile(
       |(?P<other>(?s:.)))""",
     re.VERBOSE,
 )
+_CAREFUL_ONLY = re.compile(
+    r"(?:(?P<word>(?!x)x)|(?P<punct>(?!x)x)|(?P<string>(?!x)x)|(?P<param>(?!x)x)|(?P<number>(?!x)x)|(?P<name>(?!x)x)|(?P<end>\Z)|(?P<other>(?s:.)))"
+)
+"""_TOKEN's groups with only 'end' and 'other' able to match: every token lexed by the careful code (for tests)."""
+assert _CAREFUL_ONLY.groupindex == _TOKEN.groupindex
 assert _TOKEN.groupindex == {"word": 1, "punct": 2, "string": 3, "param": 4, "number": 5, "name": 6, "end": 7, "other": 8}  # tokenize() relies on it
 _SIMPLE_ESCAPE = re.compile(r"\\(.)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -161,8 +166,12 @@ def location(original: str, offset: int) -> str:
     return f"line {line}, column {offset - column_start + 1}"
 
 
-def tokenize(original: str) -> list[Token]:
+def tokenize(original: str, *, careful_only: bool = False) -> list[Token]:
     """The tokens of ``original`` as Neo4j 5 lexes them, ending with an 'end' token.
+
+    ``careful_only`` lexes every token with the per-character code instead of
+    the compiled pattern that takes the common tokens (the result is the same;
+    tests compare the two).
 
     Raises :class:`QueryError` (a syntax error naming line and column) for a
     character that starts no token, an unclosed string, comment or backticked
@@ -179,6 +188,7 @@ def tokenize(original: str) -> list[Token]:
     tokens: list[Token] = []
     index, size, space = 0, len(text), False
     append = tokens.append
+    pattern = _CAREFUL_ONLY if careful_only else _TOKEN
 
     def fail(at: int, what: str) -> QueryError:
         return QueryError(f"the query does not parse at {location(original, offsets[at])}: {what}")
@@ -186,7 +196,7 @@ def tokenize(original: str) -> list[Token]:
     while True:
         # The common tokens, many at a time (see _TOKEN); 'other' hands one step to the careful code below.
         finished = False
-        for match in _TOKEN.finditer(text, index):
+        for match in pattern.finditer(text, index):
             group = match.lastindex  # which alternative of _TOKEN matched: 1 word, 2 punct, ... 8 other
             at, end = match.span(group)
             before = space or at > match.start()

@@ -84,6 +84,76 @@ def test_ambiguous_nesting_costs_linear_time():
     assert time.perf_counter() - started < 2
 
 
+# -- the lexer's fast pattern and the operators' binding (the guard's cost was cut without changing them) --
+
+LEX_PIECES = [
+    "MATCH", "RETURN", "n", "x_1", "é", "_", "á", "Ω", "1", "42", "0x1F", "0o17", "1.5", ".5", "1e3", "1..3", "1_000", "9" * 45,
+    "'s'", "'it\\'s'", "'\\t\\n'", "'\\U0001F600'", "'\\q'", "\"d\"", "'", '"', "`a b`", "`a``b`", "`", "$p", "$`q r`", "$1", "$",
+    " ", "\t", "\n", "\r", "\r\n", "\x85", "\u2028", "\u00a0", "\u3000", "\u200b", "\x1c",
+    "//", "// c\n", "/*", "*/", "/* c */", "/", "*", "-->", "<--", "<-->", "->", "<-", "-", "--", "..", ".", "::", ":", "=~", "<>", "<=", ">=",
+    "+=", "||", "|", "(", ")", "[", "]", "{", "}", ",", ";", "=", "<", ">", "+", "%", "^", "!", "?", "&",
+    "\\u0041", "\\u000a", "\\uuu0027", "\\\\u0041", "\\u00", "\\", "\\ud800",
+]
+
+
+def _lexed(text: str, careful_only: bool):
+    try:
+        return [(t.kind, t.text, t.start, t.space, t.upper) for t in tokenize(text, careful_only=careful_only)]
+    except (QueryError, ReadOnlyViolation) as error:
+        return type(error).__name__, str(error)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LEX_PIECES), max_size=12).map("".join) | st.text(max_size=40))
+@example("MATCH (a)-->(b) WHERE a.x =~ 'y\\'z' AND b.`k``l` = $p // c\rRETURN 1.5, 42, [1..3] /* d */")
+def test_the_fast_lexing_pattern_lexes_as_the_careful_code(text):
+    """The compiled pattern takes the common tokens; the per-character code alone gives the same tokens or error."""
+    assert _lexed(text, False) == _lexed(text, True)
+
+
+def test_the_fast_pattern_s_white_space_is_every_character_the_lexer_takes_for_white_space():
+    import re
+    import sys
+
+    from koppel.graph.cypher import _SPACE_CLASS, _is_space
+
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert set(re.findall(f"[{_SPACE_CLASS}]", everything)) == {c for c in everything if _is_space(c)}
+
+
+def _shape(node):
+    if node.kind == "binary":
+        return (node.attrs["op"], _shape(node.children[0]), _shape(node.children[1]))
+    if node.kind in ("not", "unary"):
+        return (node.attrs.get("op", "NOT"), _shape(node.children[0]))
+    if node.kind == "is_null":
+        return ("IS NOT NULL" if node.attrs["not"] else "IS NULL", _shape(node.children[0]))
+    return node.attrs.get("name") or node.attrs.get("text")
+
+
+@pytest.mark.parametrize(
+    "expression, shape",
+    [
+        ("a OR b XOR c AND NOT d = e", ("OR", "a", ("XOR", "b", ("AND", "c", ("NOT", ("=", "d", "e")))))),
+        ("NOT NOT a AND b", ("AND", ("NOT", ("NOT", "a")), "b")),
+        ("a + b * c ^ d - e", ("-", ("+", "a", ("*", "b", ("^", "c", "d"))), "e")),
+        ("a = b IN c < d", ("<", ("=", "a", ("IN", "b", "c")), "d")),
+        ("a IN b STARTS WITH c + d CONTAINS e", ("CONTAINS", ("STARTS WITH", ("IN", "a", "b"), ("+", "c", "d")), "e")),
+        ("- a ^ 2 || b", ("||", ("^", ("-", "a"), "2"), "b")),
+        ("a IS NOT NULL AND b + 1 IS NULL = c", ("AND", ("IS NOT NULL", "a"), ("=", ("IS NULL", ("+", "b", "1")), "c"))),
+    ],
+)
+def test_operators_bind_as_in_neo4j_s_grammar(expression, shape):
+    assert _shape(parse(f"RETURN {expression} AS v").tree.children[0].children[0].children[0].children[0].children[0]) == shape
+
+
+@pytest.mark.parametrize("expression", ["a IS NULL + 1", "a = b IS NULL * 2", "NOT a IS NULL ^ 2", "a STARTS b"])
+def test_an_operator_that_binds_tighter_cannot_follow_is_null(expression):
+    """After IS NULL (which has no right operand) only a looser operator may follow, as in Neo4j's grammar."""
+    with pytest.raises(QueryError, match="does not parse"):
+        parse(f"RETURN {expression} AS v")
+
+
 # -- the guard against Neo4j's own parser --------------------------------------------------------------
 
 FORBIDDEN = [
