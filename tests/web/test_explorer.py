@@ -565,3 +565,38 @@ def test_known_by_date_on_both_stores(browser, seeded_store, request, tmp_path):
         expect(fresh.locator(tid("compare-col")).first).not_to_contain_text("moeizaam")
         fresh.context.close()
         assert not fresh.errors and not fresh.outside, (fresh.errors, fresh.outside)
+
+
+def test_home_list_at_a_known_by_date(browser, seeded_store, request, tmp_path):
+    """The home list at a Kennisstand, on each store: before the letter (2014-01-01) the seed graph's sources had
+    stated no country, so the list is empty; on the letter's day (2014-02-25) Iraq is listed, "moeizaam". The list
+    and every row's details are asked for with known_by; row links keep the date."""
+    env = {"KOPPEL_VIEWS_FILE": str(tmp_path / "views.json")}
+    if seeded_store.kind == "neo4j":
+        env.update(request.getfixturevalue("neo4j_env"))
+    with serve(seeded_store.location, env) as base:
+        pg = new_page(browser, base, 1440, "nl")
+        asked: list[str] = []
+        pg.on("request", lambda r: asked.append(r.url) if "/api/countries" in r.url else None)
+        pg.goto(base + "/#/?known_by=2014-01-01")
+        wait_ready(pg, "#/?known_by=2014-01-01")
+        table = pg.locator(tid("country-table"))
+        row = table.locator('tr[data-key="IRQ"]')
+        expect(row).to_have_count(0)
+        expect(pg.locator(tid("home"))).to_contain_text("Geen landen in de graaf.")
+        assert any(u.endswith("/api/countries?known_by=2014-01-01") for u in asked), asked
+        assert all("known_by=2014-01-01" in u for u in asked), asked
+
+        asked.clear()
+        pg.locator(tid("known-by-input")).fill("2014-02-25")
+        wait_ready(pg, "#/?known_by=2014-02-25")
+        expect(row).to_be_visible()
+        expect(row).to_contain_text("moeizaam")
+        expect(row.locator(tid("country-link"))).to_have_attribute("href", "#/country/IRQ?known_by=2014-02-25")
+        # The rows' details (visa, region, returns trend) are read from each profile as known by then.
+        pg.wait_for_function("() => performance.getEntriesByType('resource').some((e) => e.name.includes('/api/countries/IRQ?'))")
+        assert any(u.endswith("/api/countries?known_by=2014-02-25") for u in asked), asked
+        assert any("/api/countries/IRQ?known_by=2014-02-25" in u for u in asked), asked
+        assert all("known_by=2014-02-25" in u for u in asked), asked
+        pg.context.close()
+        assert not pg.errors and not pg.outside, (pg.errors, pg.outside)

@@ -78,7 +78,8 @@ const q = (params) => {
 const enc = encodeURIComponent;
 
 export const api = {
-  countries: () => request('GET', '/api/countries'),
+  // knownBy: the list as sources dated by then stated it (the server's known_by).
+  countries: (knownBy) => request('GET', `/api/countries${q({ known_by: knownBy })}`),
   // knownBy (YYYY-MM-DD or ''): only what sources dated by then stated (the server's known_by).
   country: (iso3, knownBy) => request('GET', `/api/countries/${enc(iso3)}${q({ known_by: knownBy })}`),
   linkages: (iso3, asOf, knownBy) => request('GET', `/api/countries/${enc(iso3)}/linkages${q({ as_of: asOf, known_by: knownBy })}`),

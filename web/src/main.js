@@ -340,6 +340,11 @@ async function route() {
   state.route = view;
   state.asOf = view.asOf;
   state.knownBy = view.knownBy ?? '';
+  // The country list is the one known by that date: asked again when the date changes.
+  if (state.countriesKnownBy !== state.knownBy) {
+    state.countries = null;
+    state.countriesKnownBy = state.knownBy;
+  }
   $('as-of-input').value = state.asOf;
   $('known-by-input').value = state.knownBy;
   state.hiddenTypes = new Set(view.hiddenTypes);
@@ -358,18 +363,19 @@ async function route() {
   render();
   try {
     if (view.kind === 'home') {
-      const [countries] = await Promise.all([state.countries ?? api.countries().then((r) => r.countries ?? []), app.schemaReady]);
+      const [countries] = await Promise.all([state.countries ?? api.countries(state.knownBy).then((r) => r.countries ?? []), app.schemaReady]);
+      if (token !== app.navToken) return;
       state.countries = countries;
     } else if (view.kind === 'country') {
       const [country, linkages, hood, countries] = await Promise.all([
         api.country(view.key, state.knownBy),
         api.linkages(view.key, state.asOf, state.knownBy).catch((err) => ({ error: err })),
         api.neighbourhood(view.key, { depth: 1, knownBy: state.knownBy }).catch(() => null),
-        state.countries ?? api.countries().then((r) => r.countries ?? [], () => null),
+        state.countries ?? api.countries(state.knownBy).then((r) => r.countries ?? [], () => null),
         app.schemaReady,
       ]);
-      state.countries = countries;
       if (token !== app.navToken) return;
+      state.countries = countries;
       performance.mark('koppel:data');
       state.country = country;
       state.linkages = linkages;
@@ -400,7 +406,8 @@ async function route() {
       }
       performance.mark('koppel:canvas');
     } else if (view.kind === 'compare') {
-      const [countries] = await Promise.all([state.countries ?? api.countries().then((r) => r.countries ?? []), app.schemaReady]);
+      const [countries] = await Promise.all([state.countries ?? api.countries(state.knownBy).then((r) => r.countries ?? []), app.schemaReady]);
+      if (token !== app.navToken) return;
       state.countries = countries;
       const items = await Promise.all(
         view.keys.map(async (key) => {

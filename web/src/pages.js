@@ -120,28 +120,31 @@ export function isOrigin(c) {
 
 // Visa requirement, region and returns trend are not in GET /api/countries: they
 // are read from each country of origin's profile once, in the background.
-const details = new Map(); // key -> {visa, region, returns}
+// Read as known by the list's known-by date: a profile's items are the ones its sources stated by then.
+const details = new Map(); // `${knownBy}|${key}` -> {visa, region, returns}
+const detailKey = (knownBy, key) => `${knownBy}|${key}`;
 let detailsLoading = false;
 
 async function loadDetails(app, keys) {
   if (detailsLoading) return;
   detailsLoading = true;
-  const queue = keys.filter((k) => !details.has(k));
+  const knownBy = app.state.knownBy ?? '';
+  const queue = keys.filter((k) => !details.has(detailKey(knownBy, k)));
   const worker = async () => {
     // Only while the home list is shown: a country page's own requests must not wait behind these.
-    while (queue.length && app.state.route.kind === 'home') {
+    while (queue.length && app.state.route.kind === 'home' && (app.state.knownBy ?? '') === knownBy) {
       const key = queue.shift();
       try {
-        const p = await api.country(key);
+        const p = await api.country(key, knownBy);
         const region = (p.groups ?? []).find((g) => g.kind === 'regional_organisation' || g.kind === 'region');
         const visa = (p.visa ?? []).find((v) => v.destination === 'NLD') ?? (p.visa ?? [])[0];
-        details.set(key, {
+        details.set(detailKey(knownBy, key), {
           visa: typeof visa?.visa_required === 'boolean' ? visa.visa_required : null,
           region: region ? { key: region.key, nl: displayName(region, 'nl'), en: displayName(region, 'en') } : null,
           returns: p.returns?.trend?.netherlands?.direction && p.returns.trend.netherlands.direction !== 'unknown' ? p.returns.trend.netherlands.direction : null,
         });
       } catch {
-        details.set(key, { visa: null, region: null, returns: null });
+        details.set(detailKey(knownBy, key), { visa: null, region: null, returns: null });
       }
     }
   };
@@ -150,9 +153,11 @@ async function loadDetails(app, keys) {
   if (app.state.route.kind === 'home') app.render();
 }
 
-const visaOf = (c) => (typeof c.visa_required === 'boolean' ? c.visa_required : details.get(c.key)?.visa ?? null);
-const regionOf = (c) => c.region ?? details.get(c.key)?.region?.[getLang()] ?? null;
-const returnsTrendOf = (c) => c.returns_trend ?? details.get(c.key)?.returns ?? null;
+let listKnownBy = ''; // the known-by date of the home list being drawn (set by homePage)
+const detailOf = (c) => details.get(detailKey(listKnownBy, c.key));
+const visaOf = (c) => (typeof c.visa_required === 'boolean' ? c.visa_required : detailOf(c)?.visa ?? null);
+const regionOf = (c) => c.region ?? detailOf(c)?.region?.[getLang()] ?? null;
+const returnsTrendOf = (c) => c.returns_trend ?? detailOf(c)?.returns ?? null;
 
 function homeColumns(lang) {
   return [
@@ -170,7 +175,8 @@ function homePage(app) {
   const lang = getLang();
   const all = app.state.countries ?? [];
   const pool = homeState.all ? all : all.filter(isOrigin);
-  if (pool.some((c) => !details.has(c.key)) && pool.length <= 60) loadDetails(app, pool.map((c) => c.key));
+  listKnownBy = app.state.knownBy ?? '';
+  if (pool.some((c) => !detailOf(c)) && pool.length <= 60) loadDetails(app, pool.map((c) => c.key));
   const cols = homeColumns(lang).filter((c) => !c.optional || c.optional(pool));
   const text = homeState.text.trim().toLowerCase();
   const rows = pool.filter(
@@ -285,7 +291,7 @@ function homePage(app) {
                   'tr',
                   { dataset: { key: c.key } },
                   cols.map((col) => {
-                    if (col.id === 'country') return h('th', { scope: 'row' }, h('a', { href: `#/country/${encodeURIComponent(c.key)}`, testid: 'country-link' }, displayName(c, lang)));
+                    if (col.id === 'country') return h('th', { scope: 'row' }, h('a', { href: viewToHash({ kind: 'country', key: c.key, asOf: app.state.asOf, knownBy: app.state.knownBy || undefined }), testid: 'country-link' }, displayName(c, lang)));
                     if (col.id === 'return') return h('td', { class: 'nowrap' }, rc ? levelChip(rc.level) : t('home.unknown'));
                     if (col.id === 'trend') return h('td', { class: 'nowrap' }, rc ? `${TREND_ARROW[rc.trend] ?? ''} ${tv('trend', rc.trend)}` : '–');
                     if (col.id === 'visa') return h('td', {}, visaOf(c) === null ? '–' : visaOf(c) ? t('visa.yes') : t('visa.no'));
@@ -357,7 +363,9 @@ function comparePicker(app, keys) {
   const lang = getLang();
   const options = (app.state.countries ?? []).filter(isOrigin).filter((c) => !keys.includes(c.key));
   if (!app.state.countries) {
-    api.countries().then((r) => {
+    const knownBy = app.state.knownBy;
+    api.countries(knownBy).then((r) => {
+      if (app.state.knownBy !== knownBy) return;
       app.state.countries = r.countries ?? [];
       app.render();
     }, () => {});

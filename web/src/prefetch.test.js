@@ -39,7 +39,7 @@ describe('first requests of index.html', () => {
       return Promise.resolve(new Response('{}', { headers: { 'content-type': 'application/json' } }));
     });
     globalThis.__koppelFirst = win.__koppelFirst;
-    const answers = await Promise.all([api.schema(), api.countries(), api.country(key, knownBy), api.linkages(key, asOf, knownBy), api.neighbourhood(key, { depth: 1, knownBy })]);
+    const answers = await Promise.all([api.schema(), api.countries(knownBy), api.country(key, knownBy), api.linkages(key, asOf, knownBy), api.neighbourhood(key, { depth: 1, knownBy })]);
     expect(fetched).toHaveLength(5);
     expect(network).toEqual([]); // every answer came from the inline script's requests
     expect(answers.map((a) => a.path).sort()).toEqual([...fetched].sort());
@@ -51,6 +51,14 @@ describe('first requests of index.html', () => {
   test('home asks for the schema and the country list; a node page not for the list', () => {
     expect(runInline('').fetched).toEqual(['/api/schema', '/api/countries']);
     expect(runInline('#/node/Dossier/terugkeer').fetched).toEqual(['/api/schema']);
+  });
+
+  test('home at a known-by date asks for the list known by then, the path api.countries(knownBy) takes', async () => {
+    const { fetched, win } = runInline('#/?known_by=2014-01-01');
+    expect(fetched).toEqual(['/api/schema', '/api/countries?known_by=2014-01-01']);
+    globalThis.__koppelFirst = win.__koppelFirst;
+    vi.stubGlobal('fetch', () => Promise.reject(new Error('asked the server again')));
+    expect(await api.countries('2014-01-01')).toEqual({ path: '/api/countries?known_by=2014-01-01' });
   });
 
   test('takeFirst gives nothing for a path not prefetched', () => {
