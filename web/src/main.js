@@ -119,6 +119,7 @@ async function start() {
       updateUndo();
     },
   }); // its stylesheet is cyStylesheet(), the schema's when it has come
+  performance.mark('koppel:cy');
   app.canvas.lang = getLang();
   app.canvas.groupLabel = (d) => t('canvas.group', { n: d.count, label: labelName(d.groupType, getLang()) });
 
@@ -167,6 +168,7 @@ async function start() {
   initSearch(app);
   initViews(app);
   window.addEventListener('hashchange', route);
+  performance.mark('koppel:wired');
   // route() renders the whole page at once (its loading state first).
   api.capabilities().then(
     (c) => {
@@ -361,6 +363,7 @@ async function route() {
   state.loading = true;
   clearError();
   render();
+  let fillCanvas = null;
   try {
     if (view.kind === 'home') {
       const [countries] = await Promise.all([state.countries ?? api.countries(state.knownBy).then((r) => r.countries ?? []), app.schemaReady]);
@@ -395,16 +398,22 @@ async function route() {
         );
       }
       const start = hood ?? { nodes: [{ data: { ...country.country, id: country.country.key, type: 'Country' } }] };
-      const grouped = groupExpansion(start, new Set([view.key]), view.key, { threshold: 40 });
-      app.canvas.groups.clear();
-      if (grouped.groups.length) app.canvas.addGroups(grouped.groups, grouped.members);
-      quietCanvas = true;
-      try {
-        app.canvas.set(grouped.elements, { focus: view.key });
-      } finally {
-        quietCanvas = false;
-      }
-      performance.mark('koppel:canvas');
+      // The canvas is filled after the side panel is drawn (below): the ring's fit then measures a page
+      // whose layout is final, and the first frame after the answers has both.
+      fillCanvas = () => {
+        const grouped = groupExpansion(start, new Set([view.key]), view.key, { threshold: 40 });
+        app.canvas.groups.clear();
+        if (grouped.groups.length) app.canvas.addGroups(grouped.groups, grouped.members);
+        quietCanvas = true;
+        try {
+          app.canvas.set(grouped.elements, { focus: view.key });
+        } finally {
+          quietCanvas = false;
+        }
+        renderCount();
+        renderFilters();
+        performance.mark('koppel:canvas');
+      };
     } else if (view.kind === 'compare') {
       const [countries] = await Promise.all([state.countries ?? api.countries(state.knownBy).then((r) => r.countries ?? []), app.schemaReady]);
       if (token !== app.navToken) return;
@@ -438,8 +447,13 @@ async function route() {
   history.past = [];
   history.future = [];
   render();
-  renderNodeCard();
   performance.mark('koppel:rendered');
+  try {
+    fillCanvas?.();
+  } catch (err) {
+    showError(err);
+  }
+  renderNodeCard();
   // Expanded nodes named in the URL, in order.
   for (const key of view.expanded) {
     if (token !== app.navToken) return;
