@@ -153,8 +153,13 @@ def _engine(store: str | None = None, *, read_only: bool = True, sources: Path |
     """The engine over ``--store`` (default: the settings' store), built from this process's settings."""
     from koppel.queries.engine import Koppel
 
-    settings = _settings() if sources is None else _settings().model_copy(update={"sources": sources})
-    return Koppel(settings, store=store, read_only=read_only)
+    settings = _settings()
+    update: dict[str, Any] = {} if sources is None else {"sources": sources}
+    if read_only and settings.query_threads is None:
+        # One question per process: a reading query's worker threads on the embedded store would only add thread
+        # start-up (about 0.03 s CPU per command, BENCHMARKS.md). Loads keep one per core; KOPPEL_QUERY_THREADS overrides.
+        update["query_threads"] = 1
+    return Koppel(settings.model_copy(update=update) if update else settings, store=store, read_only=read_only)
 
 
 def _ask(store: str | None, operation: str, *args: Any, **kwargs: Any) -> Any:

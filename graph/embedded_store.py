@@ -138,10 +138,20 @@ _READ_ONLY_REFUSALS = {
 
 
 class EmbeddedStore(GraphStore):
+    """The embedded LadybugDB store in the folder ``path`` (created on the first write).
+
+    ``read_only`` opens take a shared lock (any number of readers, no writer);
+    a writer takes it exclusively. ``threads``: worker threads one query may
+    use, ``0`` one per core (the engine's default). Raises ``NotFound`` for a
+    read-only open of a folder with no database, ``StoreDamaged`` for a damaged
+    one, ``StoreBusy`` when another process holds the lock.
+    """
+
     kind = "embedded"
     changes_while_served = False  # a reader holds a shared lock: no writer gets in while it is open
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, threads: int = 0) -> None:
+        self.threads = threads
         self.folder = Path(path).expanduser().resolve()
         self.location = f"embedded:{self.folder}"
         self.read_only = read_only
@@ -469,7 +479,9 @@ class EmbeddedStore(GraphStore):
             self._db = None
 
     def _open_engine(self, path: Path) -> None:
-        self._db = ladybug.Database(str(path), read_only=self.read_only, buffer_pool_size=_buffer_pool_bytes(path) if self.read_only else 0)
+        self._db = ladybug.Database(
+            str(path), read_only=self.read_only, buffer_pool_size=_buffer_pool_bytes(path) if self.read_only else 0, max_num_threads=self.threads
+        )
         self._local = threading.local()
         self._connections: list[ladybug.Connection] = []
 

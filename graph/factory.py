@@ -57,6 +57,8 @@ class StoreConfig:
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    query_threads: int = 0
+    """Worker threads one query may use on the embedded store (``0``: one per core); Neo4j plans its own."""
 
     def __repr__(self) -> str:
         return f"StoreConfig(spec={self.spec!r}, neo4j_user={self.neo4j_user!r}, neo4j_database={self.neo4j_database!r})"
@@ -68,7 +70,7 @@ class StoreConfig:
         if store_scheme(spec) == "embedded":
             path = spec.split(":", 1)[1] if ":" in spec else ""
             spec = f"embedded:{path or settings.default_embedded_path()}"
-        return cls(spec, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database)
+        return cls(spec, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database, getattr(settings, "query_threads", None) or 0)
 
     @property
     def store_class(self) -> type[GraphStore]:
@@ -78,7 +80,7 @@ class StoreConfig:
         """Open the store (read-only refuses every write)."""
         cls = self.store_class
         if store_scheme(self.spec) == "embedded":
-            return cls(self.spec.split(":", 1)[1], read_only=read_only)
+            return cls(self.spec.split(":", 1)[1], read_only=read_only, threads=self.query_threads)
         return cls(self.spec, user=self.neo4j_user, password=self.neo4j_password, database=self.neo4j_database, read_only=read_only)
 
 

@@ -113,3 +113,30 @@ def test_neo4j_routing_uri_works_unchanged(neo4j_env):
     routing = neo4j_env["NEO4J_URI"].replace("bolt://", "neo4j://")
     stats = json.loads(koppel("stats", "--json", "--store", routing).stdout)
     assert stats["store"] == "neo4j" and stats["location"] == routing
+
+
+def test_a_reading_command_runs_each_query_on_one_thread_unless_told_otherwise(tmp_path, monkeypatch):
+    """The CLI asks one question per process: its read-only engine opens the embedded store with one worker thread per query
+    (ladybug's own setting says so); KOPPEL_QUERY_THREADS overrides it, and loads keep the engine's default (one per core)."""
+    from koppel.api import cli
+
+    spec = f"embedded:{tmp_path / 'store'}"
+    koppel("load", str(SMALL), "--store", spec)
+
+    def threads(**engine_args) -> str:
+        cli._settings.cache_clear()
+        with cli._engine(spec, **engine_args) as engine:
+            return engine.store.run("CALL current_setting('threads') RETURN *").rows[0][0]
+
+    monkeypatch.delenv("KOPPEL_QUERY_THREADS", raising=False)
+    assert threads() == "1"
+    assert threads(read_only=False) == str(os.cpu_count())
+    monkeypatch.setenv("KOPPEL_QUERY_THREADS", "2")
+    assert threads() == "2"
+    cli._settings.cache_clear()
+
+
+@pytest.mark.parametrize(("value", "problem"), [("many", "valid integer"), ("-1", "greater than or equal to 0"), ("1000", "less than or equal to 256")])
+def test_a_bad_query_threads_setting_is_one_line_naming_the_variable(tmp_path, value, problem):
+    message = one_clear_line(koppel("linkages", "AFG", "--store", f"embedded:{tmp_path / 'store'}", env={"KOPPEL_QUERY_THREADS": value}, check=False))
+    assert "setting KOPPEL_QUERY_THREADS" in message and problem in message
