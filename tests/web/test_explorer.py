@@ -25,6 +25,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -456,10 +458,7 @@ def test_exports_carry_title_and_legend(page):
 
 def test_country_page_brief_and_compare_on_both_stores(browser, seeded_store, request, tmp_path):
     """The pages on the seed graph served from each store (embedded and Neo4j)."""
-    env = {"KOPPEL_VIEWS_FILE": str(tmp_path / "views.json")}
-    if seeded_store.kind == "neo4j":
-        env.update(request.getfixturevalue("neo4j_env"))
-    with serve(seeded_store.location, env) as base:
+    with serve_seed(seeded_store, request, tmp_path) as base:
         pg = new_page(browser, base, 1440, "nl")
         pg.goto(base + "/#/country/IRQ?as_of=2014-03-01")
         expect(pg.locator(tid("country-panel"))).to_have_attribute("data-key", "IRQ")
@@ -480,6 +479,16 @@ def test_country_page_brief_and_compare_on_both_stores(browser, seeded_store, re
         shot(pg, f"store-{seeded_store.kind}-compare")
         pg.context.close()
         assert not pg.errors and not pg.outside, (pg.errors, pg.outside)
+
+
+@contextmanager
+def serve_seed(seeded_store, request, tmp_path) -> Iterator[str]:
+    """A real ``koppel serve`` over the seed graph in ``seeded_store`` (either kind), with its own views file; yields its base URL."""
+    env = {"KOPPEL_VIEWS_FILE": str(tmp_path / "views.json")}
+    if seeded_store.kind == "neo4j":
+        env.update(request.getfixturevalue("neo4j_env"))
+    with serve(seeded_store.location, env) as base:
+        yield base
 
 
 def wait_ready(page, hash_prefix: str) -> None:
@@ -525,10 +534,7 @@ def test_known_by_date_withholds_later_data_and_stays_in_the_url(page):
 def test_known_by_date_on_both_stores(browser, seeded_store, request, tmp_path):
     """Kennisstand before the letter (2014-02-25) on the seed graph, served from each store: Iraq's assessment and
     candidates, first reported in the letter, are gone; the URL keeps the date and a fresh page opened at it agrees."""
-    env = {"KOPPEL_VIEWS_FILE": str(tmp_path / "views.json")}
-    if seeded_store.kind == "neo4j":
-        env.update(request.getfixturevalue("neo4j_env"))
-    with serve(seeded_store.location, env) as base:
+    with serve_seed(seeded_store, request, tmp_path) as base:
         pg = new_page(browser, base, 1440, "nl")
         pg.goto(base + "/#/country/IRQ")
         wait_ready(pg, "#/country/IRQ")
@@ -571,10 +577,7 @@ def test_home_list_at_a_known_by_date(browser, seeded_store, request, tmp_path):
     """The home list at a Kennisstand, on each store: before the letter (2014-01-01) the seed graph's sources had
     stated no country, so the list is empty; on the letter's day (2014-02-25) Iraq is listed, "moeizaam". The list
     and every row's details are asked for with known_by; row links keep the date."""
-    env = {"KOPPEL_VIEWS_FILE": str(tmp_path / "views.json")}
-    if seeded_store.kind == "neo4j":
-        env.update(request.getfixturevalue("neo4j_env"))
-    with serve(seeded_store.location, env) as base:
+    with serve_seed(seeded_store, request, tmp_path) as base:
         pg = new_page(browser, base, 1440, "nl")
         asked: list[str] = []
         pg.on("request", lambda r: asked.append(r.url) if "/api/countries" in r.url else None)
