@@ -35,6 +35,16 @@ close, typer's building of the command tree and of its parameter converters,
 the linkage computation and the answer's model; imports are what precedes the
 command (the interpreter's own start-up apart).
 
+``--floor`` adds rows for what ``koppel linkages AFG --json`` cannot do without,
+with no koppel code at all, so the command can be compared with its floor in the
+same run: importing typer and pydantic (the CLI layer and the typed answers the
+issue asks for); importing ladybug; ladybug alone opening the store read-only
+with the same settings (buffer pool, one thread) and closing it; and ladybug
+alone doing the command's store work: import, open, the very statements the
+command ran (recorded from one run of it, with their parameters) and close.
+The last floor row imports typer and pydantic, then does that store work, in
+one process.
+
 Bytecode caches, and the parse cache of koppel's own YAML files (the schema and
 the default weights, ``$XDG_CACHE_HOME/koppel/yaml``: :mod:`koppel.graph.yamlcache`),
 are written and warmed by one untimed run of each row
@@ -48,6 +58,7 @@ temporary embedded store first (not timed).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -112,6 +123,45 @@ print(json.dumps(spent), file=sys.stderr)
 """
 
 
+# Records the statements `koppel linkages AFG --json` sends to the embedded store, with their parameters, as JSON
+# (argv[1]: the file to write), for the --floor rows.
+RECORD = r"""
+import json, sys
+import koppel.api.cli as cli, koppel.graph.embedded_store as es
+out, statements, real = sys.argv[1], [], es.EmbeddedStore._execute
+def recorded(self, cypher, params=None):
+    statements.append([cypher, params or {}])
+    return real(self, cypher, params)
+es.EmbeddedStore._execute = recorded
+sys.argv = ["koppel", "linkages", "AFG", "--json"]
+try:
+    cli.main()
+except SystemExit:
+    pass
+with open(out, "w") as handle:
+    json.dump(statements, handle)
+"""
+
+# ladybug alone doing that command's store work (argv[1]: the statements file, "-" for none, argv[2]: the database file, argv[3]:
+# the buffer pool in bytes); with argv[4] == "typer+pydantic" it first imports what the CLI layer and the answers need.
+FLOOR = r"""
+import json, sys
+if sys.argv[4:] == ["typer+pydantic"]:
+    import typer, pydantic.main
+import ladybug
+statements = []
+if sys.argv[1] != "-":  # "-": open and close only
+    with open(sys.argv[1]) as handle:
+        statements = json.load(handle)
+db = ladybug.Database(sys.argv[2], read_only=True, buffer_pool_size=int(sys.argv[3]), max_num_threads=1)
+conn = ladybug.Connection(db)
+for cypher, params in statements:
+    conn.execute(cypher, params).get_all()
+conn.close()
+db.close()
+"""
+
+
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """CPU seconds (user + system) and wall seconds of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -156,6 +206,7 @@ def main() -> None:
     parser.add_argument("--store", help="An embedded store holding a graph with AFG (default: the seed graph in a temporary folder).")
     parser.add_argument("--importtime", action="store_true")
     parser.add_argument("--phases", action="store_true", help="Also print where the CPU of `koppel linkages AFG --json` goes.")
+    parser.add_argument("--floor", action="store_true", help="Also time what that command cannot do without, with no koppel code (see the module's docstring).")
     parser.add_argument("--tree", type=Path, help="Run this tree's rows from another checkout (e.g. a worktree of HEAD), through the same links as --baseline-tree, so both sides start alike.")
     parser.add_argument("--baseline-tree", type=Path, help="Another koppel source tree (graph/, loaders/, queries/, api/) to time the same read commands with.")
     args = parser.parse_args()
@@ -183,6 +234,22 @@ def main() -> None:
         ("koppel linkages AFG --json", [*cli, "linkages", "AFG", "--json"]),
         ("open + close the store read-only (python -c)", [python, "-c", OPEN]),
     ]
+    if args.floor:
+        from koppel.graph.embedded_store import DB_FILE, _buffer_pool_bytes
+
+        database = Path(args.store.removeprefix("embedded:")).expanduser().resolve() / DB_FILE
+        floor_folder = tempfile.TemporaryDirectory(prefix="koppel-bench-floor-")
+        recorded = Path(floor_folder.name) / "statements.json"
+        subprocess.run([python, "-c", RECORD, str(recorded)], env=env, check=True, capture_output=True)
+        count = len(json.loads(recorded.read_text()))
+        floor = [python, "-c", FLOOR, str(recorded), str(database), str(_buffer_pool_bytes(database))]
+        rows += [
+            ("floor: import typer + pydantic", [python, "-c", "import typer, pydantic.main"]),
+            ("floor: import ladybug", [python, "-c", "import ladybug"]),
+            ("floor: ladybug alone: import, open, close", [python, "-c", FLOOR, "-", *floor[4:]]),
+            (f"floor: ladybug alone: import, open, the command's {count} statements, close", floor),
+            ("floor: import typer + pydantic, then that store work, in one process", [*floor, "typer+pydantic"]),
+        ]
     envs = {name: env for name, _ in rows}
     tree_folder = None
     if args.tree:  # this tree's rows run from another checkout too, the way the baseline tree's do
@@ -222,8 +289,6 @@ def main() -> None:
         for cumulative, name in sorted(rows_, reverse=True)[:10]:
             print(f"  {cumulative / 1000:7.1f}  {name}")
     if args.phases:
-        import json
-
         runs = []
         for _ in range(args.runs):
             done = subprocess.run([python, "-c", PHASES], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
@@ -238,6 +303,8 @@ def main() -> None:
         base_folder.cleanup()
     if tree_folder:
         tree_folder.cleanup()
+    if args.floor:
+        floor_folder.cleanup()
 
 
 if __name__ == "__main__":
