@@ -11,14 +11,19 @@ most the timeout; past it the worker is killed (which also ends the query on
 the embedded engine; Neo4j cancels it through the transaction timeout) and a
 fresh worker is started for the next query.
 
-Memory: on the embedded store the worker opens the database with a bounded
-buffer pool and address-space reservation (ladybug reserves 8 TiB by default
-and takes 80 % of the machine's memory for its buffer pool), then caps its own
-address space (``RLIMIT_AS``) at what it uses when ready plus
-:func:`query_memory` (``KOPPEL_QUERY_MEMORY``, default 1 GiB).
+Memory: the worker opens its store with a memory bound of :func:`query_memory`
+bytes (``KOPPEL_QUERY_MEMORY``, default 1 GiB; ``StoreConfig.open(memory=...)``:
+the embedded store then takes a bounded buffer pool and reserves address space
+for its file only, where ladybug would reserve 8 TiB and take 80 % of the
+machine's memory; Neo4j's memory is the server's), then caps its own address
+space (``RLIMIT_AS``) at what it uses when ready plus what the bound leaves
+beside what the store already holds (``GraphStore.memory_held``).
 A query that needs more fails inside the worker (ladybug's ``std::bad_alloc``,
 Python's ``MemoryError``) and is answered 400 "needed more memory than ...";
 the worker is then replaced, so the API's own process never grows.
+
+Where the stores differ the sandbox asks the store's capabilities
+(:class:`koppel.graph.store.GraphStore`), never which store it has.
 """
 
 from __future__ import annotations
@@ -38,14 +43,10 @@ _CONTEXT = mp.get_context("spawn")
 
 DEFAULT_QUERY_MEMORY = 1 << 30
 """Bytes of memory one ad-hoc query may use in the worker, beyond what the worker holds when ready."""
-MIN_BUFFER_POOL = 64 << 20
-"""Bytes of ladybug buffer pool at least (its pages of the database file, hash tables, sorts) in the worker."""
+MIN_QUERY_MEMORY = 64 << 20
+"""Bytes of address space at least that the worker's cap leaves for a query beside what its store holds."""
 
 
-def buffer_pool(memory: int) -> int:
-    """The worker's ladybug buffer pool for a query memory of ``memory`` bytes: a quarter, at least
-    :data:`MIN_BUFFER_POOL`; the rest of ``memory`` is the address space left for everything else."""
-    return max(MIN_BUFFER_POOL, memory // 4)
 _OUT_OF_MEMORY = ("bad_alloc", "Buffer manager exception: Unable to allocate memory", "out of memory")
 
 
@@ -64,42 +65,16 @@ def query_memory(value: str | None = None) -> int:
     return int(match.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[match.group(2)]
 
 
-def _bound_database(config: StoreConfig, memory: int) -> None:
-    """In the worker, before the store opens: an embedded database gets a buffer pool of
-    :func:`buffer_pool` bytes and an address-space reservation sized to its file, not ladybug's 8 TiB."""
-    if not memory or not config.spec.lower().startswith("embedded:"):
-        return
-    import ladybug
-
-    size = 0
-    folder = config.spec.split(":", 1)[1]
-    for name in ("graph.lbdb", "graph.lbdb.wal"):
-        try:
-            size += os.path.getsize(os.path.join(folder, name))
-        except OSError:
-            pass
-    # The reservation must hold the whole database file; a power of two, as ladybug sizes its regions.
-    reserved = 1 << max(28, (4 * size).bit_length())
-    # Only this worker process opens its database with these bounds; they win over what
-    # graph.embedded_store passes (its reader default is a buffer pool of at least 1 GiB).
-    original, pool = ladybug.Database, buffer_pool(memory)
-
-    def bounded(*args: Any, **kwargs: Any) -> Any:
-        return original(*args, **{**kwargs, "buffer_pool_size": pool, "max_db_size": reserved})
-
-    ladybug.Database = bounded  # type: ignore[misc]
-
-
-def _bound_memory(memory: int) -> None:
-    """In the worker, once the store is open: cap the address space at its current size (the database's
-    reservation and buffer pool included) plus what ``memory`` leaves beside the buffer pool."""
+def _bound_memory(memory: int, held: int) -> None:
+    """In the worker, once the store is open: cap the address space at its current size (what the store
+    holds included, ``held`` bytes of ``memory``) plus what ``memory`` leaves beside it, at least :data:`MIN_QUERY_MEMORY`."""
     import resource
 
     if not memory:
         return
     with open("/proc/self/status") as status:
         current = int(status.read().split("VmSize:")[1].split()[0]) << 10
-    limit = current + max(MIN_BUFFER_POOL, memory - buffer_pool(memory))
+    limit = current + max(MIN_QUERY_MEMORY, memory - held)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
@@ -111,9 +86,8 @@ def _out_of_memory(message: str, memory: int) -> str | None:
 
 def _worker(connection: Any, config: StoreConfig, memory: int = 0) -> None:
     try:
-        _bound_database(config, memory)
-        store = config.open(read_only=True)
-        _bound_memory(memory)
+        store = config.open(read_only=True, memory=memory)
+        _bound_memory(memory, store.memory_held(memory))
     except errors.KoppelError as error:
         connection.send(("error", type(error).__name__, str(error)))
         return
@@ -187,7 +161,7 @@ class CypherSandbox:
         parse, unbounded cost, engine error) or :class:`QueryTimeout`.
         """
         # Neo4j runs the guard's canonical text; the embedded store its translation (koppel.graph.dialect.adhoc_for).
-        cypher = adhoc_for("embedded" if self.config.spec.lower().startswith("embedded:") else "neo4j", cypher, params)
+        cypher = adhoc_for(self.config.store_class.kind, cypher, params)
         with self._lock:
             if self._process is None or not self._process.is_alive():
                 self._start()
@@ -213,26 +187,27 @@ class CypherSandbox:
     def _wait(self, limit: float) -> bool:
         """Whether the worker answered within ``limit`` seconds.
 
-        On Neo4j the wait is cut into :data:`~koppel.graph.neo4j_store.PROBE_INTERVAL`
-        slices; after each slice without an answer the server must complete a fresh
-        Bolt handshake. A server that does not (frozen, gone) ends the wait with
-        :class:`StoreUnavailable` (the worker is restarted), so an outage is a 503
-        within about PROBE_INTERVAL + PROBE_TIMEOUT seconds, whatever the query's timeout.
+        On a store with a server (:attr:`~koppel.graph.store.GraphStore.probe_interval` set: Neo4j) the wait
+        is cut into slices of that many seconds; after each slice without an answer the server must
+        answer a fresh connection (:meth:`~koppel.graph.store.GraphStore.answers`: on Neo4j a Bolt
+        handshake within a few seconds). A server that does not (frozen, gone) ends the wait with
+        :class:`StoreUnavailable` (the worker is restarted), so an outage is a 503 within about one
+        slice plus one probe, whatever the query's timeout.
         """
         import time
 
-        if not self.config.spec.lower().startswith(("bolt", "neo4j")):
+        store = self.config.store_class
+        interval = store.probe_interval
+        if interval is None:
             return bool(self._connection.poll(limit))
-        from koppel.graph.neo4j_store import PROBE_INTERVAL, _answers_handshake
-
         deadline = time.monotonic() + limit
         while True:
             left = deadline - time.monotonic()
-            if self._connection.poll(max(0.0, min(left, PROBE_INTERVAL))):
+            if self._connection.poll(max(0.0, min(left, interval))):
                 return True
-            if not _answers_handshake(self.config.spec):
+            if not store.answers(self.config.spec):
                 self._stop()
-                raise errors.StoreUnavailable("Neo4j stopped answering (no Bolt handshake) while the query ran; the query worker was restarted")
+                raise errors.StoreUnavailable("the store's server stopped answering (no fresh connection) while the query ran; the query worker was restarted")
             if time.monotonic() >= deadline:
                 return False
 
@@ -242,16 +217,17 @@ class CypherSandbox:
 
 
 def warn_unsafe_settings(config: StoreConfig) -> list[str]:
-    """Log (logger ``koppel.api``, level WARNING) and return each unsafe Neo4j setting the server shows.
+    """Log (logger ``koppel.api``, level WARNING) and return each unsafe setting the store's server shows.
 
-    Run once per sandbox, in the background, when ``koppel serve`` starts; an
-    embedded store, an unreachable server or a user who may not read settings
-    gives no warning. See :func:`koppel.graph.guard.unsafe_settings`.
+    Run once per sandbox, in the background, when ``koppel serve`` starts; a
+    store without server settings (:attr:`~koppel.graph.store.GraphStore.server_settings`:
+    the embedded one, which is not even opened), an unreachable server or a user
+    who may not read settings gives no warning. See :func:`koppel.graph.guard.unsafe_settings`.
     """
     import logging
     import sys
 
-    if not config.spec.lower().startswith(("bolt", "neo4j")):
+    if not config.store_class.server_settings:
         return []
     try:
         store = config.open(read_only=True)

@@ -109,6 +109,31 @@ def _buffer_pool_bytes(path: Path) -> int:
     return wanted if wanted < 0.8 * memory else 0
 
 
+MIN_BUFFER_POOL = 64 << 20
+"""Bytes of buffer pool at least (pages of the database file, hash tables, sorts) in a store opened with a memory bound."""
+MIN_RESERVATION = 1 << 28
+"""Bytes of address space at least that a store opened with a memory bound reserves for its database file."""
+
+
+def bounded_buffer_pool(memory: int) -> int:
+    """The buffer pool, in bytes, of a store opened with a memory bound of ``memory`` bytes: a quarter of it,
+    at least :data:`MIN_BUFFER_POOL`; the rest of ``memory`` is left for everything else (``0``: no bound, 0)."""
+    return max(MIN_BUFFER_POOL, memory // 4) if memory else 0
+
+
+def _reservation(path: Path) -> int:
+    """Bytes of address space for the database file ``path`` and its write-ahead log under a memory bound, not the
+    engine's 8 TiB: four times their size, rounded up to a power of two (as ladybug sizes its regions), at least
+    :data:`MIN_RESERVATION`."""
+    size = 0
+    for name in (path, path.with_name(path.name + ".wal")):
+        try:
+            size += name.stat().st_size
+        except OSError:
+            pass
+    return max(MIN_RESERVATION, 1 << (4 * size).bit_length())
+
+
 def _arrow_types() -> dict[str, Any]:
     """The Arrow type of each schema property type (pyarrow is imported by loads only, not by every read)."""
     import pyarrow as pa
@@ -142,7 +167,11 @@ class EmbeddedStore(GraphStore):
 
     ``read_only`` opens take a shared lock (any number of readers, no writer);
     a writer takes it exclusively. ``threads``: worker threads one query may
-    use, ``0`` one per core (the engine's default). Raises ``NotFound`` for a
+    use, ``0`` one per core (the engine's default). ``memory``: bytes a
+    read-only store may take (``0``: no bound): its buffer pool is
+    :func:`bounded_buffer_pool` of it and it reserves address space for its
+    file only (:func:`_reservation`) instead of the engine's 8 TiB; a bound
+    on a writer raises ``ValueError``. Raises ``NotFound`` for a
     read-only open of a folder with no database, ``StoreDamaged`` for a damaged
     one, ``StoreBusy`` when another process holds the lock.
     """
@@ -150,8 +179,11 @@ class EmbeddedStore(GraphStore):
     kind = "embedded"
     changes_while_served = False  # a reader holds a shared lock: no writer gets in while it is open
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, threads: int = 0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, threads: int = 0, memory: int = 0) -> None:
+        if memory and not read_only:
+            raise ValueError("a memory bound is for read-only opens: a load may outgrow it")
         self.threads = threads
+        self.memory = memory
         self.folder = Path(path).expanduser().resolve()
         self.location = f"embedded:{self.folder}"
         self.read_only = read_only
@@ -478,10 +510,17 @@ class EmbeddedStore(GraphStore):
             self._db.close()
             self._db = None
 
+    @classmethod
+    def memory_held(cls, memory: int) -> int:
+        """The buffer pool of a store opened with a bound of ``memory`` bytes (:func:`bounded_buffer_pool`): reserved when it opens."""
+        return bounded_buffer_pool(memory)
+
     def _open_engine(self, path: Path) -> None:
-        self._db = ladybug.Database(
-            str(path), read_only=self.read_only, buffer_pool_size=_buffer_pool_bytes(path) if self.read_only else 0, max_num_threads=self.threads
-        )
+        if self.memory:  # a bounded reader (the ad-hoc query worker): these win over the reader default below
+            bounds = {"buffer_pool_size": bounded_buffer_pool(self.memory), "max_db_size": _reservation(path)}
+        else:
+            bounds = {"buffer_pool_size": _buffer_pool_bytes(path) if self.read_only else 0}
+        self._db = ladybug.Database(str(path), read_only=self.read_only, max_num_threads=self.threads, **bounds)
         self._local = threading.local()
         self._connections: list[ladybug.Connection] = []
 

@@ -74,13 +74,22 @@ class StoreConfig:
 
     @property
     def store_class(self) -> type[GraphStore]:
+        """The class of the store this config opens (:func:`store_class`): ask its capabilities without opening it."""
         return store_class(self.spec)
 
-    def open(self, *, read_only: bool = False) -> GraphStore:
-        """Open the store (read-only refuses every write)."""
+    def open(self, *, read_only: bool = False, memory: int = 0) -> GraphStore:
+        """Open the store (read-only refuses every write).
+
+        ``memory`` (bytes, ``0``: none) bounds what a read-only store takes in this process: the
+        embedded store sizes its buffer pool and address-space reservation to it (see
+        :meth:`~koppel.graph.store.GraphStore.memory_held`); Neo4j ignores it, its memory is the
+        server's. Raises ``ValueError`` for a bound on a writable open (a load may outgrow any bound).
+        """
+        if memory and not read_only:
+            raise ValueError("a memory bound is for read-only opens: a load may outgrow it")
         cls = self.store_class
         if store_scheme(self.spec) == "embedded":
-            return cls(self.spec.split(":", 1)[1], read_only=read_only, threads=self.query_threads)
+            return cls(self.spec.split(":", 1)[1], read_only=read_only, threads=self.query_threads, memory=memory)
         return cls(self.spec, user=self.neo4j_user, password=self.neo4j_password, database=self.neo4j_database, read_only=read_only)
 
 

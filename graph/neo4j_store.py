@@ -124,7 +124,23 @@ def _bounded_write(
 
 
 class Neo4jStore(GraphStore):
+    """The Neo4j server at ``uri`` (``bolt://``, ``neo4j://``, their ``+s``/``+ssc`` variants), as ``user``.
+
+    Raises ``ConfigError`` without a password, for refused credentials or an unusable URI,
+    ``StoreUnavailable`` when the server cannot be reached.
+    """
+
     kind = "neo4j"
+    probe_interval = PROBE_INTERVAL  # a frozen server holds a waiting reader: probe it (answers) this often
+    server_settings = True  # SHOW SETTINGS: koppel.graph.guard.unsafe_settings judges them
+
+    @classmethod
+    def answers(cls, spec: str) -> bool:
+        """Whether the server at the URI ``spec`` completes a fresh (TLS and) Bolt handshake within :data:`PROBE_TIMEOUT` seconds."""
+        try:
+            return _answers_handshake(spec)
+        except ValueError:  # a URI whose port is not a number: nothing there answers
+            return False
 
     def __init__(self, uri: str, *, user: str, password: str | None, database: str | None = None, read_only: bool = False) -> None:
         self.uri = uri

@@ -131,6 +131,12 @@ class GraphStore(ABC):
     schema: Schema = SCHEMA
     changes_while_served: bool = True
     """Whether other processes may write the store while it is open read-only (answers kept in memory then expire)."""
+    probe_interval: float | None = None
+    """Seconds a caller waiting on this store (a query running in another process) may let pass between two
+    :meth:`answers` probes; ``None`` for a store with no server to stop answering (nothing to probe)."""
+    server_settings: bool = False
+    """Whether the store is a server whose settings bear on how contained ad-hoc Cypher is
+    (:func:`koppel.graph.guard.unsafe_settings` reads them); without, there is nothing to open the store for."""
 
     # -- what each store implements -------------------------------------------------
     @abstractmethod
@@ -163,6 +169,23 @@ class GraphStore(ABC):
     def close(self) -> None: ...
 
     # -- capabilities: where the stores differ, asked here and nowhere else -------------
+    @classmethod
+    def answers(cls, spec: str) -> bool:
+        """Whether the store ``spec`` names (as :class:`~koppel.graph.factory.StoreConfig` holds it) answers a
+        fresh connection now, within a few seconds, without opening the store; a store with no server always does.
+
+        Probed every :attr:`probe_interval` seconds while a query runs elsewhere; never raises.
+        """
+        return True
+
+    @classmethod
+    def memory_held(cls, memory: int) -> int:
+        """Bytes of a memory bound of ``memory`` bytes (``StoreConfig.open(memory=...)``) that the store, once open,
+        already holds in its process for its own pages and caches (so they count in its size when ready);
+        the rest is left for queries. ``0`` for no bound, and for a store whose memory is a server's.
+        """
+        return 0
+
     def has_schema(self) -> bool:
         """Whether the store can answer queries about every label (false after ``clear(drop_schema=True)`` on a store that needs tables)."""
         return True

@@ -455,12 +455,16 @@ HEAVY = "UNWIND range(1, 1000) AS a UNWIND range(1, 1000) AS b WITH DISTINCT a, 
 
 
 def test_the_query_memory_setting_is_read_in_bytes():
-    from koppel.api.sandbox import DEFAULT_QUERY_MEMORY, buffer_pool, query_memory
+    from koppel.api.sandbox import DEFAULT_QUERY_MEMORY, query_memory
+    from koppel.graph.embedded_store import EmbeddedStore
     from koppel.graph.errors import ConfigError
+    from koppel.graph.neo4j_store import Neo4jStore
 
     assert query_memory("64m") == 64 << 20 and query_memory("2g") == 2 << 30 and query_memory("0") == 0
     assert query_memory("") == DEFAULT_QUERY_MEMORY
-    assert buffer_pool(64 << 20) == 64 << 20 and buffer_pool(2 << 30) == 512 << 20
+    # What the store holds of the bound once open: the embedded store's buffer pool (a quarter, at least 64 MiB); Neo4j nothing.
+    assert EmbeddedStore.memory_held(64 << 20) == 64 << 20 and EmbeddedStore.memory_held(2 << 30) == 512 << 20
+    assert EmbeddedStore.memory_held(0) == 0 and Neo4jStore.memory_held(2 << 30) == 0
     with pytest.raises(ConfigError, match="KOPPEL_QUERY_MEMORY='lots' is not a size"):
         query_memory("lots")
 
@@ -496,24 +500,55 @@ def test_koppel_serve_refuses_a_query_memory_that_is_not_a_size(seeded_store):
 
 
 def test_the_worker_opens_the_embedded_database_with_the_bounded_buffer_pool(seeded_store, monkeypatch):
-    """The bounds win over the store's own reader default (a buffer pool of at least 1 GiB); Neo4j is left alone."""
+    """What the worker opens (``StoreConfig.open(read_only=True, memory=...)``): on the embedded store the bounds reach
+    ladybug and win over the store's own reader default (a buffer pool of at least 1 GiB); Neo4j opens and answers as
+    ever (its memory is the server's). A bound on a writable open is refused."""
     import ladybug
 
-    from koppel.api.sandbox import _bound_database
     from koppel.graph.factory import StoreConfig
+    from koppel.graph.settings import Settings
 
-    seen: dict = {}
+    seen: list[dict] = []
     real = ladybug.Database
 
     def spy(*args, **kwargs):
-        seen.update(kwargs)
+        seen.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ladybug, "Database", spy)  # restored after the test, with what _bound_database put there
-    _bound_database(StoreConfig(seeded_store.location), 64 << 20)
+    monkeypatch.setattr(ladybug, "Database", spy)
+    config = StoreConfig.from_settings(Settings(), seeded_store.location)  # Neo4j's credentials: the environment's
+    reader = config.open(read_only=True, memory=64 << 20)
+    try:
+        assert reader.memory_held(64 << 20) == (0 if seeded_store.kind == "neo4j" else 64 << 20)
+        assert reader.run("MATCH (c:Country {key: 'IRQ'}) RETURN c.name AS name").records() == [{"name": "Irak"}]
+    finally:
+        reader.close()
     if seeded_store.kind == "neo4j":
-        assert ladybug.Database is spy
-        return
-    reader = StoreConfig(seeded_store.location).open(read_only=True)
-    reader.close()
-    assert seen["buffer_pool_size"] == 64 << 20 and seen["max_db_size"] >= 256 << 20 and seen["read_only"] is True
+        assert seen == []  # no embedded engine in sight
+    else:
+        assert len(seen) == 1 and seen[0]["buffer_pool_size"] == 64 << 20 and seen[0]["read_only"] is True
+        assert 256 << 20 <= seen[0]["max_db_size"] < 1 << 40  # sized to the file, not ladybug's 8 TiB
+        unbounded = config.open(read_only=True)
+        unbounded.close()
+        assert seen[1]["buffer_pool_size"] >= 1 << 30 or seen[1]["buffer_pool_size"] == 0  # the reader default
+        assert "max_db_size" not in seen[1]
+    with pytest.raises(ValueError, match="read-only opens"):
+        config.open(memory=64 << 20)
+
+def test_the_settings_check_opens_only_a_store_with_server_settings(seeded_store, monkeypatch):
+    """``koppel serve``'s background settings check asks the store's capability (``server_settings``): Neo4j is opened
+    and its settings read (the test server's are safe: no warning); the embedded store is not opened at all."""
+    from koppel.api.sandbox import warn_unsafe_settings
+    from koppel.graph.factory import StoreConfig
+    from koppel.graph.settings import Settings
+
+    opened: list[bool] = []
+    real_open = StoreConfig.open
+
+    def counting_open(self, **kwargs):
+        opened.append(kwargs.get("read_only", False))
+        return real_open(self, **kwargs)
+
+    monkeypatch.setattr(StoreConfig, "open", counting_open)
+    assert warn_unsafe_settings(StoreConfig.from_settings(Settings(), seeded_store.location)) == []
+    assert opened == ([True] if seeded_store.kind == "neo4j" else [])

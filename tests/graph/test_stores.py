@@ -151,3 +151,53 @@ def test_a_path_names_which_way_each_relationship_points(empty_store, small):
     assert [n["key"] for n in path["nodes"]] == ["silk-route", "IRQ"]
     (step,) = path["relationships"]
     assert (step["_type"], step["_start"], step["_end"]) == ("MEMBER_OF", "IRQ", "silk-route")
+
+
+# -- capabilities: where the stores differ, declared by the store (issue 14) ------------------------
+
+
+def test_each_store_declares_whether_a_waiting_caller_probes_it(seeded_store):
+    """Neo4j (a server that can freeze) is probed every few seconds by a fresh Bolt handshake; the embedded store has
+    nothing to probe and always answers. The probe answers from the class, without opening the store."""
+    import socket
+    import time
+
+    from koppel.graph.factory import StoreConfig
+
+    cls = StoreConfig(seeded_store.location).store_class
+    assert cls is type(seeded_store)
+    assert (cls.probe_interval is not None) == (seeded_store.kind == "neo4j")
+    assert cls.answers(seeded_store.location) is True
+    if cls.probe_interval is None:
+        return
+    assert 0 < cls.probe_interval <= 10
+    with socket.socket() as silent:  # accepts connections, never answers a handshake: a frozen server
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        started = time.monotonic()
+        assert cls.answers(f"bolt://127.0.0.1:{silent.getsockname()[1]}") is False
+        assert time.monotonic() - started < 10
+    with socket.socket() as gone:  # nothing listening: refused at once
+        gone.bind(("127.0.0.1", 0))
+        port = gone.getsockname()[1]
+    assert cls.answers(f"bolt://127.0.0.1:{port}") is False
+
+
+def test_each_store_declares_whether_it_has_server_settings_to_check(seeded_store):
+    """Neo4j's settings bear on ad-hoc Cypher (the guard judges them: the test server's are safe); the embedded store has none."""
+    from koppel.graph.guard import unsafe_settings
+
+    assert type(seeded_store).server_settings == (seeded_store.kind == "neo4j")
+    assert unsafe_settings(seeded_store) == []
+
+
+def test_a_memory_bound_is_for_read_only_opens(seeded_store, tmp_path):
+    """What a bounded reader holds of its bound: the embedded store's buffer pool, nothing on Neo4j (the server's memory)."""
+    from koppel.graph.factory import StoreConfig
+
+    cls = type(seeded_store)
+    held = cls.memory_held(1 << 30)
+    assert held == (256 << 20 if seeded_store.kind == "embedded" else 0)
+    assert cls.memory_held(0) == 0 and 0 <= cls.memory_held(8 << 20) <= 64 << 20
+    with pytest.raises(ValueError, match="read-only opens"):
+        StoreConfig(f"embedded:{tmp_path / 'new'}" if seeded_store.kind == "embedded" else seeded_store.location).open(memory=1 << 30)
