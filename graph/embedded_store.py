@@ -189,6 +189,8 @@ class EmbeddedStore(GraphStore):
         self.read_only = read_only
         self._lock_handle = None
         db_path = self.folder / DB_FILE
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ConfigError(f"embedded store {self.folder}: is a file, not a store folder; give a folder (embedded:PATH)")
         if read_only and not db_path.exists():
             raise NotFound(f"no embedded store at {self.folder} yet: `koppel load` creates it")
         if self.folder.exists() and not self.folder.is_dir():
@@ -197,6 +199,7 @@ class EmbeddedStore(GraphStore):
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ConfigError(f"cannot create the embedded store folder {self.folder}: {error.strerror}") from None
+        self._content_version: str | None = None
         self._lock()
         self._check_fingerprint()
         self._check_damage(db_path)
@@ -309,6 +312,8 @@ class EmbeddedStore(GraphStore):
             # back): the digest would match, so it is not read again (about a second per GB on every open).
             if recorded.strip() != _file_state(db_path) and digest.strip() != _digest(db_path):
                 problem = f"its database file {DB_FILE} changed since koppel last closed it (checksum mismatch)"
+            elif self.read_only:  # the file is the one the digest was taken of, and no writer gets in while this reader is open
+                self._content_version = digest.strip() or None
         if problem:
             self._unlock()
             raise StoreDamaged(f"the embedded store {self.folder} is damaged: {problem}; {_DAMAGE_ADVICE}")
@@ -354,6 +359,11 @@ class EmbeddedStore(GraphStore):
             self._execute(statement)
         (self.folder / FINGERPRINT_FILE).write_text(schema_fingerprint(self.schema) + "\n")
         self._schema_ready = True
+
+    def content_version(self) -> str | None:
+        """The BLAKE2b digest of the database file, as the last writer recorded it and this read-only open checked it
+        (see :meth:`_check_damage`); ``None`` for a writable open or a store whose last writer left no digest."""
+        return self._content_version
 
     def has_schema(self) -> bool:
         """Whether every label's table exists (not after ``clear(drop_schema=True)`` until the next load)."""

@@ -186,6 +186,13 @@ class GraphStore(ABC):
         """
         return 0
 
+    def content_version(self) -> str | None:
+        """A name for everything this open store holds, fixed while it is open: two opens with the same name hold
+        the same graph, so what was read from one may be reused for the other (hex text); ``None`` where the
+        store cannot vouch for that (a writable open; a server others may write at any time).
+        """
+        return None
+
     def has_schema(self) -> bool:
         """Whether the store can answer queries about every label (false after ``clear(drop_schema=True)`` on a store that needs tables)."""
         return True

@@ -14,6 +14,10 @@ The cache folder is ``$XDG_CACHE_HOME/koppel/yaml`` (default
 entry that cannot be read as JSON, only costs the parse: the YAML file stays
 the source of the facts.
 
+:func:`read_json_entry` and :func:`write_json_entry` keep other exact JSON
+entries the same way (the reads of an unchanged store the linkage answer
+reuses: :mod:`koppel.queries.linkage.reading`).
+
 No maintained library does this for PyYAML (its own speed-up is the C loader,
 used here for the parse); it is a digest, a JSON file and an atomic rename.
 """
@@ -28,10 +32,43 @@ from pathlib import Path
 from typing import Any
 
 
-def cache_dir() -> Path:
-    """The folder of cached parses: ``$XDG_CACHE_HOME/koppel/yaml``, or ``~/.cache/koppel/yaml``."""
+def cache_dir(kind: str = "yaml") -> Path:
+    """The folder of cached entries of one ``kind``: ``$XDG_CACHE_HOME/koppel/<kind>``, or ``~/.cache/koppel/<kind>``
+    (``yaml``: the parses of this module; ``reads``: reads of an unchanged store, :mod:`koppel.queries.linkage.reading`)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "koppel" / "yaml"
+    return Path(base) / "koppel" / kind
+
+
+def read_json_entry(entry: Path) -> tuple[bool, Any]:
+    """``(True, value)`` for a cache entry written by :func:`write_json_entry`, ``(False, None)`` when it is missing or unreadable."""
+    try:
+        return True, json.loads(entry.read_bytes())
+    except (OSError, ValueError):
+        return False, None
+
+
+def write_json_entry(entry: Path, value: Any) -> bool:
+    """Write ``value`` to the cache file ``entry`` as JSON, atomically, when JSON gives it back exactly (same types
+    and values throughout, see :func:`_same`); whether it was written. A folder that cannot be created or written
+    only means no entry: never raises for it."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):  # a date, a non-text key, a NaN: JSON cannot hold it exactly
+        return False
+    if not _same(json.loads(text), value):
+        return False
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.parent, prefix=f".{entry.stem}-", suffix=".tmp", delete=False) as out:
+            out.write(text)
+        os.replace(out.name, entry)
+    except OSError:
+        try:
+            os.unlink(out.name)
+        except (OSError, NameError):
+            pass
+        return False
+    return True
 
 
 def parse_yaml(text: str) -> Any:
@@ -65,25 +102,9 @@ def load_packaged_yaml(name: str, data: bytes) -> Any:
     """
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     entry = cache_dir() / f"{name}-{digest}.json"
-    try:
-        return json.loads(entry.read_bytes())
-    except (OSError, ValueError):
-        pass
+    found, cached = read_json_entry(entry)
+    if found:
+        return cached
     parsed = parse_yaml(data.decode("utf-8"))
-    try:
-        text = json.dumps(parsed, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError):  # a date, a non-text key, a NaN: JSON cannot hold it exactly
-        return parsed
-    if not _same(json.loads(text), parsed):
-        return parsed
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.parent, prefix=f".{name}-", suffix=".tmp", delete=False) as out:
-            out.write(text)
-        os.replace(out.name, entry)
-    except OSError:
-        try:
-            os.unlink(out.name)
-        except (OSError, NameError):
-            pass
+    write_json_entry(entry, parsed)
     return parsed
