@@ -25,6 +25,7 @@ from .deps import Holder, StoreHolder
 from .middleware import LimitsAndAccessLog
 from .routers import analyse, brief, countries, documents, graph, queries, review, schema, search, views
 from .settings import ApiSettings
+from koppel.graph.settings import Settings
 
 STATIC = Path(str(resources.files("koppel.api").joinpath("static")))
 
@@ -34,8 +35,17 @@ def serve_app() -> FastAPI:
     return create_app(ApiSettings.from_serve())
 
 
-def create_app(settings: ApiSettings | None = None) -> FastAPI:
-    settings = settings or ApiSettings()
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app over ``settings``: :class:`ApiSettings`, or koppel's base :class:`~koppel.graph.settings.Settings`
+    (the API's own settings then take their defaults, or ``KOPPEL_*`` variables where set); ``None``: from the environment.
+
+    A script that serves it must guard its start with ``if __name__ == "__main__":``: ad-hoc Cypher runs in a
+    spawned worker process that imports the script again (see README, "Settings in code").
+    """
+    if settings is None:
+        settings = ApiSettings()
+    elif not isinstance(settings, ApiSettings):
+        settings = ApiSettings(**{name: getattr(settings, name) for name in type(settings).model_fields})
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -114,7 +114,10 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         # Keep the framework's headers: a 405 must say which methods are allowed (RFC 9110).
         title = HTTPStatus(error.status_code).phrase if error.status_code in HTTPStatus._value2member_map_ else str(error.detail)
-        return problem(error.status_code, title, str(error.detail), headers=getattr(error, "headers", None))
+        detail = str(error.detail)
+        if error.status_code == 400 and isinstance(error.__cause__, RecursionError):  # FastAPI's "error parsing the body"
+            detail = "the JSON body is nested too deeply to read (nesting too deep): send at most a few hundred levels"
+        return problem(error.status_code, title, detail, headers=getattr(error, "headers", None))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -40,6 +40,8 @@ def stale_evidence(graph: Any, folder: Path | None = None) -> dict[str, Any]:
         if folder is not None:
             raise
         folders = ()
+    if not graph.has_schema():  # emptied by `koppel clear --schema`: no Document to check, as on Neo4j after the same clear
+        return {"ok": True, "checked": 0, "documents": []}
     rows = graph.run("MATCH (d:Document) RETURN d.key AS key, d.file AS file, d.sha256 AS sha256 ORDER BY key").rows
     cited = _cited(graph)
     checked, stale = 0, []

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from koppel.graph.errors import KoppelError, ValidationError
+from koppel.graph.errors import KoppelError, NotFound, QueryError, ValidationError
 from koppel.graph.factory import StoreConfig
 from koppel.graph.schema import DISPLAY_LANGUAGES, SCHEMA, Property, Schema
 
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         PropertyInfo,
         QueryInfo,
         RelTypeInfo,
+        ReturnSeries,
         ReviewAnswer,
         Rows,
         SchemaAnswer,
@@ -99,6 +100,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("countries", "countries", "GET /api/countries"),
     Operation("profile", "country", "GET /api/countries/{iso3}"),
     Operation("linkages", "linkages", "POST /api/countries/{iso3}/linkages"),
+    Operation("returns", "returns", "GET /api/countries/{iso3}/returns"),
     Operation("search", "search", "GET /api/search"),
     Operation("evidence", "evidence", "GET /api/evidence"),
     Operation("statements", "evidence", "GET /api/statements/{key}"),
@@ -202,6 +204,8 @@ class Koppel:
         self._index_built = 0.0
         self._lock = threading.RLock()
         self._on_close: list[Callable[[], None]] = []
+        self._empty: GraphStore | None = None
+        self._empty_folder: tempfile.TemporaryDirectory[str] | None = None
 
     # -- lifetime ------------------------------------------------------------------------------
     @property
@@ -229,6 +233,10 @@ class Koppel:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+            if self._empty is not None and self._empty_folder is not None:
+                self._empty.close()
+                self._empty_folder.cleanup()
+                self._empty = self._empty_folder = None
             self._index = None
             for callback in self._on_close:
                 callback()
@@ -238,6 +246,34 @@ class Koppel:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def graph(self) -> GraphStore:
+        """The store to read: :attr:`store`, or, when the embedded store's tables were dropped
+        (``koppel clear --schema``), an empty store with the schema's tables, so every reading
+        question answers as Neo4j does after the same clear (no rows, zero counts) instead of
+        the engine's "Table ... does not exist". The empty store lives in a temporary folder
+        until :meth:`close`.
+        """
+        store = self.store
+        if store.kind != "embedded" or store.has_schema():
+            return store
+        with self._lock:
+            if self._empty is None:
+                folder = tempfile.TemporaryDirectory(prefix="koppel-empty-")
+                empty = StoreConfig.from_settings(self.settings, f"embedded:{Path(folder.name) / 'store'}").open(read_only=False)
+                empty.ensure_schema()
+                self._empty, self._empty_folder = empty, folder
+            return self._empty
+
+    def _no_graph(self) -> None:
+        """``NotFound`` when the embedded store holds no tables (ad-hoc Cypher is not run on a stand-in)."""
+        store = self.store
+        if store.kind == "embedded" and not store.has_schema():
+            raise NotFound(
+                f"the store {store.location} holds no graph (its tables were dropped by `koppel clear --schema`): "
+                "`koppel load` loads one, then ad-hoc Cypher can run"
+            )
 
     def _with_schema(self, empty: Callable[[], T]) -> T | None:
         """``empty()`` when the store has no schema (dropped by ``clear --schema``), else ``None``."""
@@ -295,6 +331,20 @@ class Koppel:
         chosen = self._weights(weights, load_weights)
         iso3 = self._country_key(iso3)
         return answers.LinkageAnswer(**linkages(self.store, iso3, as_of=date, weights=chosen, known_by=known))
+
+    def returns(self, iso3: str, *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> ReturnSeries:
+        """Returns of a country's nationals per reporting state and year, with the EU+EFTA total (Eurostat MIGR_EIRTN, persons).
+
+        See :func:`koppel.queries.returns.return_series`; ``as_of``/``known_by``
+        leave out years not yet published and rows not yet known then
+        (``withheld`` says why). ``NotFound`` for an unknown country.
+        """
+        from .returns import data_timeline, return_series
+
+        date, known = parse_date(as_of), parse_date(known_by, "known_by")
+        graph = self.graph
+        iso3 = self._country_key(iso3)
+        return answers.ReturnSeries(**return_series(graph, iso3, timeline=data_timeline(graph, date, known) if date or known else None))
 
     @staticmethod
     def _weights(weights: Path | str | dict[str, Any] | None, load_weights: Callable[[Any], Any]) -> Any:
@@ -366,7 +416,7 @@ class Koppel:
         from .catalogue import get_query, run_named
 
         get_query(name)
-        return _rows(run_named(self.store, name, params or {}, timeout=timeout, timeline=self.timeline(as_of, known_by)), row_limit)
+        return _rows(run_named(self.graph, name, params or {}, timeout=timeout, timeline=self.timeline(as_of, known_by)), row_limit)
 
     def cypher(
         self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None, row_limit: int | None = None
@@ -394,15 +444,20 @@ class Koppel:
             result.rows = plain(result.rows)
             return _rows(result, row_limit)
         if self.sandbox is not None:  # it checks, translates and runs the query as below, in its worker
-            columns, rows, truncated = self.sandbox.run(
-                cypher, params, timeout=timeout or SANDBOX_TIMEOUT, row_limit=row_limit if row_limit is not None else SANDBOX_ROW_LIMIT
-            )
+            try:
+                columns, rows, truncated = self.sandbox.run(
+                    cypher, params, timeout=timeout or SANDBOX_TIMEOUT, row_limit=row_limit if row_limit is not None else SANDBOX_ROW_LIMIT
+                )
+            except QueryError:
+                self._no_graph()  # the worker's "Table ... does not exist": say the store holds no graph
+                raise
             return _rows_of(columns, rows, truncated)
         from koppel.graph.dialect import adhoc_for
         from koppel.graph.guard import check_plan
 
         # The guard's canonical text in the store's dialect, refused before the store is opened.
         text = adhoc_for(self.config.store_class.kind, cypher, params)
+        self._no_graph()
         store = self.store
         store.check_read_only(text, params)  # plus the planner, where the store has one
         check_plan(store, text, params)
@@ -453,7 +508,7 @@ class Koppel:
         """
         from koppel.graph.validity import Timeline
 
-        return Timeline.of(self.store, parse_date(as_of), parse_date(known_by, "known_by"))
+        return Timeline.of(self.graph, parse_date(as_of), parse_date(known_by, "known_by"))
 
     # -- analytics -------------------------------------------------------------------------------
     def brokers(self, iso3: str, *, k: int | None = None, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> BrokersAnswer:
@@ -462,7 +517,7 @@ class Koppel:
 
         timeline = self.timeline(as_of, known_by)
         iso3 = self._country_key(iso3)
-        return answers.BrokersAnswer(**brokers(self.store, iso3, k=k, timeline=timeline))
+        return answers.BrokersAnswer(**brokers(self.graph, iso3, k=k, timeline=timeline))
 
     def similar(self, iso3: str, *, top: int = 10, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> SimilarAnswer:
         """Countries with a similar linkage profile (Jaccard similarity, networkx), at the :meth:`timeline`."""
@@ -470,7 +525,7 @@ class Koppel:
 
         timeline = self.timeline(as_of, known_by)
         iso3 = self._country_key(iso3)
-        return answers.SimilarAnswer(**similar(self.store, iso3, top=top, timeline=timeline))
+        return answers.SimilarAnswer(**similar(self.graph, iso3, top=top, timeline=timeline))
 
     def centrality(
         self, *, label: str | None = None, k: int | None = None, top: int = 20, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None
@@ -481,7 +536,7 @@ class Koppel:
         timeline = self.timeline(as_of, known_by)
         if label is not None and label not in self.store.schema.nodes:
             raise ValidationError(f"unknown label {label!r}; known: {', '.join(self.store.schema.labels)}")
-        return answers.CentralityAnswer(**centrality(self.store, label=label, k=k, top=top, timeline=timeline))
+        return answers.CentralityAnswer(**centrality(self.graph, label=label, k=k, top=top, timeline=timeline))
 
     # -- export ----------------------------------------------------------------------------------
     def export(self, fmt: str = "json", *, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> str:

@@ -173,7 +173,7 @@ def return_series(store: GraphStore, iso3: str, *, timeline: Timeline | None = N
         "eu_efta_total": totals,
         "states": sorted(states.values(), key=lambda s: (s["state"] != NETHERLANDS, s["state"])),
         "trend": {"netherlands": nl_trend, "eu_efta": eu_trend, "netherlands_fell_while_eu_did_not": verdict},
-        **((timeline.query() | {"withheld": withheld}) if timeline is not None else {}),
+        **((timeline.query() | {"withheld": withheld}) if timeline is not None else {"as_of": None, "known_by": None, "withheld": None}),
     }
 
 

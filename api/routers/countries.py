@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from koppel.queries.answers import Countries, LinkageAnswer, Profile
+from koppel.graph.errors import ValidationError
+from koppel.queries.answers import Countries, LinkageAnswer, Profile, ReturnSeries
 
 from ..deps import Engine
 
@@ -55,24 +58,42 @@ class LinkageRun(BaseModel):
     weights: dict[str, Any] | None = Field(None, description="Weights as in `queries/weights.yaml` (what `koppel linkages --weights FILE` reads); keys left out keep their defaults.")
 
 
-@router.post("/{iso3}/linkages", summary="Linkages scored with your own weights (the body of a weights file, as JSON)", response_model=LinkageAnswer)
+def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValidationError(f"the JSON body gives the key {key!r} twice in one object: give each key once")
+        seen.add(key)
+    return dict(pairs)
+
+
+async def _keys_once(request: Request) -> None:
+    """Refuse a JSON body that gives a key twice in one object (JSON parsers keep the last silently; a weights file refuses it too)."""
+    raw = await request.body()
+    if raw:
+        with contextlib.suppress(json.JSONDecodeError, RecursionError, UnicodeDecodeError):  # FastAPI reports those itself
+            json.loads(raw, object_pairs_hook=_no_key_twice)
+
+
+@router.post(
+    "/{iso3}/linkages", summary="Linkages scored with your own weights (the body of a weights file, as JSON)", response_model=LinkageAnswer,
+    dependencies=[Depends(_keys_once)],
+)
 def post_linkages(iso3: CountryKey, engine: Engine, body: Annotated[LinkageRun, Body()] = LinkageRun()) -> LinkageAnswer:
     return engine.linkages(iso3, as_of=body.as_of, weights=body.weights if body.weights is not None else None, known_by=body.known_by)
 
 
 # -- issue 12: a country's return series for a chart (Eurostat MIGR_EIRTN) ---------------------------
-from ..deps import Store as _Store  # noqa: E402 - kept with the route it serves
 
 
 @router.get(
     "/{iso3}/returns",
     summary="Returns of a country's nationals per reporting state and year, with the Netherlands and the EU+EFTA total (persons, rounded to 5; caveats included)",
+    response_model=ReturnSeries,
 )
-def get_returns(iso3: CountryKey, store: _Store, as_of: AsOf = None, known_by: KnownBy = None) -> dict[str, Any]:
-    """Series per reporting state, the Netherlands, the EU+EFTA total, the Dutch share and the trends; every point cites its row (see :func:`koppel.queries.returns.return_series`).
+def get_returns(iso3: CountryKey, engine: Engine, as_of: AsOf = None, known_by: KnownBy = None) -> ReturnSeries:
+    """Series per reporting state, the Netherlands, the EU+EFTA total, the Dutch share and the trends; every point cites its row (see :meth:`koppel.queries.engine.Koppel.returns`).
 
     ``as_of``/``known_by``: years after the as-of year, and rows of a dataset dated after known_by, are left out (``withheld`` says why).
     """
-    from koppel.queries.returns import data_timeline, return_series
-
-    return return_series(store, iso3, timeline=data_timeline(store, as_of, known_by) if as_of or known_by else None)
+    return engine.returns(iso3, as_of=as_of, known_by=known_by)

@@ -49,4 +49,8 @@ def path(
 
 @router.get("/stats", summary="Node count per label, relationship count per type, and the store", response_model=Stats)
 def stats(engine: Engine) -> Stats:
-    return engine.stats()
+    """As ``koppel stats --json``, but ``location`` is scrubbed: over HTTP (no login) the store's kind, never its path or address (as /readyz)."""
+    from ..problems import scrub
+
+    answer = engine.stats()
+    return answer.model_copy(update={"location": scrub(answer.location)})

@@ -32,7 +32,7 @@ _TOPICS: dict[str, tuple[str, ...]] = {
     "schema": ("PropertyInfo", "LabelInfo", "RelTypeInfo", "SchemaAnswer"),
     "store": ("Stats", "LoadAnswer", "CheckAnswer", "Health", "Readiness"),
     "graph": ("NodeData", "EdgeData", "NodeElement", "EdgeElement", "Elements", "NodeAnswer"),
-    "countries": ("CountrySummary", "Countries", "ProfileItem", "Profile"),
+    "countries": ("CountrySummary", "Countries", "ProfileItem", "Profile", "ReturnPoint", "ReturnTotal", "ReturnState", "Trend", "ReturnTrends", "ReturnSeries"),
     "linkage": ("Bilingual", "ReasonPath", "Reason", "DossierRef", "Candidate", "ExistingLinkage", "Assessment", "LinkageAnswer"),
     "statements": ("StatedValue", "Disagreement", "RelationshipStatements", "StatementsAnswer", "EvidenceAnswer"),
     "search": ("SearchHit", "SearchAnswer"),

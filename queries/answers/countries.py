@@ -50,3 +50,67 @@ class Profile(Open):
     events: list[ProfileItem] = Field(default_factory=list)
     linkages: list[ProfileItem] = Field(default_factory=list)
     partners: list[ProfileItem] = Field(default_factory=list)
+
+
+class ReturnPoint(Answer):
+    """One reporting state's (or the Netherlands') figure for one year: persons (``None``: not available), availability, the rows it cites."""
+
+    year: int
+    persons: int | None = None
+    availability: str
+    sources: list[str] = Field(default_factory=list)
+
+
+class ReturnTotal(Answer):
+    """The EU+EFTA total for one year (persons; ``None``: no state reported) and the Dutch share of it in per cent."""
+
+    year: int
+    persons: int | None = None
+    states_reported: int
+    states_not_available: int
+    netherlands_share_pct: float | None = None
+
+
+class ReturnState(Answer):
+    """One reporting state's series."""
+
+    state: str
+    name: str | None = None
+    in_eu_efta: bool
+    points: list[ReturnPoint]
+
+
+class Trend(Answer):
+    """Change over the last years with a figure (persons, per cent): ``direction`` falling, rising, stable or unknown."""
+
+    from_year: int | None = None
+    to_year: int | None = None
+    change: int | None = None
+    change_pct: float | None = None
+    direction: str
+
+
+class ReturnTrends(Answer):
+    netherlands: Trend
+    eu_efta: Trend
+    netherlands_fell_while_eu_did_not: bool | None = None
+
+
+class ReturnSeries(Answer):
+    """Returns of a country's nationals per reporting state and year (Eurostat MIGR_EIRTN; see :func:`koppel.queries.returns.return_series`)."""
+
+    country: str
+    name: str | None = None
+    unit: str = Field(description="Always `persons` (rounded to 5 by Eurostat).")
+    dataset: str
+    caveats: str
+    absent_rule: str
+    eu_efta_states: list[str]
+    years: list[int]
+    netherlands: list[ReturnPoint]
+    eu_efta_total: list[ReturnTotal]
+    states: list[ReturnState]
+    trend: ReturnTrends
+    as_of: str | None = Field(None, description="Read at this ISO date, if asked.")
+    known_by: str | None = Field(None, description="Only rows of sources dated on or before this ISO date, if asked.")
+    withheld: str | None = Field(None, description="Why rows were left out for known time, if any were.")

@@ -23,7 +23,7 @@ from tests.api.test_cli import SMALL, koppel, one_clear_line
 from tests.conftest import API_TOKEN, SHARED_SOURCES
 
 # Not questions: the engine's lifetime and helpers (timeline builds the as-of/known-by rule the operations take).
-LIFECYCLE = {"store", "answers_lifetime", "on_close", "close", "search_index", "ready", "settings", "config", "read_only", "cache_ttl", "timeline"}
+LIFECYCLE = {"store", "graph", "answers_lifetime", "on_close", "close", "search_index", "ready", "settings", "config", "read_only", "cache_ttl", "timeline"}
 
 
 def _cli_commands() -> dict[str, set[str]]:
@@ -121,12 +121,19 @@ def test_cli_json_and_http_answer_the_same(served):
         (("analyse", "similar", "GHA", "--top", "5"), "/api/analyse/similar/GHA?top=5"),
         (("analyse", "centrality", "--label", "Forum", "--top", "5"), "/api/analyse/centrality?label=Forum&top=5"),
         (("query", "--list"), "/api/queries"),
+        (("returns", "IRQ"), "/api/countries/IRQ/returns"),
+        (("returns", "IRQ", "--as-of", "2016-01-01", "--known-by", "2017-01-01"), "/api/countries/IRQ/returns?as_of=2016-01-01&known_by=2017-01-01"),
     ]
     for args, url in pairs:
         from_cli = json.loads(koppel(*args, "--json", *(() if args[0] == "query" else ("--store", spec))).stdout)
         response = client.get(url)
         assert response.status_code == 200, (url, response.text)
-        assert from_cli == response.json(), f"koppel {' '.join(args)} --json differs from GET {url}"
+        answer = response.json()
+        if args == ("stats",):  # over HTTP (no login) the store's kind, never its path or address; the CLI keeps it for the local user
+            assert from_cli["location"] == spec and answer["location"] in {"<store>", "embedded:<path>"}, answer["location"]
+            assert spec not in response.text and spec.split(":", 1)[1] not in response.text
+            from_cli["location"] = answer["location"]
+        assert from_cli == answer, f"koppel {' '.join(args)} --json differs from GET {url}"
     path = client.get("/api/graph/path", params={"from": "NLD", "to": "IRQ"}).json()
     assert set(path) == {"nodes", "edges"} and path["nodes"][0]["data"]["id"] == "NLD" and path["nodes"][-1]["data"]["id"] == "IRQ"
 
@@ -146,6 +153,12 @@ def test_linkages_take_weights_on_both_faces(served, tmp_path):
     bad = client.post("/api/countries/AFG/linkages", json={"weights": {"weights": {"demand": 7}}})
     assert 400 <= bad.status_code < 500 and bad.headers["content-type"].startswith("application/problem+json")
     assert "demand" in bad.json()["detail"] and "Traceback" not in bad.text
+    # A key given twice is refused, naming it (a JSON parser would keep the last silently), as a weights file refuses it.
+    twice = client.post("/api/countries/AFG/linkages", content='{"weights": {"weights": {"demand": 0.3, "demand": 0.9}}}', headers={"Content-Type": "application/json"})
+    assert 400 <= twice.status_code < 500 and "'demand' twice" in twice.json()["detail"], twice.text
+    # A body nested too deeply to read says so (not "There was an error parsing the body").
+    deep = client.post("/api/countries/AFG/linkages", content='{"weights": ' + "[" * 20000 + "]" * 20000 + "}", headers={"Content-Type": "application/json"})
+    assert deep.status_code == 400 and "nested too deeply" in deep.json()["detail"], deep.text
 
 
 def test_openapi_documents_every_response_body(served):
@@ -208,6 +221,56 @@ def test_a_cleared_store_answers_zero_counts_and_not_found(store_kind, tmp_path,
     assert json.loads(koppel("search", "irak", "--json", "--store", spec, env=env).stdout)["results"] == []
     assert koppel("linkages", "IRQ", "--store", spec, env=env, check=False).returncode == 6
     assert json.loads(koppel("export", "--store", spec, env=env).stdout) == {"nodes": [], "relationships": []}
+    # Every reading operation answers as Neo4j does after the same clear: no rows, zero counts, or not found; never "Table ... does not exist".
+    settings = ApiSettings(KOPPEL_STORE=spec, KOPPEL_SOURCES=str(SHARED_SOURCES), KOPPEL_API_TOKENS=API_TOKEN)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        for args, method, url, body in (
+            (("analyse", "centrality"), "GET", "/api/analyse/centrality", None),
+            (("analyse", "centrality", "--label", "Forum"), "GET", "/api/analyse/centrality?label=Forum", None),
+            (("query", "country-dossiers", "--param", "iso3=IRQ"), "POST", "/api/queries/country-dossiers", {"params": {"iso3": "IRQ"}}),
+            (("query", "country-dossiers", "--param", "iso3=IRQ", "--known-by", "2016-01-01"), "POST", "/api/queries/country-dossiers", {"params": {"iso3": "IRQ"}, "known_by": "2016-01-01"}),
+            (("countries", "--as-of", "2016-01-01"), "GET", "/api/countries?as_of=2016-01-01", None),
+        ):
+            from_cli = koppel(*args, "--json", "--store", spec, env=env, check=False)
+            assert from_cli.returncode == 0, (args, from_cli.stderr)
+            answer = client.request(method, url, json=body)
+            assert answer.status_code == 200, (url, answer.text)
+            shown = json.loads(from_cli.stdout)
+            assert shown.get("rows", []) == [] and shown.get("ranking", []) == [] and shown.get("countries", []) == [] and shown.get("nodes", 0) == 0, shown
+            assert "does not exist" not in answer.text
+        for args, url in ((("returns", "IRQ"), "/api/countries/IRQ/returns"), (("analyse", "brokers", "IRQ"), "/api/analyse/brokers/IRQ"),
+                          (("analyse", "similar", "IRQ"), "/api/analyse/similar/IRQ"), (("node", "Country", "IRQ"), "/api/nodes/Country/IRQ"),
+                          (("neighbourhood", "IRQ"), "/api/graph/neighbourhood?key=IRQ"), (("path", "NLD", "IRQ"), "/api/graph/path?from=NLD&to=IRQ")):
+            from_cli = koppel(*args, "--store", spec, env=env, check=False)
+            assert from_cli.returncode == 6 and "does not exist" not in from_cli.stderr, (args, from_cli.stderr)
+            assert client.get(url).status_code == 404, url
+        sources = koppel("check", "--sources", "--json", "--store", spec, env=env, check=False)
+        assert sources.returncode == 0 and json.loads(sources.stdout) == {"ok": True, "checked": 0, "documents": []}, sources.stderr
+        count = "MATCH (c:Country) RETURN count(c) AS n"
+        from_cli = koppel("query", "--cypher", count, "--json", "--store", spec, env=env, check=False)
+        over_http = client.post("/api/cypher", headers={"Authorization": f"Bearer {API_TOKEN}"}, json={"cypher": count})
+        if store_kind == "neo4j":
+            assert json.loads(from_cli.stdout)["rows"] == [{"n": 0}] and over_http.json()["rows"] == [{"n": 0}]
+        else:  # no tables to run it on: one clear line, the same on both faces
+            message = one_clear_line(from_cli)
+            assert from_cli.returncode == 6 and "holds no graph" in message and "koppel load" in message, message
+            assert over_http.status_code == 404 and "holds no graph" in over_http.json()["detail"], over_http.text
+
+
+def test_the_app_is_built_from_base_settings_given_in_code(store_kind, seeded_store, monkeypatch, request):
+    # Nothing in the environment: koppel's base Settings, given in code, are all the app gets.
+    from koppel.graph.settings import Settings
+
+    neo4j = request.getfixturevalue("neo4j_env") if store_kind == "neo4j" else {}
+    for name in [n for n in os.environ if n.startswith(("NEO4J_", "KOPPEL_"))]:
+        monkeypatch.delenv(name)
+    login = {"neo4j_user": neo4j.get("NEO4J_USER", "neo4j"), "neo4j_password": neo4j["NEO4J_PASSWORD"]} if neo4j else {}
+    settings = Settings(store=seeded_store.location, sources=SHARED_SOURCES, **login)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        stats = client.get("/api/stats")
+        assert stats.status_code == 200, stats.text
+        assert stats.json()["nodes"] > 0 and stats.json()["store"] == seeded_store.kind
+        assert client.get("/api/countries/IRQ").json()["country"]["key"] == "IRQ"
 
 
 def _forget_neo4j_seed() -> None:
@@ -319,7 +382,7 @@ def test_cli_cypher_answers_as_post_api_cypher(served):
     over_http = client.post("/api/cypher", json={"cypher": cypher}, headers={"Authorization": f"Bearer {API_TOKEN}"})
     assert over_http.status_code == 200, over_http.text
     from_cli = json.loads(koppel("query", "--cypher", cypher, "--store", spec, "--json").stdout)
-    assert from_cli == {"columns": over_http.json()["columns"], "rows": over_http.json()["rows"]} and from_cli["rows"]
+    assert from_cli == over_http.json() and from_cli["rows"]  # the whole Rows answer: truncated and elements too
 
 
 def test_the_saved_views_file_comes_from_the_settings(seeded_store, tmp_path, monkeypatch):
