@@ -63,3 +63,21 @@ def test_redoc_is_gone_and_assets_come_from_the_server(docs_base):
         assert asset in html
         with urllib.request.urlopen(docs_base + asset, timeout=30) as answer:
             assert answer.status == 200 and len(answer.read()) > 100
+
+
+def test_docs_page_without_built_assets_says_how_to_build_them(tmp_path):
+    """Swagger UI's files not built (no `scripts/setup`): /docs answers 503 problem+json naming the fix, not a blank page."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from koppel.api import docs
+
+    app = FastAPI()
+    docs.install(app, assets=tmp_path)
+    with TestClient(app) as client:
+        answer = client.get("/docs")
+        assert answer.status_code == 503
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert "swagger-ui-bundle.js" in answer.json()["detail"] and "scripts/setup" in answer.json()["detail"]
+        assert str(tmp_path) not in answer.text
+        assert client.get("/redoc").status_code == 404
