@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from . import problems
+from . import docs, problems
 from .cache import ResponseCache, ResponseMemory
 from koppel.queries.answers import Health, Readiness
 
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (countries, graph, search, queries, documents, schema, analyse, brief, views, review):
         app.include_router(module.router, responses=problems.PROBLEM_RESPONSES)
+    docs.install(app)  # /docs from koppel's own Swagger UI files, no CDN (api/docs.py)
 
     @app.get("/healthz", tags=["health"], summary="The process is up", response_model=Health)
     async def healthz() -> Health:
