@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from koppel.graph.errors import KoppelError, NotFound, QueryError, ValidationError
+from koppel.graph.errors import ConfigError, KoppelError, NotFound, QueryError, ValidationError
 from koppel.graph.factory import StoreConfig
 from koppel.graph.schema import DISPLAY_LANGUAGES, SCHEMA, Property, Schema
 
@@ -699,6 +699,8 @@ def _rows_of(columns: list[str], rows: list[list[Any]], truncated: bool) -> Rows
 def _workspace(folder: Path | str | None, *, write: bool = True) -> Iterator[Workspace]:
     """The ingest workspace (:func:`koppel.loaders.ingest.pipeline.workspace_dir`), read under an advisory lock.
 
+    ``ConfigError`` naming ``KOPPEL_INGEST_DIR`` and the path when the folder
+    cannot be created or written (a file on the way, a path under /proc).
     Writers (``write``) hold it exclusively, readers shared, so the HTTP
     face's worker processes and a ``koppel`` command never interleave their
     reads and atomic replacements of the workspace files.
@@ -708,14 +710,23 @@ def _workspace(folder: Path | str | None, *, write: bool = True) -> Iterator[Wor
     from koppel.loaders.ingest.pipeline import Workspace, workspace_dir
 
     path = workspace_dir(folder)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"KOPPEL_INGEST_DIR: the ingest workspace {path} is a file, not a folder")
     if not path.is_dir() and not write:
         yield Workspace(path)  # nothing ingested yet: an empty workspace, nothing to lock
         return
     created = not path.exists()
-    path.mkdir(parents=True, exist_ok=True)
     lock_file = path / ".koppel-workspace.lock"
     try:
-        with open(lock_file, "a+") as lock:
+        path.mkdir(parents=True, exist_ok=True)
+        opened = open(lock_file, "a+")
+    except OSError as error:  # a file on the way, /proc, no permission: the setting is wrong, not the input
+        if created:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise ConfigError(f"KOPPEL_INGEST_DIR: the ingest workspace {path} cannot be created or written ({error.strerror or error})") from None
+    try:
+        with opened as lock:
             fcntl.flock(lock, fcntl.LOCK_EX if write else fcntl.LOCK_SH)
             try:
                 yield Workspace(path)

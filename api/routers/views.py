@@ -66,8 +66,15 @@ class Capabilities(BaseModel):
 
 @contextlib.contextmanager
 def _locked(path: FilePath) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(path.suffix + ".lock"), "a+") as lock:
+    """Hold the views file's lock; ``ConfigError`` (503: the server's setting, not the request, is wrong) when its folder cannot be made or written."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(f"{path} is a folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_suffix(path.suffix + ".lock"), "a+")
+    except OSError as exc:
+        raise errors.ConfigError(f"KOPPEL_VIEWS_FILE: the saved views file {path} cannot be created or written ({exc.strerror or exc})") from None
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -90,8 +97,12 @@ def _read(path: FilePath) -> list[dict[str, Any]]:
 
 def _write(path: FilePath, views: list[dict[str, Any]]) -> None:
     tmp = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"views": views}, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps({"views": views}, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise errors.ConfigError(f"KOPPEL_VIEWS_FILE: the saved views file {path} cannot be written ({exc.strerror or exc})") from None
 
 
 ViewId = Annotated[str, Path(pattern=r"^[a-z0-9]{12}$", description="The id the server gave the view.")]

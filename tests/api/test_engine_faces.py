@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path as FilePath
 
 import pytest
 from fastapi.testclient import TestClient
@@ -395,3 +396,28 @@ def test_the_saved_views_file_comes_from_the_settings(seeded_store, tmp_path, mo
     assert json.loads(given.read_text(encoding="utf-8"))["views"][0]["name"] == "Irak"
     assert not (tmp_path / "from-the-environment.json").exists()
     assert ApiSettings(KOPPEL_STORE=seeded_store.location).saved_views == tmp_path / "from-the-environment.json"  # the variable still works
+
+
+def test_a_views_file_or_workspace_that_cannot_be_written_is_one_clear_error_on_both_faces(seeded_store, tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder\n")
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    for where in (tmp_path / "a-file" / "views.json", FilePath("/proc/koppel-none/views.json"), tmp_path):
+        settings = ApiSettings(KOPPEL_STORE=seeded_store.location, views_file=where)
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            saved = client.post("/api/views", json={"name": "Irak", "hash": "#/country/IRQ"})
+            assert saved.status_code == 503 and saved.headers["content-type"].startswith("application/problem+json"), (where, saved.text)
+            assert "KOPPEL_VIEWS_FILE" in saved.json()["detail"] and "Traceback" not in saved.text
+    for workspace in (a_file, FilePath("/proc/koppel-none/ingest")):
+        with _review_client(seeded_store.location, workspace) as client:
+            upload = client.post("/api/ingest", headers=auth, json={"documents": [{"name": "BWBV0004487.md", "text": TREATY.read_text(encoding="utf-8")}]})
+            listed = client.get("/api/review", headers=auth)
+            decided = client.post("/api/review", headers=auth, json={"by": "tester", "accept": ["abc"]})
+            for answer in (upload, decided) + ((listed,) if workspace == a_file else ()):
+                assert answer.status_code == 503 and "KOPPEL_INGEST_DIR" in answer.json()["detail"], (workspace, answer.text)
+        env = {"KOPPEL_INGEST_DIR": str(workspace)}
+        for args in (("ingest", str(TREATY)), ("review", "--accept", "abc", "--by", "tester")):
+            result = koppel(*args, env=env, check=False)
+            message = one_clear_line(result)
+            assert result.returncode == 2 and "KOPPEL_INGEST_DIR" in message, (args, result.stderr)
+    assert a_file.read_text() == "not a folder\n"
