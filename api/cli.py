@@ -56,6 +56,7 @@ class _Console:
             from rich.console import Console
 
             self._console = Console(stderr=self._stderr)
+            self._console.on_broken_pipe = _quiet_closed_stdout  # rich's own exits 1; a reader that left is no failure
         return self._console
 
     def __getattr__(self, name: str) -> Any:
@@ -143,10 +144,12 @@ def _settings() -> "Settings":
     from koppel.graph.settings import Settings
 
     try:
-        return Settings()
+        settings = Settings()
     except Invalid as error:  # a KOPPEL_* or NEO4J_* variable holds something unusable
-        problem = error.errors()[0]
-        raise ConfigError(f"setting {'.'.join(map(str, problem['loc']))}: {problem['msg']}") from None
+        raise _settings_error(error) from None
+    if not settings.store.strip():  # KOPPEL_STORE= (empty): the default store, as `--store ''` is
+        settings = settings.model_copy(update={"store": Settings.model_fields["store"].default})
+    return settings
 
 
 def _engine(store: str | None = None, *, read_only: bool = True, sources: Path | None = None) -> "Koppel":
@@ -209,9 +212,14 @@ def check(
         from koppel.graph.neo4j_parser import parse as neo4j_parse
 
         neo4j_parse("RETURN 1")  # GrammarUnavailable (exit 2) names what is missing
-        err.print("ok: Neo4j's Cypher parser runs here; ad-hoc Cypher can be checked")
         if not files and not stale_sources:
+            if as_json:  # the machine answer; with files or --sources, their JSON is the answer (the parser ran, or this failed)
+                _print_json({"cypher_parser": "runs", "ok": True})
+            else:
+                err.print("ok: Neo4j's Cypher parser runs here; ad-hoc Cypher can be checked")
             return
+        if not as_json:
+            err.print("ok: Neo4j's Cypher parser runs here; ad-hoc Cypher can be checked")
     if stale_sources:
         from koppel.loaders.evidence_check import stale_evidence
 
@@ -229,7 +237,7 @@ def check(
         if not files:
             return
     if not files:
-        raise ValidationError("check: give facts files, or --sources to check the store's evidence")
+        raise _usage("check: give facts files, or --sources to check the store's evidence")
     with _engine() as engine:
         answer = engine.check(files)
     if as_json:
@@ -352,7 +360,7 @@ def review(
 ) -> None:
     """List pending candidates by document with the cited passage; accept, reject or edit them; load the accepted facts."""
     if load and no_load:
-        raise ValidationError("--load and --no-load contradict each other: give one")
+        raise _usage("--load and --no-load contradict each other: give one")
     edits: dict[str, Any] = {}
     if edit:
         parsed: Any = value
@@ -496,12 +504,14 @@ def query(
     if explain_dialect:
         _explain_dialect(cypher, as_json)
         return
+    if as_json and as_csv:
+        raise _usage("--csv and --json exclude each other: give one")
     if bool(name) == bool(cypher):
-        raise ValidationError("give a catalogue query NAME or --cypher \"...\" (one of the two; see --list)")
+        raise _usage("give a catalogue query NAME or --cypher \"...\" (one of the two; see --list)")
     if write and not cypher:
-        raise ValidationError("--write applies to --cypher only; catalogue queries only read")
+        raise _usage("--write applies to --cypher only; catalogue queries only read")
     if cypher and (as_of or known_by):
-        raise ValidationError("--as-of and --known-by apply to catalogue queries only; ad-hoc Cypher reads the graph as it is")
+        raise _usage("--as-of and --known-by apply to catalogue queries only; ad-hoc Cypher reads the graph as it is")
     # Checked against what both stores hold before any driver sees them (koppel.graph.values).
     params = check_params(dict(parse_param(p) for p in param or []), allow_empty_lists=bool(name))
     with _engine(store, read_only=not write) as engine:
@@ -512,7 +522,7 @@ def query(
         )
     rows = [[record[c] for c in result.columns] for record in result.rows]
     if as_json:
-        _print_json({"columns": result.columns, "rows": result.rows})
+        _print_json(result)  # the route's answer model (Rows): columns, rows, truncated, elements
     elif as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(result.columns)
@@ -532,7 +542,7 @@ def _explain_dialect(cypher: str | None, as_json: bool) -> None:
     from koppel.graph.errors import QueryError
 
     if not cypher:
-        raise ValidationError("--explain-dialect needs --cypher \"...\"")
+        raise _usage("--explain-dialect needs --cypher \"...\"")
     answers = {}
     for kind in ("neo4j", "embedded"):
         try:
@@ -573,14 +583,57 @@ def export(
     store: StoreOption = None,
     as_of: AsOfOption = None,
     known_by: KnownByOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json (the JSON GET /api/export answers).")] = False,
 ) -> None:
     """Export the whole graph as JSON, GraphML or GEXF (for Gephi); undated facts carry ``undated`` and ``first_reported``."""
+    if as_json:
+        if fmt != "json":
+            raise _usage(f"--json and --format {fmt} exclude each other: give one")
+    if output is not None:
+        _check_output(output, "--output")  # before the store is read: a bad path costs nothing
     text = _ask(store, "export", fmt, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))
     if output:
-        output.write_text(text, encoding="utf-8")
+        _write_whole(output, text, "--output")
         err.print(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def _check_output(path: Path, option: str) -> None:
+    """``ConfigError`` (exit 2), one line, unless ``path`` can be a file to write: its folder exists and it is not a folder."""
+    if path.is_dir():
+        raise ConfigError(f"{option} {path}: is a folder; give a file name")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ConfigError(f"{option} {path}: the folder {folder} " + ("is not a folder" if folder.exists() else "does not exist"))
+
+
+def _write_whole(path: Path, text: str, option: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file beside it, then renamed); ``ConfigError`` naming the path."""
+    import os
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise ConfigError(f"{option} {path}: cannot write there ({error.strerror or error})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ConfigError(f"{option} {path}: cannot write there ({error.strerror or error})") from None
+
+
+def _umask() -> int:
+    """This process's file-mode creation mask (read by setting and restoring it)."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @app.command()
@@ -591,7 +644,7 @@ def clear(
 ) -> None:
     """Delete every node and relationship from the store."""
     if not yes:
-        raise ValidationError("clear deletes the whole graph: add --yes to confirm")
+        raise _usage("clear deletes the whole graph: add --yes to confirm")
     with _engine(store, read_only=False) as engine:
         err.print(f"cleared {engine.clear(drop_schema=schema)}")
 
@@ -718,15 +771,15 @@ def returns(
     iso3: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code of the country of citizenship.")],
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    known_by: KnownByOption = None,
 ) -> None:
     """Returns of a country's nationals per reporting state and year, with the EU+EFTA total (Eurostat MIGR_EIRTN; what GET /api/countries/{iso3}/returns gives)."""
-    from koppel.queries.returns import return_series
-
-    with _open(store, read_only=True) as graph:
-        series = return_series(graph, iso3)
+    answer = _ask(store, "returns", iso3, as_of=parse_date(as_of), known_by=parse_date(known_by, "--known-by"))  # as the route
     if as_json:
-        _print_json(series)
+        _print_json(answer)
         return
+    series = answer.as_json()
     years = series["years"]
     table = Table("state", *[str(y) for y in years], title=f"returns of {series['name']} ({series['country']}) nationals, persons", title_justify="left")
     for state in series["states"]:
@@ -932,50 +985,153 @@ def serve(
     store: StoreOption = None,
     sources: SourcesOption = None,
 ) -> None:
-    """Serve the HTTP API and the web explorer (uvicorn)."""
+    """Serve the HTTP API and the web explorer (uvicorn).
+
+    The settings are read once, here, and handed to the worker processes in a file only this user can read
+    (0600, in a private temporary folder removed when serve ends); the workers' environment carries only its path,
+    and the variables holding secrets (the Neo4j password, the API tokens) are taken out of it.
+    """
     import os
+    import shutil
+    import tempfile
 
     import uvicorn
+    from pydantic import ValidationError as Invalid
 
-    from koppel.api.settings import SETTINGS_VARIABLE, ApiSettings
+    from koppel.api.settings import SECRET_VARIABLES, SETTINGS_VARIABLE, ApiSettings
 
-    # Settings are read once, here; every worker process gets exactly these (credentials given in code included).
     overrides = {"store": store, "sources": sources}
-    settings = ApiSettings(**{name: value for name, value in overrides.items() if value is not None})
+    try:
+        settings = ApiSettings(**{name: value for name, value in overrides.items() if value is not None})
+    except Invalid as error:  # a KOPPEL_* number or size that is not one: one line, exit 2
+        raise _settings_error(error) from None
     # Fail here, with one clear line, if the store cannot be opened.
     with _engine(settings.store) as engine:
         engine.config.open(read_only=True).close()
     from koppel.api.sandbox import query_memory
 
     query_memory()  # KOPPEL_QUERY_MEMORY (the ad-hoc query worker's cap): one clear line, exit 2, when it is not a size
-    os.environ[SETTINGS_VARIABLE] = settings.model_dump_json()
-    err.print(f"koppel: serving http://{host}:{port}/ (API at /api, docs at /docs)")
-    uvicorn.run("koppel.api.app:serve_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    _check_listen(host, port)
+    folder = tempfile.mkdtemp(prefix="koppel-serve-")  # mode 0700: only this user can enter it
+    try:
+        handed = Path(folder) / "settings.json"
+        descriptor = os.open(handed, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(settings.model_dump_json())
+        for variable in SECRET_VARIABLES:
+            os.environ.pop(variable, None)  # the workers (and their query workers) inherit this environment
+        os.environ[SETTINGS_VARIABLE] = str(handed)
+        err.print(f"koppel: serving http://{host}:{port}/ (API at /api, docs at /docs)")
+        uvicorn.run("koppel.api.app:serve_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """``ConfigError`` (exit 2), one line, unless ``host:port`` can be listened on now (checked before "serving" is printed)."""
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as error:
+        raise ConfigError(f"--host {host}: not an address to listen on ({getattr(error, 'strerror', None) or error})") from None
+    family, kind, protocol, _, address = addresses[0]
+    try:
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a port in TIME_WAIT is free
+            probe.bind(address)
+    except OSError as error:
+        raise ConfigError(f"--host {host} --port {port}: cannot listen there ({error.strerror or error})") from None
+
+
+def _settings_error(error: Any) -> ConfigError:
+    """A pydantic ValidationError over settings as one line naming the variable: ``setting KOPPEL_QUERY_TIMEOUT: ...``."""
+    problem = error.errors()[0]
+    return ConfigError(f"setting {'.'.join(map(str, problem['loc']))}: {problem['msg']}")
+
+
+def _one_line(message: str) -> str:
+    """``message`` on one line: a multi-line message (PyYAML's, a driver's) joined with single spaces."""
+    return " ".join(message.split())
+
+
+def _command_path(root: Any, argv: list[str]) -> str:
+    """The command a usage error belongs to (``koppel review``), found by walking ``argv`` through the command groups."""
+    command, path = root, [root.name or "koppel"]
+    for token in argv:
+        if token.startswith("-"):
+            continue
+        sub = getattr(command, "commands", {}).get(token)
+        if sub is None:
+            break
+        command, path = sub, [*path, token]
+    return " ".join(path)
+
+
+class UsageProblem(KoppelError):
+    """The command line itself is wrong (a missing argument, options that exclude each other): exit 2, naming the command's help."""
+
+    exit_code = 2
+
+
+def _usage(message: str) -> UsageProblem:
+    """A usage error: ``koppel: error: <message> (see `koppel <command> --help`)``, exit 2."""
+    return UsageProblem(f"{message} (see `{_command_path(typer.main.get_command(app), sys.argv[1:])} --help`)")
 
 
 def main() -> None:
-    """Run the command line: every error, usage errors included, is one line ``koppel: error: ...`` and the README's exit code."""
+    """Run the command line: every error, usage errors included, is one line ``koppel: error: ...`` and the README's exit code.
+
+    A closed standard output (``koppel country IRQ | head -1``) ends quietly with exit 0: the reader took what it wanted.
+    """
     try:
         from typer._click import exceptions as click_errors  # typer 0.2x carries its own click
     except ImportError:  # pragma: no cover - older typer uses click itself
         from click import exceptions as click_errors
+    import logging
 
+    # The Neo4j driver logs some failures (e.g. "Unable to retrieve routing information") as well as raising them;
+    # without a handler Python would print that record on stderr beside our one line.
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
     try:
-        code = app(standalone_mode=False)
-    except click_errors.NoArgsIsHelpError:
-        sys.exit(0)  # the help was printed as the error was made
-    except click_errors.UsageError as usage:
-        message = usage.format_message().replace("\n", " ")
-        command = usage.ctx.command_path if usage.ctx else "koppel"
-        sys.stderr.write(f"koppel: error: {message} (see `{command} --help`)\n")
-        sys.exit(ConfigError.exit_code)
-    except typer.Abort:
-        sys.stderr.write("koppel: error: aborted\n")
-        sys.exit(1)
-    except KoppelError as error:
-        err.print(f"koppel: error: {error}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(error.exit_code)
+        try:
+            code = app(standalone_mode=False)
+        except click_errors.NoArgsIsHelpError as usage:
+            root = usage.ctx is None or usage.ctx.parent is None
+            if root:  # `koppel` alone: the help, exit 0
+                sys.stdout.write(usage.ctx.get_help() + "\n" if usage.ctx else "")
+                sys.exit(0)
+            names = ", ".join(usage.ctx.command.commands) if hasattr(usage.ctx.command, "commands") else ""
+            sys.stderr.write(f"koppel: error: missing command{': one of ' + names if names else ''} (see `{_command_path(usage.ctx.find_root().command, sys.argv[1:])} --help`)\n")
+            sys.exit(ConfigError.exit_code)
+        except click_errors.UsageError as usage:
+            message = _one_line(usage.format_message())
+            root = usage.ctx.find_root().command if usage.ctx else typer.main.get_command(app)
+            sys.stderr.write(f"koppel: error: {message} (see `{_command_path(root, sys.argv[1:])} --help`)\n")
+            sys.exit(ConfigError.exit_code)
+        except typer.Abort:
+            sys.stderr.write("koppel: error: aborted\n")
+            sys.exit(1)
+        except KoppelError as error:
+            sys.stderr.write(f"koppel: error: {_one_line(str(error))}\n")
+            sys.exit(error.exit_code)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+    except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click met a closed stdout (EPIPE) and exits 1: the reader left
+            _quiet_closed_stdout()
+        raise
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _quiet_closed_stdout() -> None:
+    """The reader of standard output left (``| head``): exit 0 without a message or Python's own complaint at shutdown."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.__stdout__.fileno())  # Python flushes stdout at exit; that flush would fail again
+    sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,13 @@ from koppel.graph.settings import Settings
 from koppel.graph.factory import store_class
 
 
-SETTINGS_VARIABLE = "KOPPEL_SERVE_SETTINGS"
-"""The environment variable through which ``koppel serve`` hands its settings (JSON) to its worker processes."""
+SETTINGS_VARIABLE = "KOPPEL_SERVE_SETTINGS_FILE"
+"""The environment variable through which ``koppel serve`` tells its worker processes where its settings are:
+the path of a JSON file only the user can read (0600, in a private temporary folder removed when serve ends).
+The environment never carries the settings themselves (the Neo4j password, the API tokens)."""
+
+SECRET_VARIABLES = ("NEO4J_PASSWORD", "KOPPEL_API_TOKENS")
+"""Environment variables holding secrets: ``koppel serve`` takes them out of its workers' environment once read."""
 
 
 class ApiSettings(Settings):
@@ -29,6 +34,12 @@ class ApiSettings(Settings):
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if value == "" else value  # an empty variable keeps the default, as before
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _empty_store_is_default(cls, value: object) -> object:
+        """``KOPPEL_STORE=`` (empty) means the default store, as ``--store ''`` does on the command line."""
+        return cls.model_fields["store"].default if isinstance(value, str) and not value.strip() else value
 
     @property
     def cache_bytes(self) -> int:
@@ -58,8 +69,19 @@ class ApiSettings(Settings):
 
     @classmethod
     def from_serve(cls) -> ApiSettings:
-        """The settings ``koppel serve`` read once and handed over in :data:`SETTINGS_VARIABLE`; else from the environment."""
+        """The settings ``koppel serve`` read once and wrote to the file :data:`SETTINGS_VARIABLE` names; else from the environment.
+
+        Raises ``ConfigError`` when the variable names a file that cannot be read (serve removed it, or it is not the user's).
+        """
         import os
 
+        from koppel.graph.errors import ConfigError
+
         handed = os.environ.get(SETTINGS_VARIABLE)
-        return cls.model_validate_json(handed) if handed else cls()
+        if not handed:
+            return cls()
+        try:
+            text = Path(handed).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"{SETTINGS_VARIABLE} {handed}: cannot read koppel serve's settings ({error.strerror or error})") from None
+        return cls.model_validate_json(text)

@@ -432,6 +432,8 @@ def _client_error(error: neo4j_errors.Neo4jError, read_only: bool) -> Exception:
         return ReadOnlyViolation(f"refused: this query writes, and it ran read-only ({message})")
     if "TransactionTimedOut" in code or "TransactionTimedOutClientConfiguration" in code:
         return QueryTimeout(f"query cancelled: it ran past its time limit ({message})")
+    if "DatabaseNotFound" in code:  # the setting is wrong, not the query: exit 2, naming the setting
+        return ConfigError(f"setting NEO4J_DATABASE: the Neo4j server has no such database ({message})")
     return QueryError(message)
 
 

@@ -59,7 +59,7 @@ def sources_dir(configured: Path | None = None) -> Path:
     if folder is None:
         raise ConfigError("no sources folder: pass --sources DIR or set KOPPEL_SOURCES")
     if not Path(folder).is_dir():
-        raise ConfigError(f"sources folder {folder} does not exist")
+        raise ConfigError(f"sources folder {folder} " + ("is a file, not a folder" if Path(folder).exists() else "does not exist"))
     return Path(folder)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from koppel.graph.errors import ValidationError
 from koppel.graph.schema import SCHEMA
-from koppel.graph.yamlcache import load_packaged_yaml, parse_yaml
+from koppel.graph.yamlcache import load_packaged_yaml
 
 FACTORS = ("demand", "control", "precedent", "channel", "positive", "specific")
 """The positive factors of a score, in the order reasons are listed (risk comes last)."""
@@ -72,6 +72,31 @@ def _default_file() -> Any:
     return resources.files("koppel.queries").joinpath("weights.yaml")
 
 
+def _parse_user_yaml(text: str, name: str) -> Any:
+    """A weights file someone wrote, parsed with PyYAML's safe loader that also refuses a key given twice in one mapping
+    (YAML would keep the last silently): ``ValidationError`` naming the key and its line, as facts files do."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class NoDuplicates(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:
+                    continue  # an unhashable key: PyYAML's own error names it
+                if first is not None:
+                    raise ValidationError(f"{name}: line {key_node.start_mark.line + 1}: duplicate key {key!r} (first given on line {first}); give each key once")
+                seen[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep=deep)
+
+    NoDuplicates.add_constructor("tag:yaml.org,2002:map", NoDuplicates.construct_yaml_map)
+    return yaml.load(text, Loader=NoDuplicates)  # noqa: S506 - a safe loader
+
+
 def _read_yaml(source: Any, name: str, *, packaged: bool = False) -> dict[str, Any]:
     """The mapping in the weights file ``source`` (called ``name`` in errors); ``packaged``: koppel's own file, whose
     parse is cached by content (:mod:`koppel.graph.yamlcache`). ``ValidationError`` when unreadable or not a mapping."""
@@ -79,7 +104,7 @@ def _read_yaml(source: Any, name: str, *, packaged: bool = False) -> dict[str, A
         if packaged:
             data = load_packaged_yaml("weights", source.read_bytes())
         else:
-            data = parse_yaml(source.read_text(encoding="utf-8"))
+            data = _parse_user_yaml(source.read_text(encoding="utf-8"), name)
     except OSError as error:
         raise ValidationError(f"{name}: cannot read weights file: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
@@ -87,8 +112,8 @@ def _read_yaml(source: Any, name: str, *, packaged: bool = False) -> dict[str, A
     except Exception as error:
         import yaml  # imported by the parse that failed; not needed when the cached parse is read
 
-        if isinstance(error, yaml.YAMLError):
-            raise ValidationError(f"{name}: not valid YAML: {error}") from None
+        if isinstance(error, yaml.YAMLError):  # PyYAML's message spans lines: one line, with its line and column
+            raise ValidationError(f"{name}: not valid YAML: {' '.join(str(error).split())}") from None
         raise
     if data is None:
         return {}

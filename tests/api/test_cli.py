@@ -41,7 +41,7 @@ def test_load_stats_query_export_clear(store_spec):
     assert stats["nodes"] == 8 and stats["labels"]["Country"] == 2 and stats["location"]
 
     rows = json.loads(koppel("query", "--cypher", "MATCH (c:Country) WHERE c.key = $k RETURN c.name AS name", "--param", "k=IRQ", "--json", "--store", store_spec).stdout)
-    assert rows == {"columns": ["name"], "rows": [{"name": "Irak"}]}
+    assert rows == {"columns": ["name"], "rows": [{"name": "Irak"}], "truncated": False, "elements": None}  # POST /api/cypher's Rows
     as_csv = koppel("query", "-c", "MATCH (c:Country) RETURN c.key AS key ORDER BY key", "--csv", "--store", store_spec).stdout
     assert as_csv.splitlines() == ["key", "IRQ", "NLD"]
 
