@@ -361,6 +361,9 @@ def review(
     """List pending candidates by document with the cited passage; accept, reject or edit them; load the accepted facts."""
     if load and no_load:
         raise _usage("--load and --no-load contradict each other: give one")
+    for target, option in ((export, "--export"), (export_decisions, "--export-decisions")):
+        if target is not None:
+            _check_output(target, option)  # before any decision is recorded: a bad path costs nothing
     edits: dict[str, Any] = {}
     if edit:
         parsed: Any = value

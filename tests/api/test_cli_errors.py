@@ -249,3 +249,19 @@ def test_a_file_where_a_folder_belongs_is_named_so(spec, tmp_path):
 def test_an_unknown_neo4j_database_names_the_setting(neo4j_env):
     line = one_line(koppel("stats", "--store", neo4j_env["NEO4J_URI"], env={**neo4j_env, "NEO4J_DATABASE": "nope"}), 2)
     assert "NEO4J_DATABASE" in line and "nope" in line
+
+
+# -- item 4: a file where the ingest workspace belongs; review's output files -------------------------
+
+def test_ingest_and_review_with_a_file_as_workspace_are_one_line(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    document = tmp_path / "doc.md"
+    document.write_text("# Een brief\n")
+    for args in (("ingest", str(document)), ("review", "--accept", "abc"), ("review",)):
+        line = one_line(koppel(*args, env={"KOPPEL_INGEST_DIR": str(a_file)}), 2)
+        assert "KOPPEL_INGEST_DIR" in line and str(a_file) in line
+    for option in ("--export", "--export-decisions"):
+        line = one_line(koppel("review", option, "/proc/nope/x.yaml", env={"KOPPEL_INGEST_DIR": str(tmp_path / "space")}), 2)
+        assert line.startswith(f"koppel: error: {option} /proc/nope/x.yaml") and "does not exist" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "doc.md"]
