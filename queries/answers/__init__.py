@@ -32,11 +32,11 @@ _TOPICS: dict[str, tuple[str, ...]] = {
     "schema": ("PropertyInfo", "LabelInfo", "RelTypeInfo", "SchemaAnswer"),
     "store": ("Stats", "LoadAnswer", "CheckAnswer", "Health", "Readiness"),
     "graph": ("NodeData", "EdgeData", "NodeElement", "EdgeElement", "Elements", "NodeAnswer"),
-    "countries": ("CountrySummary", "Countries", "ProfileItem", "Profile", "ReturnPoint", "ReturnTotal", "ReturnState", "Trend", "ReturnTrends", "ReturnSeries"),
+    "countries": ("LatestAssessment", "CountrySummary", "Countries", "ProfileItem", "Profile", "ReturnPoint", "ReturnTotal", "ReturnState", "Trend", "ReturnTrends", "ProfileReturns", "ReturnSeries", "Treaty", "TreatyGroup", "VisaRequirement", "DataWithheld"),
     "linkage": ("Bilingual", "ReasonPath", "Reason", "DossierRef", "Candidate", "ExistingLinkage", "Assessment", "LinkageAnswer"),
     "statements": ("StatedValue", "Disagreement", "RelationshipStatements", "StatementsAnswer", "EvidenceAnswer"),
     "search": ("SearchHit", "SearchAnswer"),
-    "catalogue": ("QueryParameterInfo", "QueryInfo", "Catalogue", "Rows"),
+    "catalogue": ("QueryParameterInfo", "QueryParameter", "QueryColumn", "QueryInfo", "Catalogue", "Rows"),
     "analytics": ("Broker", "BrokersAnswer", "SimilarCountry", "SimilarAnswer", "Central", "CentralityAnswer"),
     "review": ("IngestAnswer", "ReviewCandidate", "ReviewIssue", "ReviewAnswer", "ReviewDecision", "DecisionsAnswer"),
 }

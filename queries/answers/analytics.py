@@ -1,7 +1,5 @@
 """Network analytics: brokers, similar countries, centrality."""
 
-from typing import Any
-
 from pydantic import Field
 
 from .base import Open
@@ -21,7 +19,7 @@ class BrokersAnswer(Open):
     distance: int | None = None
     paths: int = 0
     brokers: list[Broker] = Field(default_factory=list)
-    examples: list[Any] = Field(default_factory=list)
+    examples: list[list[str]] = Field(default_factory=list, description="Up to five of the shortest paths, each as node keys from the partner to the country.")
 
 
 class SimilarCountry(Open):

@@ -421,3 +421,56 @@ def test_a_views_file_or_workspace_that_cannot_be_written_is_one_clear_error_on_
             message = one_clear_line(result)
             assert result.returncode == 2 and "KOPPEL_INGEST_DIR" in message, (args, result.stderr)
     assert a_file.read_text() == "not a folder\n"
+
+
+# Fields whose JSON is free-form by nature, so /openapi.json documents them as open objects.
+FREE_FORM = {
+    ("NodeData", "properties"): "a node's properties: whatever its label's schema holds",
+    ("EdgeData", "properties"): "a relationship's properties: whatever its type's schema holds",
+    ("NodeAnswer", "node"): "a node's properties",
+    ("Profile", "country"): "the Country node's properties",
+    ("Rows", "rows"): "query rows: a catalogue query's or ad-hoc Cypher's own columns",
+    ("CypherRun", "params"): "ad-hoc Cypher parameters (request)",
+    ("NamedQueryRun", "params"): "a catalogue query's parameters, checked against its header (request)",
+    ("LinkageRun", "weights"): "the body of a weights file, checked by the weights reader (request)",
+    ("DecisionsRequest", "edit"): "candidate id to a corrected value of any field's type (request)",
+}
+# Fixed shapes not yet given a model (listed so the gap is visible; see the report of issue 14).
+NOT_YET_TYPED = {
+    ("ExistingLinkage", "returns"), ("DecisionsAnswer", "load"), ("LabelInfo", "style"), ("RelTypeInfo", "style"),
+}
+
+
+def _free_form_fields(spec: dict) -> set[tuple[str, str]]:
+    def free(schema: dict) -> bool:
+        return schema == {} or (schema.get("type") == "object" and "properties" not in schema and schema.get("additionalProperties") in (True, None, {}))
+
+    found = set()
+    for name, model in spec["components"]["schemas"].items():
+        for field, schema in (model.get("properties") or {}).items():
+            shapes = [schema, *schema.get("anyOf", [])]
+            for shape in list(shapes):
+                if shape.get("type") == "array":
+                    shapes.append(shape.get("items", {}))
+                if shape.get("type") == "object" and isinstance(shape.get("additionalProperties"), dict):
+                    shapes.append(shape["additionalProperties"])
+            if any(free(s) for s in shapes):
+                found.add((name, field))
+    return found
+
+
+def test_every_json_answer_in_openapi_is_a_named_model():
+    spec = create_app(ApiSettings(KOPPEL_STORE="embedded:/nonexistent/koppel")).openapi()
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            body = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json")
+            if body is None or path == "/api/export":  # export: koppel's own graph format among GraphML and GEXF, declared by media type
+                continue
+            assert body["schema"].get("$ref", "").startswith("#/components/schemas/"), f"{method.upper()} {path}: {body['schema']}"
+    returns = spec["paths"]["/api/countries/{iso3}/returns"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert returns == {"$ref": "#/components/schemas/ReturnSeries"}
+    profile = spec["components"]["schemas"]["Profile"]["properties"]
+    assert {"treaties", "returns", "visa"} <= set(profile)
+    assert profile["treaties"]["items"] == {"$ref": "#/components/schemas/TreatyGroup"} and profile["visa"]["items"] == {"$ref": "#/components/schemas/VisaRequirement"}
+    free = _free_form_fields(spec)
+    assert free == set(FREE_FORM) | NOT_YET_TYPED, f"untyped now: {sorted(free - set(FREE_FORM) - NOT_YET_TYPED)}; typed since: {sorted(set(FREE_FORM) | NOT_YET_TYPED - free)}"
