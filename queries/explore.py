@@ -13,11 +13,12 @@ node asked for is always shown.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
 from koppel.graph import dialect
-from koppel.graph.errors import NotFound, ValidationError
+from koppel.graph.errors import NotFound, QueryError, QueryTimeout, ValidationError
 from koppel.graph.store import GraphStore
 from koppel.graph.validity import Timeline
 
@@ -104,44 +105,166 @@ def neighbourhood(
     return elements.as_dict()
 
 
-def path(store: GraphStore, source: str, target: str, *, max_steps: int = 4, timeline: Timeline | None = None) -> dict[str, Any]:
+_TIME_PROPERTIES = ("valid_from", "date", "as_of", "date_signed", "valid_to", "known_from", "sources")
+"""The properties :meth:`Timeline.holds` reads (:mod:`koppel.graph.validity`): all a path search fetches besides keys."""
+
+PATH_BUDGET = 10_000
+"""Nodes a path search may reach (both ends together) before it refuses with :class:`QueryError`."""
+
+PATH_TIMEOUT = 5.0
+"""Seconds a path search may run (its store statements included) before it refuses with :class:`QueryError`."""
+
+Step = tuple[str, str, str, bool]
+"""One relationship seen from a frontier node: (frontier key, neighbour key, relationship type, True when it points out of the frontier node)."""
+
+
+def _step_statements(store: GraphStore, timeline: Timeline | None) -> list[tuple[str, list[str], list[str]]]:
+    """The two statements of one search level (out, in), with the relationship and neighbour properties each returns."""
+    schema = store.schema
+    node_props = set(schema.node_common) | {name for label in schema.labels for name in schema.node(label).properties}
+    rel_props = set(schema.rel_common) | {name for rel in schema.rel_types for name in schema.relationship(rel).properties}
+    wanted_r = [p for p in _TIME_PROPERTIES if p in rel_props] if timeline is not None else []
+    wanted_m = [p for p in _TIME_PROPERTIES if p in node_props] if timeline is not None else []
+    columns = "".join(f", r.{p} AS r_{p}" for p in wanted_r) + "".join(f", m.{p} AS m_{p}" for p in wanted_m)
+    return [
+        (dialect.translate(f"UNWIND $keys AS k MATCH (n {{key: k}}){arrow}(m) RETURN k AS k, m.key AS mk, {{{{type(r)}}}} AS t{columns}", store.kind), wanted_r, wanted_m)
+        for arrow in ("-[r]->", "<-[r]-")
+    ]
+
+
+def _step(store: GraphStore, keys: list[str], timeline: Timeline | None, deadline: float) -> list[Step]:
+    """Every relationship of the ``keys`` nodes, both directions, in two statements; with a ``timeline``, only those that hold with their neighbour."""
+    steps: list[Step] = []
+    for out, (cypher, wanted_r, wanted_m) in zip((True, False), _step_statements(store, timeline)):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout("its time ran out between two statements")
+        for row in store.run(cypher, {"keys": keys}, timeout=left).rows:
+            if timeline is not None:
+                rel = {p: v for p, v in zip(wanted_r, row[3:3 + len(wanted_r)]) if v is not None}
+                neighbour = {p: v for p, v in zip(wanted_m, row[3 + len(wanted_r):]) if v is not None}
+                if not (timeline.holds(rel) and timeline.holds(neighbour)):
+                    continue
+            steps.append((row[0], row[1], row[2], out))
+    return steps
+
+def path(
+    store: GraphStore, source: str, target: str, *, max_steps: int = 4, timeline: Timeline | None = None,
+    budget: int = PATH_BUDGET, timeout: float = PATH_TIMEOUT,
+) -> dict[str, Any]:
     """A shortest connection from ``source`` to ``target`` (relationships in either direction, at most ``max_steps``).
 
     Elements with the nodes in path order and the edges between them; empty
-    elements when none is that short. Breadth-first over :func:`hop`, so both
-    stores answer alike. :class:`NotFound` when either key is unknown.
+    elements when none is that short (at once when either end has no
+    relationship). :class:`NotFound` when either key is unknown,
+    :class:`ValidationError` for ``max_steps`` outside 1-6, :class:`QueryError`
+    when the search would reach more than ``budget`` nodes or run past
+    ``timeout`` seconds (it stops there; nothing keeps running).
+
+    How: a breadth-first search from both ends at once, level by level, each
+    level two store statements for its whole frontier (``UNWIND $keys``, out
+    and in, keys and types only; with a ``timeline`` also the dated
+    properties :meth:`Timeline.holds` reads), always widening the smaller
+    frontier. Which of several equally short paths: the one a breadth-first
+    search from ``source`` finds when it walks each node's relationships
+    outgoing first, then incoming, each by neighbour key then relationship
+    type, and keeps the first way it reached every node (so both stores
+    answer alike, and the same as the earlier one-node-at-a-time search).
     """
     if not 1 <= max_steps <= 6:
         raise ValidationError(f"max_steps {max_steps} is not between 1 and 6")
-    nodes = {source: _shown(timeline, find(store, source)), target: _shown(timeline, find(store, target))}
-    parent: dict[str, tuple[str, str, str, dict[str, Any]]] = {}  # node -> (previous, edge source, edge target, rel)
-    frontier, seen = [source], {source}
-    for _ in range(max_steps):
-        if target in seen or not frontier:
-            break
-        next_frontier = []
-        for current in frontier:
-            for a, b, rel, neighbour in hop(store, nodes[current], 1000, timeline):
-                other = neighbour["key"]
-                if other in seen:
-                    continue
-                seen.add(other)
-                nodes[other] = neighbour
-                parent[other] = (current, a, b, rel)
-                next_frontier.append(other)
-        frontier = next_frontier
+    found = find(store, target)
+    nodes = {source: _shown(timeline, find(store, source)), target: _shown(timeline, found)}
     elements = ElementSet()
     if source == target:
         elements.add_node(nodes[source])
-    elif target in seen:
-        keys, current = [target], target
-        while current != source:
-            current = parent[current][0]
-            keys.append(current)
-        keys.reverse()
-        for key in keys:
-            elements.add_node(nodes[key])
-        for key in keys[1:]:
-            _, a, b, rel = parent[key]
-            elements.add_edge(a, b, rel)
+        return elements.as_dict()
+    if timeline is not None and not timeline.holds(found):  # the target is reached as a neighbour, which must hold
+        return elements.as_dict()
+    deadline = time.monotonic() + timeout
+    linked = store.run(dialect.translate("UNWIND $keys AS k MATCH (n {key: k}) WHERE EXISTS { MATCH (n)--() } RETURN k AS k", store.kind), {"keys": [source, target]}).rows
+    if len(linked) < 2:  # an end with no relationship at all: nothing to search
+        return elements.as_dict()
+    dist: tuple[dict[str, int], dict[str, int]] = ({source: 0}, {target: 0})
+    # Per side: node -> the ways it was first reached, (node one step nearer that side's end, edge source, edge target, type, out of that node).
+    ways: tuple[dict[str, list[tuple[str, str, str, str, bool]]], ...] = ({}, {})
+    frontier = [[source], [target]]
+    depth, length, meeting = [0, 0], 0, []
+    try:
+        while depth[0] + depth[1] < max_steps and frontier[0] and frontier[1]:
+            side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+            here, level = dist[side], depth[side] + 1
+            reached = []
+            for key, other, rel_type, out in _step(store, sorted(frontier[side]), timeline, deadline):
+                if other not in here:
+                    here[other] = level
+                    reached.append(other)
+                elif here[other] != level:
+                    continue
+                ways[side].setdefault(other, []).append((key, *((key, other) if out else (other, key)), rel_type, out))
+            depth[side], frontier[side] = level, reached
+            if len(dist[0]) + len(dist[1]) > budget:
+                raise QueryError(f"path search from {source!r} to {target!r} stopped: it reached more than {budget:,} nodes; ask for fewer steps (max_steps) or nearer nodes")
+            met = [key for key in reached if key in dist[1 - side]]
+            if met:
+                length = min(dist[0][key] + dist[1][key] for key in met)
+                meeting = [key for key in met if dist[0][key] + dist[1][key] == length]
+                break
+    except QueryTimeout as error:
+        raise QueryError(f"path search from {source!r} to {target!r} stopped after {timeout:g} s ({error})") from None
+    if not meeting:
+        return elements.as_dict()
+    # The relationships on some shortest path, each from its node nearer the source: (order at that node, next node, edge source, edge target, type).
+    onward: dict[str, list[tuple[tuple[int, str, str], str, str, str, str]]] = {}
+    for side in (0, 1):
+        todo, done = list(meeting), set(meeting)
+        while todo:
+            key = todo.pop()
+            for nearer, a, b, rel_type, out in ways[side].get(key, ()):
+                if side == 0:  # nearer -> key, walked from nearer
+                    onward.setdefault(nearer, []).append(((0 if out else 1, key, rel_type), key, a, b, rel_type))
+                else:  # key -> nearer (nearer is nearer the target), walked from key: out of nearer is into key
+                    onward.setdefault(key, []).append(((1 if out else 0, nearer, rel_type), nearer, a, b, rel_type))
+                if nearer not in done:
+                    done.add(nearer)
+                    todo.append(nearer)
+    parent: dict[str, tuple[str, str, str, str]] = {}
+    level_keys = [source]
+    for _ in range(length):
+        next_keys = []
+        for key in level_keys:
+            for _order, other, a, b, rel_type in sorted(onward.get(key, ())):
+                if other not in parent and other != source:
+                    parent[other] = (key, a, b, rel_type)
+                    next_keys.append(other)
+        level_keys = next_keys
+    keys, current = [target], target
+    while current != source:
+        current = parent[current][0]
+        keys.append(current)
+    keys.reverse()
+    nodes.update(_nodes(store, [key for key in keys if key not in nodes], timeline))
+    for key in keys:
+        elements.add_node(nodes[key])
+    for key in keys[1:]:
+        _, a, b, rel_type = parent[key]
+        elements.add_edge(a, b, _relationship(store, a, b, rel_type, timeline))
     return elements.as_dict()
+
+
+def _nodes(store: GraphStore, keys: list[str], timeline: Timeline | None) -> dict[str, dict[str, Any]]:
+    """The nodes with these keys (of any label), as shown at ``timeline``, by key."""
+    found: dict[str, dict[str, Any]] = {}
+    if keys:
+        for cypher, params in dialect.nodes_by_key(store.kind, {label: keys for label in store.schema.labels}):
+            for (node,) in store.run(cypher, params).rows:
+                found[node["key"]] = _shown(timeline, node)
+    return found
+
+
+def _relationship(store: GraphStore, source: str, target: str, rel_type: str, timeline: Timeline | None) -> dict[str, Any]:
+    """The relationship of ``rel_type`` from ``source`` to ``target`` (node keys), as shown at ``timeline``."""
+    cypher = f"MATCH (a {{key: $a}})-[r:{store.schema.check_rel_type(rel_type)}]->(b {{key: $b}}) RETURN r"
+    rows = [r for (r,) in store.run(cypher, {"a": source, "b": target}).rows if timeline is None or timeline.holds(r)]
+    rel = rows[0]
+    return rel if timeline is None else timeline.shown(rel, ends=(source, target))
