@@ -1034,17 +1034,15 @@ def _check_listen(host: str, port: int) -> None:
     """``ConfigError`` (exit 2), one line, unless ``host:port`` can be listened on now (checked before "serving" is printed)."""
     import socket
 
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET  # as uvicorn chooses, and binds (host, port) the same way
     try:
-        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except (OSError, UnicodeError) as error:
-        raise ConfigError(f"--host {host}: not an address to listen on ({getattr(error, 'strerror', None) or error})") from None
-    family, kind, protocol, _, address = addresses[0]
-    try:
-        with socket.socket(family, kind, protocol) as probe:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a port in TIME_WAIT is free
-            probe.bind(address)
-    except OSError as error:
-        raise ConfigError(f"--host {host} --port {port}: cannot listen there ({error.strerror or error})") from None
+            probe.bind((host, port))
+    except socket.gaierror as error:
+        raise ConfigError(f"--host {host}: not an address to listen on ({error.strerror or error})") from None
+    except (OSError, UnicodeError, OverflowError) as error:
+        raise ConfigError(f"--host {host} --port {port}: cannot listen there ({getattr(error, 'strerror', None) or error})") from None
 
 
 def _settings_error(error: Any) -> ConfigError:
