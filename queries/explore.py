@@ -2,7 +2,7 @@
 
 Each answer is Cytoscape.js elements (:mod:`koppel.queries.elements`), built
 from the stores' own one-step queries (a key lookup per label, then one hop
-out and one hop in), so both stores answer alike and no table is scanned.
+out and one hop in), so both stores answer alike and no table is scanned; :func:`path` reads a whole search level in two statements.
 
 Every function takes a ``timeline`` (:class:`koppel.graph.validity.Timeline`),
 the one rule of as-of and known-by the profile and the linkages also follow:
@@ -169,7 +169,10 @@ def path(
     search from ``source`` finds when it walks each node's relationships
     outgoing first, then incoming, each by neighbour key then relationship
     type, and keeps the first way it reached every node (so both stores
-    answer alike, and the same as the earlier one-node-at-a-time search).
+    answer alike, and the same as the earlier one-node-at-a-time search,
+    except that this one walks every relationship: the earlier one saw at
+    most 1,000 each way per node, and on the default load NLD has 1,200
+    incoming and GBR 1,015).
     """
     if not 1 <= max_steps <= 6:
         raise ValidationError(f"max_steps {max_steps} is not between 1 and 6")
