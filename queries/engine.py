@@ -492,14 +492,20 @@ class Koppel:
 
         return answers.Elements(**neighbourhood(self.store, key, depth=depth, labels=labels, limit=limit, timeline=self.timeline(as_of, known_by)))
 
-    def path(self, source: str, target: str, *, max_steps: int = 4, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Elements:
+    def path(
+        self, source: str, target: str, *, max_steps: int = 4, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None,
+        timeout: float | None = None,
+    ) -> Elements:
         """A shortest connection between two nodes (at most ``max_steps`` relationships), as elements in path order; empty if none.
 
-        Only relationships and nodes that hold at the :meth:`timeline` are walked.
+        Only relationships and nodes that hold at the :meth:`timeline` are walked. ``timeout``: seconds the search
+        may take (default :data:`koppel.queries.explore.PATH_TIMEOUT`; the HTTP face passes ``KOPPEL_QUERY_TIMEOUT``);
+        past it, or past :data:`~koppel.queries.explore.PATH_BUDGET` nodes, a ``QueryError``.
         """
-        from .explore import path
+        from .explore import PATH_TIMEOUT, path
 
-        return answers.Elements(**path(self.store, source, target, max_steps=max_steps, timeline=self.timeline(as_of, known_by)))
+        timeline = self.timeline(as_of, known_by)
+        return answers.Elements(**path(self.store, source, target, max_steps=max_steps, timeline=timeline, timeout=timeout or PATH_TIMEOUT))
 
     def timeline(self, as_of: str | dt.date | None = None, known_by: str | dt.date | None = None) -> Timeline:
         """The one rule of as-of (valid time) and known-by (known time) every view applies (:class:`koppel.graph.validity.Timeline`).

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from koppel.queries.answers import Elements, NodeAnswer, Stats
 
-from ..deps import Engine
+from ..deps import Engine, Settings
 from .countries import AsOf, KnownBy
 
 router = APIRouter(prefix="/api", tags=["graph"])
@@ -39,12 +39,13 @@ def neighbourhood(
 @router.get("/graph/path", summary="A shortest connection between two nodes (up to 4 steps), as Cytoscape.js elements in path order", response_model=Elements)
 def path(
     engine: Engine,
+    settings: Settings,
     source: Annotated[str, Query(alias="from", min_length=1, max_length=200, examples=["NLD"])],
     target: Annotated[str, Query(alias="to", min_length=1, max_length=200, examples=["IRQ"])],
     as_of: AsOf = None,
     known_by: KnownBy = None,
 ) -> Elements:
-    return engine.path(source, target, as_of=as_of, known_by=known_by)
+    return engine.path(source, target, as_of=as_of, known_by=known_by, timeout=settings.query_timeout)  # past it: 400, nothing left running
 
 
 @router.get("/stats", summary="Node count per label, relationship count per type, and the store", response_model=Stats)

@@ -132,3 +132,15 @@ def _kind_and_place(spec: str):
     if spec.startswith("embedded:"):
         return "embedded", Path(spec.split(":", 1)[1]), None
     return "neo4j", Path(), {"NEO4J_URI": spec, **{k: v for k, v in os.environ.items() if k.startswith("NEO4J_")}}
+
+
+def test_over_http_the_search_gets_the_apis_query_timeout(seeded_store, request):
+    """GET /api/graph/path stops at KOPPEL_QUERY_TIMEOUT (here a microsecond): 400 problem+json saying so, not a 504."""
+    env = request.getfixturevalue("neo4j_env") if seeded_store.kind == "neo4j" else {}
+    settings = ApiSettings(KOPPEL_STORE=seeded_store.location, KOPPEL_API_TOKENS="", KOPPEL_QUERY_TIMEOUT="0.000001",
+                           NEO4J_USER=env.get("NEO4J_USER", "neo4j"), NEO4J_PASSWORD=env.get("NEO4J_PASSWORD"))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/api/graph/path", params={"from": "NLD", "to": "IRQ"})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "stopped after 1e-06 s" in response.json()["detail"]
