@@ -256,7 +256,7 @@ class Koppel:
         until :meth:`close`.
         """
         store = self.store
-        if store.kind != "embedded" or store.has_schema():
+        if store.has_schema():  # always on a store that needs no tables (Neo4j)
             return store
         with self._lock:
             if self._empty is None:
@@ -267,9 +267,9 @@ class Koppel:
             return self._empty
 
     def _no_graph(self) -> None:
-        """``NotFound`` when the embedded store holds no tables (ad-hoc Cypher is not run on a stand-in)."""
+        """``NotFound`` when the store holds no tables (the embedded store after ``clear --schema``; ad-hoc Cypher is not run on a stand-in)."""
         store = self.store
-        if store.kind == "embedded" and not store.has_schema():
+        if not store.has_schema():
             raise NotFound(
                 f"the store {store.location} holds no graph (its tables were dropped by `koppel clear --schema`): "
                 "`koppel load` loads one, then ad-hoc Cypher can run"
