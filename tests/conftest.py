@@ -64,6 +64,26 @@ class _Neo4jState:
     seeded = False
 
 
+def load_default(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    """A store of the kind ``request.param`` holding the default load, made by ``koppel load`` as a user would; its spec.
+
+    Embedded: a new folder (``name``); Neo4j: the shared database, cleared first (so it no longer holds the seed).
+    """
+    import sys
+
+    if request.param == "embedded":
+        spec = f"embedded:{tmp_path_factory.mktemp(name) / 'store'}"
+    else:
+        env = request.getfixturevalue("neo4j_env")
+        with open_test_store("neo4j", Path(), env) as store:
+            store.clear()
+        _Neo4jState.seeded = False  # the shared database no longer holds exactly the seed
+        spec = env["NEO4J_URI"]
+    done = subprocess.run([sys.executable, "-m", "koppel.api.cli", "load", "--store", spec], capture_output=True, text=True, timeout=900, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr[-2000:]
+    return spec
+
+
 def open_test_store(kind: str, folder: Path, neo4j_env: dict[str, str] | None, *, read_only: bool = False) -> GraphStore:
     if kind == "embedded":
         return open_store(f"embedded:{folder}", read_only=read_only)

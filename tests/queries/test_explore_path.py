@@ -95,17 +95,7 @@ def test_the_search_refuses_past_its_budget_of_nodes_or_time(seeded_store):
 @pytest.fixture(scope="module", params=conftest.STORE_KINDS)
 def default_load(request, tmp_path_factory) -> str:
     """A store of each kind holding the default load (15,028 nodes), made by `koppel load`; its spec."""
-    if request.param == "embedded":
-        spec = f"embedded:{tmp_path_factory.mktemp('paths') / 'store'}"
-    else:
-        env = request.getfixturevalue("neo4j_env")
-        with conftest.open_test_store("neo4j", Path(), env) as store:
-            store.clear()
-        conftest._Neo4jState.seeded = False  # the shared database no longer holds exactly the seed
-        spec = env["NEO4J_URI"]
-    done = subprocess.run([sys.executable, "-m", "koppel.api.cli", "load", "--store", spec], capture_output=True, text=True, timeout=900, env=os.environ.copy())
-    assert done.returncode == 0, done.stderr[-2000:]
-    return spec
+    return conftest.load_default(request, tmp_path_factory, "paths")
 
 
 def test_the_testers_pairs_answer_on_the_default_load(default_load):

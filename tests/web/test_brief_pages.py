@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -39,17 +36,7 @@ LETTER_COUNTRIES = ["AFG", "GHA", "IND", "MAR", "IRQ", "SOM"]
 @pytest.fixture(scope="module", params=conftest.STORE_KINDS)
 def default_load(request, tmp_path_factory) -> str:
     """A store of each kind holding the default load, made by `koppel load` as a user would; its spec."""
-    if request.param == "embedded":
-        spec = f"embedded:{tmp_path_factory.mktemp('brief') / 'store'}"
-    else:
-        env = request.getfixturevalue("neo4j_env")
-        with conftest.open_test_store("neo4j", Path(), env) as store:
-            store.clear()
-        conftest._Neo4jState.seeded = False  # the shared database no longer holds exactly the seed
-        spec = env["NEO4J_URI"]
-    done = subprocess.run([sys.executable, "-m", "koppel.api.cli", "load", "--store", spec], capture_output=True, text=True, timeout=900, env=os.environ.copy())
-    assert done.returncode == 0, done.stderr[-2000:]
-    return spec
+    return conftest.load_default(request, tmp_path_factory, "brief")
 
 
 @pytest.fixture(scope="module")
